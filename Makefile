@@ -1,0 +1,55 @@
+# Reality Check — every task a developer or CI runs. `make run` and `make test` are the set-up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint install install-dev migrate load-content lock bench backup restore clean-venv
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt | $(PY)
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --no-input
+
+# Loads fixtures only into an empty database: teachers' later edits are never overwritten.
+load-content: migrate
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_initial_content
+
+run: load-content
+	@echo ""
+	@echo "  Reality Check is at http://$(HOST):$(PORT)/"
+	@echo "  Create a teacher account:  $(PY) manage.py create_teacher USERNAME"
+	@echo "  (or a superuser:           $(PY) manage.py createsuperuser)"
+	@echo ""
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+test: install-dev lint
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerate the exact-version lock files from pyproject.toml's ranges.
+lock: | $(PY)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --no-emit-index-url --strip-extras -o requirements.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --strip-extras --extra dev -o requirements-dev.txt pyproject.toml
+
+clean-venv:
+	rm -rf $(VENV)

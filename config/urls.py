@@ -1,0 +1,20 @@
+"""Site routes: pages at /, the API at /api/v1/, OpenAPI at /api/schema/ and its docs."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Reality Check — teachers' admin"
+admin.site.site_title = "Reality Check admin"
+admin.site.index_title = "Content, quizzes and results"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("api/", include("config.api_urls")),
+    path("simulations/", include("simulations.urls")),
+    path("quizzes/", include("quiz.urls")),
+    path("", include("kb.urls")),
+]

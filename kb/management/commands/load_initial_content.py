@@ -1,0 +1,40 @@
+"""Load the site's initial content from fixtures/ into an empty database, and only then."""
+
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load fixtures/*.yaml (in name order) when the database holds no content yet. "
+        "Later runs leave teachers' edits alone. Then runs load_quizzes, which has the same rule."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even if content exists (objects with the same natural key are overwritten).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        CaseStudy = apps.get_model("kb", "CaseStudy")
+        Theme = apps.get_model("kb", "Theme")
+        if not force and (CaseStudy.objects.exists() or Theme.objects.exists()):
+            self.stdout.write("Knowledge base already has content; fixtures not loaded.")
+        else:
+            files = sorted(FIXTURES_DIR.glob("*.yaml"))
+            with transaction.atomic():
+                if files:
+                    call_command("loaddata", *[str(f) for f in files], verbosity=0)
+            self.stdout.write(self.style.SUCCESS(f"Loaded {len(files)} fixture files."))
+        # The quiz app keeps its content in its own YAML format, loaded by its own command.
+        if "load_quizzes" in get_commands():
+            call_command("load_quizzes", *(["--force"] if force else []))

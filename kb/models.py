@@ -1,0 +1,359 @@
+"""Knowledge-base content: themes (ML problems), case studies, their sources, key facts and timelines."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .markdown import render_markdown
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+END_BEFORE_START = "The end year cannot be before the start year."
+PUBLISHED_NEEDS_SOURCE = (
+    "A published case needs at least one source. Add a source, or leave it as a draft."
+)
+FACT_SOURCE_OTHER_CASE = "Pick a source of this same case."
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+def format_date(value: datetime.date | None, precision: str) -> str:
+    """A date shown only as precisely as it is known: '2019', 'March 2019', '14 March 2019'."""
+    if value is None:
+        return "n.d."
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return value.strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+class SlugNaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Theme(models.Model):
+    slug = models.SlugField(
+        unique=True, help_text="Short name used in the address, e.g. feedback-loops."
+    )
+    name = models.CharField(max_length=120, help_text="The ML problem, as a student would name it.")
+    definition = models.CharField(
+        max_length=300,
+        help_text="One plain-language sentence. Shown as a tooltip wherever the theme appears.",
+    )
+    explanation = models.TextField(
+        help_text="Markdown. What the problem is, why it happens, and how the cases show it."
+    )
+    explanation_html = models.TextField(editable=False, default="")
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in lists.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlugNaturalKeyManager()
+    history = HistoricalRecords(excluded_fields=["explanation_html"])
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.explanation_html = render_markdown(self.explanation)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("kb:theme-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Country(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Sector(models.TextChoices):
+    POLICING = "policing", "Policing"
+    CRIMINAL_JUSTICE = "criminal-justice", "Criminal justice"
+    BORDER_CONTROL = "border-control", "Border control"
+    SURVEILLANCE = "surveillance", "Surveillance"
+    EMPLOYMENT = "employment", "Employment"
+    RESEARCH = "research", "Research"
+    CONSUMER_SERVICES = "consumer-services", "Consumer services"
+    MILITARY = "military", "Military"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    FINANCE = "finance", "Finance"
+    PUBLIC_SERVICES = "public-services", "Public services"
+
+
+class CaseStatus(models.TextChoices):
+    RESEARCH_CLAIM = "research-claim", "Research claim"
+    PILOT = "pilot", "Pilot"
+    DEPLOYED = "deployed", "Deployed"
+    SUSPENDED = "suspended", "Suspended"
+    ABANDONED = "abandoned", "Abandoned"
+    BANNED = "banned", "Banned"
+    ONGOING = "ongoing", "Ongoing"
+    UNDER_NEGOTIATION = "under-negotiation", "Under negotiation"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class CaseStudyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Published cases, plus drafts for people who may edit them."""
+        if user.is_authenticated and user.has_perm("kb.change_casestudy"):
+            return self.all()
+        return self.published()
+
+    def for_listing(self):
+        """Everything the list page, feed and API list touch, in a fixed number of queries."""
+        return self.prefetch_related("themes", "countries").defer(
+            "body", "body_html", "discussion_questions", "discussion_html"
+        )
+
+    def for_detail(self):
+        """Everything the detail page touches, in a fixed number of queries."""
+        return self.prefetch_related(
+            "themes",
+            "countries",
+            Prefetch("sources", queryset=Source.objects.order_by("order", "id")),
+            Prefetch("key_facts", queryset=KeyFact.objects.select_related("source")),
+            "timeline",
+            Prefetch("related", queryset=CaseStudy.objects.published().prefetch_related("themes")),
+        )
+
+
+class CaseStudyManager(models.Manager.from_queryset(CaseStudyQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class CaseStudy(models.Model):
+    slug = models.SlugField(unique=True, help_text="Short name used in the address, e.g. predpol.")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=300, help_text="One line: what the system was and what went wrong."
+    )
+    body = models.TextField(
+        help_text="Markdown. What was claimed, how it worked, what went wrong, the outcome, "
+        "and why it matters for ML practice. Cite sources by number, e.g. [1]."
+    )
+    body_html = models.TextField(editable=False, default="")
+    countries = models.ManyToManyField(Country, blank=True, related_name="cases")
+    sector = models.CharField(max_length=30, choices=Sector, db_index=True)
+    deployer = models.CharField(
+        max_length=300, blank=True, help_text="Who used the system (police force, company, state…)."
+    )
+    developer = models.CharField(
+        max_length=300, blank=True, help_text="Who built it (vendor, lab, consortium…)."
+    )
+    start_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+        help_text="Year the system was first built, tested or used.",
+    )
+    end_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+        help_text="Year it was stopped. Leave empty if it is still in use or its fate is unknown.",
+    )
+    status = models.CharField(
+        max_length=30, choices=CaseStatus, db_index=True, help_text="Where the system stands today."
+    )
+    themes = models.ManyToManyField(
+        Theme, related_name="cases", blank=True, help_text="The ML problems this case illustrates."
+    )
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    discussion_questions = models.TextField(
+        blank=True, help_text="Markdown list of questions for class discussion."
+    )
+    discussion_html = models.TextField(editable=False, default="")
+    is_published = models.BooleanField(
+        default=False, db_index=True, help_text="Only published cases are visible to the public."
+    )
+    is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = CaseStudyManager()
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "discussion_html"], m2m_fields=[themes]
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "case study"
+        verbose_name_plural = "case studies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="kb_case_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.discussion_html = render_markdown(self.discussion_questions)
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("kb:case-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": END_BEFORE_START})
+        if self.is_published and self.pk and not self.sources.exists():
+            raise ValidationError({"is_published": PUBLISHED_NEEDS_SOURCE})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def years(self) -> str:
+        if not self.start_year:
+            return ""
+        if self.end_year == self.start_year:
+            return str(self.start_year)
+        return f"{self.start_year}–{self.end_year or ''}"
+
+
+class SourceKind(models.TextChoices):
+    NEWS = "news", "News"
+    ACADEMIC = "academic", "Academic"
+    OFFICIAL = "official", "Official"
+    NGO = "ngo", "NGO"
+    COMPANY = "company", "Company"
+
+
+class Source(models.Model):
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(max_length=400)
+    publisher = models.CharField(max_length=200, help_text="Outlet, journal or organisation.")
+    authors = models.CharField(max_length=400, blank=True)
+    published_on = models.DateField(null=True, blank=True, help_text="Publication date.")
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="How precisely the date is known; only that much is shown.",
+    )
+    url = models.URLField(
+        max_length=500, help_text="The original publisher's address, not a mirror."
+    )
+    archived_url = models.URLField(max_length=500, blank=True, help_text="Optional archive copy.")
+    kind = models.CharField(max_length=10, choices=SourceKind)
+    supports = models.TextField(blank=True, help_text="What in the case this source supports.")
+    order = models.PositiveIntegerField(default=0, help_text="Sources are numbered in this order.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "order", "id"]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.published_on, self.date_precision)
+
+
+class FactStatus(models.TextChoices):
+    VERIFIED = "verified", "Verified in the primary source"
+    SECONDARY = "secondary", "Secondary source only"
+    DISPUTED = "disputed", "Disputed"
+
+
+class KeyFact(models.Model):
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="key_facts")
+    statement = models.CharField(
+        max_length=500,
+        help_text='The claim with its number, e.g. "tested on 32 people, 76% accuracy".',
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="key_facts",
+        help_text="The source the statement comes from (a source of this case).",
+    )
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where in the source: page, table, section."
+    )
+    status = models.CharField(max_length=10, choices=FactStatus)
+    note = models.CharField(
+        max_length=500, blank=True, help_text="Why disputed, or what conflicts."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "order", "id"]
+
+    def __str__(self):
+        return self.statement
+
+    def clean(self):
+        if self.source_id and self.case_id and self.source.case_id != self.case_id:
+            raise ValidationError({"source": FACT_SOURCE_OTHER_CASE})
+
+
+class TimelineEvent(models.Model):
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="timeline")
+    date = models.DateField(
+        help_text="For a year or month only, pick its first day and set the precision."
+    )
+    precision = models.CharField(max_length=5, choices=DatePrecision, default=DatePrecision.DAY)
+    text = models.CharField(max_length=500)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "date", "id"]
+
+    def __str__(self):
+        return f"{self.date_display}: {self.text}"
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date, self.precision)

@@ -1,0 +1,4 @@
+"""Pages of the quiz app."""
+
+app_name = "quiz"
+urlpatterns = []

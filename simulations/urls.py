@@ -1,0 +1,4 @@
+"""Pages of the simulations app."""
+
+app_name = "simulations"
+urlpatterns = []
