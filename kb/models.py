@@ -4,8 +4,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Prefetch, Q
+from django.db import connection, models
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -39,9 +39,32 @@ def format_date(value: datetime.date | None, precision: str) -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
+def iso_date(value: datetime.date | None, precision: str) -> str:
+    """The date for a <time datetime> attribute, only as precise as it is known: 2019, 2019-03."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
 class SlugNaturalKeyManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+class ThemeQuerySet(models.QuerySet):
+    def with_published_case_counts(self):
+        """Annotate `published_case_count`: how many published cases illustrate each theme."""
+        return self.annotate(
+            published_case_count=Count("cases", filter=Q(cases__is_published=True), distinct=True)
+        )
+
+
+class ThemeManager(SlugNaturalKeyManager.from_queryset(ThemeQuerySet)):
+    pass
 
 
 class Theme(models.Model):
@@ -60,7 +83,7 @@ class Theme(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in lists.")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugNaturalKeyManager()
+    objects = ThemeManager()
     history = HistoricalRecords(excluded_fields=["explanation_html"])
 
     class Meta:
@@ -139,6 +162,46 @@ class CaseStudyQuerySet(models.QuerySet):
         return self.prefetch_related("themes", "countries").defer(
             "body", "body_html", "discussion_questions", "discussion_html"
         )
+
+    def search(self, q: str):
+        """Cases whose title, summary or body match the words of `q`.
+
+        PostgreSQL: full-text search (English stemming), best match first via `search_rank`.
+        Elsewhere (SQLite): every word must appear, case-insensitively, in one of the fields.
+        """
+        words = (q or "").split()
+        if not words:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("summary", weight="B", config="english")
+                + SearchVector("body", weight="C", config="english")
+            )
+            query = SearchQuery(" ".join(words), search_type="websearch", config="english")
+            return (
+                self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+                .filter(search_document=query)
+                .order_by("-search_rank", "title")
+            )
+        matches = self
+        for word in words[:10]:  # bounded: one LIKE triple per word
+            matches = matches.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        return matches
+
+    def in_decade(self, decade: int):
+        """Cases that started in the decade beginning with `decade` (e.g. 2010 → 2010–2019)."""
+        return self.filter(start_year__gte=decade, start_year__lt=decade + 10)
+
+    def featured_or_recent(self, limit: int = 6):
+        """Published featured cases; when none is featured, the most recently updated ones."""
+        base = self.published().for_listing()
+        featured = list(base.filter(is_featured=True).order_by("-updated_at")[:limit])
+        return featured or list(base.order_by("-updated_at")[:limit])
 
     def for_detail(self):
         """Everything the detail page touches, in a fixed number of queries."""
@@ -226,6 +289,10 @@ class CaseStudy(models.Model):
             ),
         ]
 
+    # The admin sets this: its Source inline formset checks the sources being saved with the case
+    # (inlines are saved after the case itself, so the database does not have them yet).
+    sources_checked_elsewhere = False
+
     def __str__(self):
         return self.title
 
@@ -242,11 +309,51 @@ class CaseStudy(models.Model):
     def clean(self):
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": END_BEFORE_START})
-        if self.is_published and self.pk and not self.sources.exists():
+        if (
+            self.is_published
+            and self.pk
+            and not self.sources_checked_elsewhere
+            and not self.sources.exists()
+        ):
             raise ValidationError({"is_published": PUBLISHED_NEEDS_SOURCE})
 
     def natural_key(self):
         return (self.slug,)
+
+    def citation_text(self, url: str, *, accessed: datetime.date | None = None) -> str:
+        """A plain-text reference to this case page, e.g. for a bibliography."""
+        accessed = accessed or timezone.now().date()
+        updated = timezone.localdate(self.updated_at) if self.updated_at else accessed
+        return (
+            f"Reality Check. \u201c{self.title}.\u201d Case study, last updated "
+            f"{updated:%d %B %Y}. {url} (accessed {accessed:%d %B %Y})."
+        )
+
+    def citation_bibtex(self, url: str, *, accessed: datetime.date | None = None) -> str:
+        """A BibTeX @misc entry for this case page."""
+        accessed = accessed or timezone.now().date()
+        updated = timezone.localdate(self.updated_at) if self.updated_at else accessed
+        key = "realitycheck-" + "".join(c if c.isalnum() else "-" for c in self.slug)
+        return (
+            f"@misc{{{key},\n"
+            f"  author = {{{{Reality Check}}}},\n"
+            f"  title = {{{{{bibtex_escape(self.title)}}}}},\n"
+            f"  year = {{{updated.year}}},\n"
+            f"  howpublished = {{\\url{{{bibtex_escape(url, url=True)}}}}},\n"
+            f"  note = {{Case study, last updated {updated:%Y-%m-%d}; accessed {accessed:%Y-%m-%d}}},\n"
+            f"}}\n"
+        )
+
+    def numbered_key_facts(self) -> list["KeyFact"]:
+        """Key facts, each with `source_number`: its source's number in the list of sources.
+
+        Uses the prefetched sources and key facts of `for_detail()`: no extra query.
+        """
+        numbers = {source.pk: n for n, source in enumerate(self.sources.all(), start=1)}
+        facts = list(self.key_facts.all())
+        for fact in facts:
+            fact.source_number = numbers.get(fact.source_id)
+        return facts
 
     @property
     def years(self) -> str:
@@ -255,6 +362,27 @@ class CaseStudy(models.Model):
         if self.end_year == self.start_year:
             return str(self.start_year)
         return f"{self.start_year}–{self.end_year or ''}"
+
+
+BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def bibtex_escape(text: str, *, url: bool = False) -> str:
+    """Escape LaTeX specials so a title or URL cannot break (or inject into) a BibTeX entry."""
+    if url:  # inside \url{} only braces, backslashes and % are a problem
+        return "".join(f"\\{c}" if c in "{}%\\" else c for c in text)
+    return "".join(BIBTEX_SPECIAL.get(c, c) for c in text)
 
 
 class SourceKind(models.TextChoices):
@@ -296,6 +424,10 @@ class Source(models.Model):
     @property
     def date_display(self) -> str:
         return format_date(self.published_on, self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        return iso_date(self.published_on, self.date_precision)
 
 
 class FactStatus(models.TextChoices):
@@ -357,3 +489,7 @@ class TimelineEvent(models.Model):
     @property
     def date_display(self) -> str:
         return format_date(self.date, self.precision)
+
+    @property
+    def date_iso(self) -> str:
+        return iso_date(self.date, self.precision)

@@ -3,8 +3,16 @@
 from django.urls import path
 
 from . import views
+from .feeds import LatestCasesFeed
 
 app_name = "kb"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/feed/", LatestCasesFeed(), name="feed"),
+    path("cases/<slug:slug>/", views.case_detail, name="case-detail"),
+    path("cases/<slug:slug>/cite.bib", views.case_cite, name="case-cite"),
+    path("themes/", views.theme_list, name="theme-list"),
+    path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("preview/markdown/", views.markdown_preview, name="markdown-preview"),
 ]

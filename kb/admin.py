@@ -1,0 +1,224 @@
+"""The teachers' admin: content with history (diff and revert), inlines, preview, publish actions."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import CaseStudyAdminForm, SourceInlineFormSet, ThemeAdminForm
+from .models import CaseStudy, Country, KeyFact, Source, Theme, TimelineEvent
+
+PUBLISH_REFUSED = (
+    "Not published, because {names} {verb} no source yet: add at least one source first."
+)
+KEYFACT_SOURCE_HELP = (
+    "A source of this case. New sources appear here once the case has been saved with them."
+)
+
+PREVIEW_MEDIA = {
+    "js": ["kb/admin/markdown-preview.js"],
+    "css": {"all": ["kb/admin/admin.css"]},
+}
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    formset = SourceInlineFormSet
+    extra = 0
+    fields = [
+        ("title", "order"),
+        ("publisher", "authors"),
+        ("published_on", "date_precision", "kind"),
+        "url",
+        "archived_url",
+        "supports",
+    ]
+
+
+class KeyFactInline(admin.StackedInline):
+    model = KeyFact
+    extra = 0
+    fields = [("statement", "order"), ("source", "location"), ("status", "note")]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this case's sources can be picked (KeyFact.clean checks it too).
+        field = formset.form.base_fields["source"]
+        field.queryset = (
+            Source.objects.filter(case=obj) if obj and obj.pk else Source.objects.none()
+        )
+        field.help_text = KEYFACT_SOURCE_HELP
+        field.widget.can_add_related = False
+        field.widget.can_change_related = False
+        field.widget.can_delete_related = False
+        field.widget.can_view_related = False
+        return formset
+
+
+class TimelineEventInline(admin.TabularInline):
+    model = TimelineEvent
+    extra = 0
+    fields = ["date", "precision", "text"]
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(SimpleHistoryAdmin):
+    form = CaseStudyAdminForm
+    list_display = [
+        "title",
+        "sector",
+        "status",
+        "years",
+        "is_published",
+        "is_featured",
+        "source_count",
+        "updated_at",
+    ]
+    list_display_links = ["title"]
+    list_filter = ["is_published", "is_featured", "sector", "status", "themes", "countries"]
+    search_fields = ["title", "summary", "body", "deployer", "developer", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes", "related", "countries"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    inlines = [SourceInline, KeyFactInline, TimelineEventInline]
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+    list_per_page = 50
+    history_list_display = ["is_published", "status"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "is_published", "is_featured"]}),
+        ("Text", {"fields": ["body", "discussion_questions"]}),
+        (
+            "Facts",
+            {
+                "fields": [
+                    ("sector", "status"),
+                    ("start_year", "end_year"),
+                    ("deployer", "developer"),
+                    "countries",
+                ]
+            },
+        ),
+        ("Links", {"fields": ["themes", "related"]}),
+        ("Dates", {"fields": [("published_at", "created_at", "updated_at")]}),
+    ]
+
+    class Media:
+        js = PREVIEW_MEDIA["js"]
+        css = PREVIEW_MEDIA["css"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_sources=Count("sources"))
+
+    @admin.display(description="Sources", ordering="n_sources")
+    def source_count(self, obj):
+        return obj.n_sources
+
+    @admin.display(description="Years", ordering="start_year")
+    def years(self, obj):
+        return obj.years or "—"
+
+    @admin.action(description="Publish the selected cases", permissions=["change"])
+    def publish(self, request, queryset):
+        published, refused = 0, []
+        for case in queryset.filter(is_published=False):
+            if case.n_sources == 0:
+                refused.append(case.title)
+                continue
+            case.is_published = True
+            case._history_user = request.user
+            case.save()
+            published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("Published %d case.", "Published %d cases.", published) % published,
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                PUBLISH_REFUSED.format(
+                    names=", ".join(f"“{t}”" for t in refused),
+                    verb="has" if len(refused) == 1 else "have",
+                ),
+                messages.ERROR,
+            )
+
+    @admin.action(
+        description="Unpublish the selected cases (back to draft)", permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        count = 0
+        for case in queryset.filter(is_published=True):
+            case.is_published = False
+            case._history_user = request.user
+            case.save()
+            count += 1
+        self.message_user(
+            request,
+            ngettext("Unpublished %d case.", "Unpublished %d cases.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    form = ThemeAdminForm
+    list_display = ["name", "definition", "order", "case_count", "updated_at"]
+    list_editable = ["order"]
+    search_fields = ["name", "definition", "explanation", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    history_list_display = ["order"]
+
+    class Media:
+        js = PREVIEW_MEDIA["js"]
+        css = PREVIEW_MEDIA["css"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_cases=Count("cases"))
+
+    @admin.display(description="Cases", ordering="n_cases")
+    def case_count(self, obj):
+        return obj.n_cases
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    """Sources are edited inside their case; this list finds and audits them across cases."""
+
+    list_display = ["title", "publisher", "case", "kind", "published_on"]
+    list_filter = ["kind", "case"]
+    search_fields = ["title", "publisher", "authors", "url", "case__title"]
+    list_select_related = ["case"]
+    autocomplete_fields = ["case"]
+
+
+@admin.register(KeyFact)
+class KeyFactAdmin(SimpleHistoryAdmin):
+    list_display = ["statement", "case", "status", "source"]
+    list_filter = ["status", "case"]
+    search_fields = ["statement", "note", "case__title"]
+    list_select_related = ["case", "source"]
+    autocomplete_fields = ["case"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["queryset"] = Source.objects.select_related("case")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "precision", "text", "case"]
+    list_filter = ["case"]
+    search_fields = ["text", "case__title"]
+    list_select_related = ["case"]
+    autocomplete_fields = ["case"]
