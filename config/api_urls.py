@@ -1,14 +1,33 @@
 """API routes: /api/v1/ (one router for every app), the OpenAPI schema and its offline docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import DefaultRouter
 
+from config.api_support import docs_csp
+from kb.api import views as kb_api
+
 router = DefaultRouter()
+router.register("cases", kb_api.CaseStudyViewSet, basename="case")
+router.register("themes", kb_api.ThemeViewSet, basename="theme")
+router.register("sources", kb_api.SourceViewSet, basename="source")
+router.register("key-facts", kb_api.KeyFactViewSet, basename="key-fact")
+
+v1_patterns = [
+    path("export/cases.json", kb_api.CaseExportJSONView.as_view(), name="export-cases-json"),
+    path("export/cases.csv", kb_api.CaseExportCSVView.as_view(), name="export-cases-csv"),
+    *router.urls,
+]
 
 urlpatterns = [
-    path("v1/", include(router.urls)),
+    path("v1/", include((v1_patterns, "api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "docs/", docs_csp(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"
+    ),
+    path("redoc/", docs_csp(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
 ]

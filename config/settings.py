@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.api_support.ApiBodySizeLimitMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,12 +221,14 @@ CONTENT_SECURITY_POLICY = (
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576  # 1 MiB: no legitimate form or API body is larger
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 262_144)  # 256 KiB for JSON API bodies
 
 # --- Django REST framework -----------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated write then gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
@@ -253,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "kb.models.CaseStatus",
+        "FactStatusEnum": "kb.models.FactStatus",
+        "DatePrecisionEnum": "kb.models.DatePrecision",
+    },
 }
 
 # --- App settings --------------------------------------------------------------------------

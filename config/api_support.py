@@ -1,0 +1,85 @@
+"""Shared API behaviour: HTTP caching headers and request-size limits."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.http import http_date
+
+API_PREFIX = "/api/"
+
+
+class CacheHeadersMixin:
+    """Cache-Control on reads: shared caches may keep anonymous reads briefly, never personal ones.
+
+    ETag/If-None-Match (→ 304) come from ConditionalGetMiddleware, which hashes the body;
+    detail views also send Last-Modified from the object's ``updated_at``.
+    """
+
+    public_max_age = 60
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            if request.user.is_authenticated:
+                response["Cache-Control"] = "private, no-cache"
+            else:
+                response["Cache-Control"] = f"public, max-age={self.public_max_age}"
+            response["Vary"] = "Accept, Cookie, Authorization"
+            updated = getattr(getattr(self, "_cache_object", None), "updated_at", None)
+            if updated is not None:
+                response["Last-Modified"] = http_date(updated.timestamp())
+        return response
+
+
+class ApiBodySizeLimitMiddleware:
+    """413 with the API's JSON error shape when an API request body is larger than allowed.
+
+    DRF's parsers read the stream directly, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not
+    protect them; this checks Content-Length (and refuses chunked bodies of unknown size).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(API_PREFIX) and request.method in ("POST", "PUT", "PATCH"):
+            limit = settings.API_MAX_BODY_BYTES
+            raw = request.META.get("CONTENT_LENGTH") or "0"
+            try:
+                length = int(raw)
+            except ValueError:
+                length = -1
+            if length < 0 or length > limit:
+                return JsonResponse(
+                    {
+                        "error": {
+                            "status": 413,
+                            "code": "request_too_large",
+                            "message": f"Request bodies are limited to {limit} bytes.",
+                            "fields": {},
+                        }
+                    },
+                    status=413,
+                )
+        return self.get_response(request)
+
+
+# Swagger UI and Redoc set inline styles and Redoc starts a worker from a blob: their pages get
+# this policy instead of the site's. Scripts still come only from this site (no inline script:
+# Swagger UI's initialiser is served as a separate file by SpectacularSwaggerSplitView).
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+
+
+def docs_csp(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    return wrapped

@@ -1,0 +1,224 @@
+"""Knowledge-base API: cases, themes, sources and key facts; bulk export for researchers."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api_support import CacheHeadersMixin
+from kb.models import CaseStudy, KeyFact, Source, Theme
+
+from . import serializers
+from .filters import CaseStudyFilter
+
+
+def case_extras_context() -> dict:
+    """Simulations per case slug, from the engine's in-memory registry (no query)."""
+    from simulations import engine
+
+    by_case: dict[str, list[dict]] = {}
+    for simulation in engine.all_simulations():
+        for slug in simulation.cases:
+            by_case.setdefault(slug, []).append(
+                {
+                    "slug": simulation.slug,
+                    "title": simulation.title,
+                    "question": simulation.question,
+                    "presets": [p.slug for p in simulation.presets if not p.case or p.case == slug],
+                }
+            )
+    return {"simulations_by_case": by_case}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List case studies",
+        description="Published cases (teachers also see drafts). Filter, search (title, summary, body) and order.",
+    ),
+    retrieve=extend_schema(
+        summary="One case study with its sources, key facts, timeline, themes, related cases, simulations and quizzes"
+    ),
+    create=extend_schema(summary="Create a case study (teachers)"),
+    update=extend_schema(summary="Replace a case study (teachers)"),
+    partial_update=extend_schema(summary="Update a case study (teachers)"),
+)
+class CaseStudyViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filterset_class = CaseStudyFilter
+    search_fields = ["title", "summary", "body"]
+    ordering_fields = ["title", "start_year", "updated_at", "created_at"]
+    ordering = ["title"]
+    # Cases carry history and quiz links: they are unpublished, not deleted, through the API.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = CaseStudy.objects.visible_to(self.request.user)
+        if self.action == "list":
+            return queryset.for_listing()
+        return queryset.for_detail()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.CaseStudyListSerializer
+        if self.action == "retrieve":
+            return serializers.CaseStudyDetailSerializer
+        return serializers.CaseStudyWriteSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "retrieve":
+            context.update(case_extras_context())
+            context.update(quizzes_context())
+        return context
+
+    def get_object(self):
+        self._cache_object = super().get_object()
+        return self._cache_object
+
+
+def quizzes_context() -> dict:
+    """Published quizzes per case slug, in one query, when the quiz app provides them."""
+    try:
+        from quiz.models import Quiz
+    except ImportError:
+        return {"quizzes_by_case": {}}
+    by_case: dict[str, list[dict]] = {}
+    manager = Quiz.objects
+    queryset = manager.published() if hasattr(manager, "published") else manager.all()
+    for quiz in queryset.prefetch_related("cases"):
+        for case in quiz.cases.all():
+            by_case.setdefault(case.slug, []).append(
+                {"slug": quiz.slug, "title": quiz.title, "page_url": quiz.get_absolute_url()}
+            )
+    return {"quizzes_by_case": by_case}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List themes (the ML problems)"),
+    retrieve=extend_schema(summary="One theme with its explanation"),
+)
+class ThemeViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
+    queryset = Theme.objects.all()
+    serializer_class = serializers.ThemeSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filter_backends = []
+    pagination_class = None
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_object(self):
+        self._cache_object = super().get_object()
+        return self._cache_object
+
+
+class _CaseChildViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
+    """Sources and key facts of published cases (teachers: of every case)."""
+
+    filterset_fields = ["case__slug"]
+    ordering_fields = ["order", "id"]
+    ordering = ["case__slug", "order", "id"]
+
+    def get_queryset(self):
+        cases = CaseStudy.objects.visible_to(self.request.user)
+        return self.model.objects.filter(case__in=cases).select_related("case")
+
+
+@extend_schema_view(list=extend_schema(summary="List sources (filter with case__slug)"))
+class SourceViewSet(_CaseChildViewSet):
+    model = Source
+    serializer_class = serializers.SourceSerializer
+
+
+@extend_schema_view(list=extend_schema(summary="List key facts (filter with case__slug)"))
+class KeyFactViewSet(_CaseChildViewSet):
+    model = KeyFact
+    serializer_class = serializers.KeyFactSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("source")
+
+
+EXPORT_COLUMNS = [
+    "slug",
+    "title",
+    "summary",
+    "sector",
+    "status",
+    "countries",
+    "start_year",
+    "end_year",
+    "deployer",
+    "developer",
+    "themes",
+    "key_facts",
+    "sources",
+    "timeline",
+    "updated_at",
+    "page_url",
+]
+
+
+def _export_rows(request):
+    cases = CaseStudy.objects.published().for_detail().order_by("slug")
+    data = serializers.CaseStudyDetailSerializer(
+        cases, many=True, context={"request": request, **case_extras_context(), **quizzes_context()}
+    ).data
+    return data
+
+
+class CaseExportJSONView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Every published case with its sources, key facts and timeline, as one JSON document",
+        responses={200: serializers.CaseStudyDetailSerializer(many=True)},
+    )
+    def get(self, request):
+        rows = _export_rows(request)
+        return Response(
+            {"exported_at": timezone.now().isoformat(), "count": len(rows), "cases": rows}
+        )
+
+
+class CaseExportCSVView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Every published case as CSV: one row per case, facts and sources in cells",
+        responses={200: OpenApiResponse(OpenApiTypes.STR, description="text/csv")},
+    )
+    def get(self, request):
+        rows = _export_rows(request)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        for case in rows:
+            writer.writerow(
+                {
+                    **{key: case.get(key, "") for key in EXPORT_COLUMNS},
+                    "countries": "; ".join(case["countries"]),
+                    "themes": "; ".join(t["slug"] for t in case["themes"]),
+                    "key_facts": " | ".join(
+                        f"{f['statement']} [source {f['source']}; {f['status']}]"
+                        for f in case["key_facts"]
+                    ),
+                    "sources": " | ".join(
+                        f"[{s['id']}] {s['publisher']}, {s['title']} ({s['date']}) {s['url']}"
+                        for s in case["sources"]
+                    ),
+                    "timeline": " | ".join(
+                        f"{e['date_display']}: {e['text']}" for e in case["timeline"]
+                    ),
+                }
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="reality-check-cases.csv"'
+        return response
