@@ -175,6 +175,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["config.auth.RateLimitedModelBackend"]
+LOGIN_RATE_LIMIT = {
+    "PER_USER": env_int("LOGIN_MAX_FAILURES_PER_USER", 5),
+    "PER_IP": env_int("LOGIN_MAX_FAILURES_PER_IP", 30),
+    "WINDOW_SECONDS": env_int("LOGIN_LOCKOUT_SECONDS", 900),
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

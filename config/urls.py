@@ -5,10 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .auth import admin_login_form
 
 admin.site.site_header = "Reality Check — teachers' admin"
 admin.site.site_title = "Reality Check admin"
 admin.site.index_title = "Content, quizzes and results"
+admin.site.login_form = admin_login_form()
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
