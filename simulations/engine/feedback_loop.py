@@ -1,0 +1,711 @@
+"""Predictive-policing feedback loop: Ensign et al.'s (2018) urn model of two regions."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, pct
+from .charts import bar_chart, line_chart
+
+ENSIGN = (
+    'Ensign, Friedler, Neville, Scheidegger & Venkatasubramanian, "Runaway Feedback Loops in '
+    "Predictive Policing\", FAT* 2018 (PMLR 81; arXiv:1706.09847); authors' code "
+    "algofairness/runaway-feedback-loops-src, src/polya.py"
+)
+_CHUNK = 1_000  # days of random numbers drawn at once: bounds memory at any size
+_SHOWN_CITIES = 5  # single cities drawn on the chart beside the mean
+
+
+def _mean_field_share(rate_a: float, rate_b: float, report: float, correction: bool) -> float:
+    """Interior fixed point of the expected urn update, or NaN when there is none.
+
+    Parameters
+    ----------
+    rate_a, rate_b : float
+        Daily incident probability in each region.
+    report : float
+        Probability that an incident where police are *not* present is reported anyway.
+    correction : bool
+        Whether discovered incidents are thinned as in the authors' correction.
+
+    Returns
+    -------
+    float
+        The share ``s`` of recorded incidents in A at which the expected updates of A and B are
+        in proportion ``s : 1 - s``. NaN when ``report == 0`` and there is no correction: then
+        the urn has no interior attractor (runaway, or a random limit at equal rates).
+    """
+    if report == 0 and not correction:
+        return math.nan
+
+    def gap(s: float) -> float:
+        keep_a, keep_b = (1.0, 1.0)
+        if correction:
+            top = max(1 - s, s)
+            keep_a, keep_b = (1 - s) / top, s / top
+        up_a = rate_a * (s * keep_a + (1 - s) * report)
+        up_b = rate_b * ((1 - s) * keep_b + s * report)
+        return up_a * (1 - s) - up_b * s
+
+    lo, hi = 1e-9, 1 - 1e-9
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if gap(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def _run_urns(
+    p: dict[str, Any], rng: np.random.Generator, checkpoints: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Run every simulated city day by day, vectorised across cities.
+
+    Parameters
+    ----------
+    p : dict
+        Validated parameters.
+    rng : numpy.random.Generator
+        The run's only source of randomness.
+    checkpoints : numpy.ndarray
+        Days (1-based, increasing) after which the urn share of A is recorded.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``share`` (checkpoints × cities) urn share of A after each checkpoint day;
+        ``patrols_a_last`` share of the last 10% of days each city patrolled A;
+        ``discovered`` and ``reported`` (2 × cities) incidents recorded each way.
+    """
+    days, cities = p["days"], p["cities"]
+    report = p["report_rate"]
+    hotspot = p["allocation"] == "hotspot"
+    corrected = p["correction"]
+    c_a = np.full(cities, float(p["initial_a"]))
+    c_b = np.full(cities, float(p["initial_b"]))
+    discovered = np.zeros((2, cities))
+    reported = np.zeros((2, cities))
+    last_start = days - max(days // 10, 1)
+    patrols_a_last = np.zeros(cities)
+    share_at = np.empty((len(checkpoints), cities))
+    cp_index = {int(day): i for i, day in enumerate(checkpoints)}
+    for start in range(0, days, _CHUNK):
+        m = min(_CHUNK, days - start)
+        u = rng.random((5, m, cities))
+        # Everything that does not depend on the record is drawn for the whole chunk at once;
+        # the day loop only does what must be sequential.
+        inc_a = u[1] < p["rate_a"]
+        inc_b = u[2] < p["rate_b"]
+        rep_a = inc_a & (u[4] < report)
+        rep_b = inc_b & (u[4] < report)
+        go = np.empty((m, cities), dtype=bool)
+        keep_a = np.ones((m, cities), dtype=bool)
+        keep_b = np.ones((m, cities), dtype=bool)
+        for t in range(m):
+            share = c_a / (c_a + c_b)
+            if hotspot:
+                g = (share > 0.5) | ((share == 0.5) & (u[0, t] < 0.5))
+            else:
+                g = u[0, t] < share
+            go[t] = g
+            if corrected:
+                # The authors' "linear surprise": keep a discovery with probability
+                # (1 - visit share of its region), normalised so the larger one is 1.
+                top = np.maximum(1 - share, share)
+                keep_a[t] = u[3, t] * top < 1 - share
+                keep_b[t] = u[3, t] * top < share
+                c_a += np.where(g, inc_a[t] & keep_a[t], rep_a[t])
+                c_b += np.where(g, rep_b[t], inc_b[t] & keep_b[t])
+            else:
+                c_a += np.where(g, inc_a[t], rep_a[t])
+                c_b += np.where(g, rep_b[t], inc_b[t])
+            day = start + t + 1
+            if day in cp_index:
+                share_at[cp_index[day]] = c_a / (c_a + c_b)
+        discovered[0] += (go & inc_a & keep_a).sum(axis=0)
+        discovered[1] += (~go & inc_b & keep_b).sum(axis=0)
+        reported[0] += (~go & rep_a).sum(axis=0)
+        reported[1] += (go & rep_b).sum(axis=0)
+        late_from = max(last_start - start, 0)
+        if late_from < m:
+            patrols_a_last += go[late_from:].sum(axis=0)
+    return {
+        "share": share_at,
+        "patrols_a_last": patrols_a_last / (days - last_start),
+        "discovered": discovered,
+        "reported": reported,
+    }
+
+
+class FeedbackLoopSimulation(Simulation):
+    """Patrols follow recorded incidents; incidents are recorded where patrols go."""
+
+    slug = "feedback-loop"
+    title = "Runaway feedback loop in predictive policing"
+    question = (
+        "If patrols go where incidents were recorded, and incidents are mostly recorded where "
+        "patrols go, where do the patrols end up?"
+    )
+    version = "1"
+    cases = ("predpol",)
+    themes = ("feedback-loops", "biased-data")
+    explanation = """
+**The model.** This is the urn model of Ensign et al. (2018), *Runaway Feedback Loops in
+Predictive Policing*. A city has two regions, A and B. Each day one patrol is sent out.
+With *proportional* allocation it goes to A with probability equal to A's share of all
+incidents recorded so far (PredPol-style software ranks places by past records); with
+*hot-spot* allocation it goes to whichever region has more records. Each day an incident
+happens in region A with probability *rate A* and in B with probability *rate B*. Police
+**discover** an incident only where they are. Optionally, residents **report** a share of the
+incidents where police are not. Every recorded incident feeds tomorrow's allocation. The
+simulation runs several independent cities with the same settings, so you can see how much
+luck matters.
+
+**What to try.**
+
+- Keep the defaults (rates 0.3 and 0.2) and watch region A's share climb far above its true
+  share of 60%: the runaway.
+- Set both rates to 0.3. Each city settles at a different share; the spread, not 50%, is
+  the point: early luck decides.
+- Turn on *Ensign et al.'s correction* and watch the mean return to the true share.
+- Raise *reported incidents* from 0 towards 1: the distortion shrinks but, below 1, does not
+  disappear.
+- Start from a biased record (say 30 incidents in A, 10 in B) with equal rates.
+
+**What to look for.** The gap between the patrol share and the true share of incidents; the
+spread across cities; the reference checks, which compare this run with what the paper's
+analysis predicts.
+
+**Limits.** Two regions, one patrol a day, incidents as coin flips: a teaching model, not a
+model of a city. Google's ml-fairness-gym, which implements this family of models, warns in
+its documentation that it is *not* a good model of real predictive policing (it cites
+Richardson et al., "Dirty Data, Bad Predictions"). Real systems also learn from arrests,
+which depend on who is stopped, not only on where incidents happen. Convergence is slow:
+single cities can take far longer than the days simulated here, which is why the checks use
+the mean over cities.
+"""
+    params = (
+        Param(
+            name="rate_a",
+            type="float",
+            default=0.3,
+            min=0.01,
+            max=1.0,
+            step=0.01,
+            label="Incident rate in region A",
+            help="Probability that an incident happens in region A on a given day.",
+            unit="per day",
+        ),
+        Param(
+            name="rate_b",
+            type="float",
+            default=0.2,
+            min=0.01,
+            max=1.0,
+            step=0.01,
+            label="Incident rate in region B",
+            help="Probability that an incident happens in region B on a given day.",
+            unit="per day",
+        ),
+        Param(
+            name="initial_a",
+            type="int",
+            default=1,
+            min=1,
+            max=1000,
+            label="Historical records in A",
+            help="Incidents already on record in region A before the first day.",
+            unit="incidents",
+        ),
+        Param(
+            name="initial_b",
+            type="int",
+            default=1,
+            min=1,
+            max=1000,
+            label="Historical records in B",
+            help="Incidents already on record in region B before the first day.",
+            unit="incidents",
+        ),
+        Param(
+            name="days",
+            type="int",
+            default=10_000,
+            min=100,
+            max=50_000,
+            step=100,
+            label="Days",
+            help="How many days (one patrol each) to simulate.",
+            unit="days",
+        ),
+        Param(
+            name="cities",
+            type="int",
+            default=20,
+            min=5,
+            max=200,
+            label="Simulated cities",
+            help="Independent cities run with the same settings, to show the role of luck.",
+            unit="cities",
+        ),
+        Param(
+            name="allocation",
+            type="choice",
+            default="proportional",
+            choices=(
+                ("proportional", "Proportional to records (Ensign et al.'s urn)"),
+                ("hotspot", "Hot spot: all patrols to the region with more records"),
+            ),
+            label="Patrol allocation",
+            help="How the day's patrol is chosen from the recorded incidents.",
+        ),
+        Param(
+            name="report_rate",
+            type="float",
+            default=0.0,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            label="Reported incidents",
+            help="Share of incidents where police are absent that residents report anyway "
+            "(911-style calls).",
+        ),
+        Param(
+            name="correction",
+            type="bool",
+            default=False,
+            label="Ensign et al.'s correction",
+            help="Count each discovered incident with a probability that offsets how likely "
+            "its region was to be patrolled.",
+        ),
+    )
+    presets = (
+        Preset(
+            slug="ensign-unequal-rates",
+            title="Unequal rates, discovered incidents only (runaway)",
+            description="Region A has rate 0.3, region B 0.2 (true share 60%); records start "
+            "1:1; 20,000 days and 20 cities, as in the reference quick check. The rates are "
+            "teaching values, not measured crime rates.",
+            params={"rate_a": 0.3, "rate_b": 0.2, "days": 20_000, "cities": 20},
+            case="predpol",
+            source="Rates 0.3/0.2, start 1:1, 20,000 rounds and 20 seeds: the quick check of "
+            "Ensign et al.'s model in papers.md D1 (their result: mean 0.87); the model: "
+            + ENSIGN
+            + ". Factsheet 'Numbers for simulations' C: parameter values are ours to choose.",
+        ),
+        Preset(
+            slug="ensign-equal-rates",
+            title="Equal rates: random lock-in",
+            description="Both regions have rate 0.5, records start 1:1. Ensign et al. predict "
+            "a random limit, not 50%. Rates are teaching values.",
+            params={"rate_a": 0.5, "rate_b": 0.5, "days": 20_000, "cities": 20},
+            case="predpol",
+            source="Equal rates 0.5/0.5, start 1:1, 20,000 rounds, 20 seeds: papers.md D1 quick "
+            "check (their final shares ranged 0.04–0.95, mean 0.44); model: " + ENSIGN + ".",
+        ),
+        Preset(
+            slug="ensign-correction",
+            title="Unequal rates with Ensign et al.'s correction",
+            description="Rates 0.3/0.2 with the authors' correction: the share should return "
+            "to the true 60%. Rates are teaching values.",
+            params={
+                "rate_a": 0.3,
+                "rate_b": 0.2,
+                "days": 20_000,
+                "cities": 20,
+                "correction": True,
+            },
+            case="predpol",
+            source="papers.md D1 quick check with the correction (their means 0.502 and 0.599); "
+            "correction as in the authors' code (add_linear_surprise in src/polya.py): "
+            + ENSIGN
+            + ".",
+        ),
+        Preset(
+            slug="reported-incidents",
+            title="Reported incidents mixed in",
+            description="Rates 0.3/0.2; half of the incidents where police are absent are "
+            "reported. Ensign et al.: reported incidents attenuate the runaway but do not "
+            "remove it. The 50% reporting share is a teaching value.",
+            params={"rate_a": 0.3, "rate_b": 0.2, "report_rate": 0.5},
+            case="predpol",
+            source="Qualitative prediction from the abstract of " + ENSIGN + " (papers.md D1); "
+            "all numbers are teaching values.",
+        ),
+        Preset(
+            slug="biased-record",
+            title="Equal rates, biased historical record",
+            description="Both regions have rate 0.3, but the record starts with 30 incidents "
+            "in A and 10 in B (teaching values), as when one area was policed more in the "
+            "past. Lum & Isaac (2016) found Oakland drug arrests concentrated in a few "
+            "neighbourhoods although estimated drug use was spread across the city.",
+            params={"rate_a": 0.3, "rate_b": 0.3, "initial_a": 30, "initial_b": 10},
+            case="predpol",
+            source="Lum & Isaac, 'To predict and serve?', Significance 13(5), 2016 "
+            "(factsheet §1, confirmed): arrests follow policing, not use. The counts 30 and 10 "
+            "are teaching values, not from the paper.",
+        ),
+    )
+
+    def simulate(self, p: dict[str, Any], rng: np.random.Generator) -> Result:
+        """Run the cities and compare the patrol share with the true share of incidents.
+
+        Parameters
+        ----------
+        p : dict
+            Validated parameters (see :attr:`params`).
+        rng : numpy.random.Generator
+            The run's only source of randomness.
+
+        Returns
+        -------
+        Result
+        """
+        days, cities = p["days"], p["cities"]
+        rate_a, rate_b = p["rate_a"], p["rate_b"]
+        true_share = rate_a / (rate_a + rate_b)
+        start_share = p["initial_a"] / (p["initial_a"] + p["initial_b"])
+        checkpoints = np.unique(np.linspace(1, days, 101).round().astype(int))
+        out = _run_urns(p, rng, checkpoints)
+        final = out["share"][-1]
+        mean_final = float(final.mean())
+        recorded = out["discovered"] + out["reported"]
+        reported_frac = float(out["reported"].sum() / max(recorded.sum(), 1))
+        locked = float(np.mean((out["patrols_a_last"] >= 0.9) | (out["patrols_a_last"] <= 0.1)))
+
+        metrics = [
+            Metric(
+                key="true_share_a",
+                label="Region A's true share of incidents",
+                value=true_share,
+                unit="share",
+                help="rate A ÷ (rate A + rate B)",
+            ),
+            Metric(
+                key="start_share_a",
+                label="Region A's share of the historical record",
+                value=start_share,
+                unit="share",
+            ),
+            Metric(
+                key="mean_final_share_a",
+                label="Region A's share of records on the last day (mean over cities)",
+                value=mean_final,
+                unit="share",
+                help="Tomorrow's chance of a patrol in A under proportional allocation.",
+            ),
+            Metric(
+                key="min_final_share_a", label="Lowest city", value=float(final.min()), unit="share"
+            ),
+            Metric(
+                key="max_final_share_a",
+                label="Highest city",
+                value=float(final.max()),
+                unit="share",
+            ),
+            Metric(
+                key="sd_final_share_a",
+                label="Spread across cities (standard deviation)",
+                value=float(final.std(ddof=1)),
+                unit="share",
+            ),
+            Metric(
+                key="patrol_share_a_last",
+                label="Patrols sent to A in the last 10% of days (mean over cities)",
+                value=float(out["patrols_a_last"].mean()),
+                unit="share",
+            ),
+            Metric(
+                key="cities_locked",
+                label="Cities sending at least 90% of late patrols to one region",
+                value=locked,
+                unit="share of cities",
+            ),
+            Metric(
+                key="reported_fraction",
+                label="Records that came from residents' reports",
+                value=reported_frac,
+                unit="share",
+            ),
+        ]
+
+        # Chart 1: share over time, a few single cities, the mean and the truth.
+        rows: list[dict[str, Any]] = []
+        shown = min(_SHOWN_CITIES, cities)
+        for i, day in enumerate(checkpoints):
+            for c in range(shown):
+                rows.append(
+                    {
+                        "day": int(day),
+                        "series": f"City {c + 1}",
+                        "share_a": float(out["share"][i, c]),
+                    }
+                )
+            rows.append(
+                {
+                    "day": int(day),
+                    "series": f"Mean of {cities} cities",
+                    "share_a": float(out["share"][i].mean()),
+                }
+            )
+            rows.append({"day": int(day), "series": "True share", "share_a": true_share})
+        over_time = Table(
+            key="share_over_time",
+            title="Region A's share of recorded incidents over time",
+            columns=[("day", "Day"), ("series", "Series"), ("share_a", "Share of records in A")],
+            rows=rows,
+        )
+        # Chart 2: where the cities ended.
+        edges = np.linspace(0, 1, 11)
+        hist, _ = np.histogram(final, bins=edges)
+        hist_rows = [
+            {"bin": f"{round(100 * lo)}–{round(100 * hi)}%", "cities": int(k)}
+            for lo, hi, k in zip(edges[:-1], edges[1:], hist, strict=True)
+        ]
+        ending = Table(
+            key="final_shares",
+            title="Cities by region A's final share of records",
+            columns=[("bin", "Region A's final share"), ("cities", "Cities")],
+            rows=hist_rows,
+        )
+        charts = [
+            Chart(
+                key="share_over_time",
+                title=over_time.title,
+                description=(
+                    f"Region A's share of records moves from {pct(start_share)} to a mean of "
+                    f"{pct(mean_final)} over {days:,} days, against a true share of "
+                    f"{pct(true_share)}."
+                ),
+                spec=line_chart(
+                    over_time.title,
+                    rows,
+                    x="day",
+                    y="share_a",
+                    x_title="Day",
+                    y_title="Share of recorded incidents in region A",
+                    color="series",
+                    color_title="Series",
+                    y_format="%",
+                    y_domain=[0, 1],
+                ),
+                table=over_time.key,
+            ),
+            Chart(
+                key="final_shares",
+                title=ending.title,
+                description=(
+                    f"The {cities} cities ended with region A's share between "
+                    f"{pct(final.min())} and {pct(final.max())}."
+                ),
+                spec=bar_chart(
+                    ending.title,
+                    hist_rows,
+                    x="bin",
+                    y="cities",
+                    x_title="Region A's share of records on the last day",
+                    y_title="Number of cities",
+                    sort=[r["bin"] for r in hist_rows],
+                ),
+                table=ending.key,
+            ),
+        ]
+        city_table = Table(
+            key="cities",
+            title="Each city at the end",
+            columns=[
+                ("city", "City"),
+                ("final_share_a", "Share of records in A"),
+                ("late_patrols_a", "Late patrols in A"),
+                ("discovered_a", "Discovered in A"),
+                ("discovered_b", "Discovered in B"),
+                ("reported_a", "Reported in A"),
+                ("reported_b", "Reported in B"),
+            ],
+            rows=[
+                {
+                    "city": c + 1,
+                    "final_share_a": float(final[c]),
+                    "late_patrols_a": float(out["patrols_a_last"][c]),
+                    "discovered_a": int(out["discovered"][0, c]),
+                    "discovered_b": int(out["discovered"][1, c]),
+                    "reported_a": int(out["reported"][0, c]),
+                    "reported_b": int(out["reported"][1, c]),
+                }
+                for c in range(cities)
+            ],
+        )
+
+        checks = self._checks(p, final, out["patrols_a_last"], true_share, start_share)
+        findings = self._findings(p, final, out, true_share, start_share, reported_frac)
+        return Result(
+            metrics=metrics,
+            tables=[over_time, ending, city_table],
+            charts=charts,
+            findings=findings,
+            checks=checks,
+        )
+
+    def _checks(
+        self,
+        p: dict[str, Any],
+        final: np.ndarray,
+        late_a: np.ndarray,
+        true_share: float,
+        start_share: float,
+    ) -> list[Check]:
+        """What Ensign et al.'s analysis predicts for these settings, against this run."""
+        rate_a, rate_b = p["rate_a"], p["rate_b"]
+        report, corrected = p["report_rate"], p["correction"]
+        n = len(final)
+        mean_final = float(final.mean())
+        if p["allocation"] == "hotspot":
+            if report > 0:
+                return []
+            return [
+                Check(
+                    key="hotspot_winner_takes_all",
+                    label="Hot spot without reports: the leading region keeps every patrol",
+                    passed=bool(np.all((late_a == 0) | (late_a == 1))),
+                    expected="Once a region leads, the other is never patrolled and never gains "
+                    "a record, so each city patrols only one region at the end.",
+                    observed=f"{int(np.sum((late_a == 0) | (late_a == 1)))} of {n} cities patrol "
+                    "only one region in the last 10% of days.",
+                    reference="Arithmetic of the hot-spot rule under " + ENSIGN + ".",
+                )
+            ]
+        if report == 0 and not corrected:
+            if rate_a == rate_b:
+                a, b = p["initial_a"], p["initial_b"]
+                sd_limit = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+                sd = float(final.std(ddof=1))
+                return [
+                    Check(
+                        key="equal_rates_random_limit",
+                        label="Equal rates: each city locks in at a random share, not at 50%",
+                        passed=sd >= 0.5 * sd_limit,
+                        expected=f"A Pólya urn: final shares spread like Beta({a}, {b}), standard "
+                        f"deviation {sd_limit:.3f} around a mean of {start_share:.2f} "
+                        "(passes at half that spread or more).",
+                        observed=f"Standard deviation {sd:.3f}, mean {mean_final:.2f}, range "
+                        f"{final.min():.2f}–{final.max():.2f} over {n} cities.",
+                        reference=ENSIGN + "; papers.md D1 quick check: 0.04–0.95.",
+                    )
+                ]
+            high_is_a = rate_a > rate_b
+            high_final = final if high_is_a else 1 - final
+            high_true = true_share if high_is_a else 1 - true_share
+            name = "A" if high_is_a else "B"
+            return [
+                Check(
+                    key="runaway_to_higher_rate",
+                    label="Discovered incidents only: runaway towards the higher-rate region",
+                    passed=float(high_final.mean()) > high_true,
+                    expected=f"Region {name}'s share tends to 1, above its true share "
+                    f"{high_true:.2f}.",
+                    observed=f"Mean final share of region {name}: {high_final.mean():.3f}; "
+                    f"{int(np.sum(high_final > 0.9))} of {n} cities above 0.9.",
+                    reference=ENSIGN + "; papers.md D1 quick check: mean 0.87 at 0.3/0.2.",
+                )
+            ]
+        target = _mean_field_share(rate_a, rate_b, report, corrected)
+        tol = 0.05
+        if corrected and report == 0:
+            label = "With the correction, the share converges to the true share λA/(λA+λB)"
+            expected = f"{true_share:.3f} (±{tol})"
+        else:
+            what = "attenuated, not removed" if abs(target - true_share) > 1e-6 else "removed"
+            label = "Reported incidents: the runaway is " + what
+            expected = (
+                f"The expected-update fixed point {target:.3f} (±{tol}), between the true "
+                f"share {true_share:.3f} and total lock-in."
+            )
+        return [
+            Check(
+                key="mean_field_share",
+                label=label,
+                passed=abs(mean_final - target) <= tol,
+                expected=expected,
+                observed=f"Mean final share of A over {n} cities: {mean_final:.3f}.",
+                reference=ENSIGN
+                + ("; papers.md D1: corrected means 0.502 and 0.599." if corrected else "."),
+            )
+        ]
+
+    def _findings(
+        self,
+        p: dict[str, Any],
+        final: np.ndarray,
+        out: dict[str, np.ndarray],
+        true_share: float,
+        start_share: float,
+        reported_frac: float,
+    ) -> list[str]:
+        """Two to five sentences built from this run's numbers."""
+        cities = len(final)
+        mean_final = float(final.mean())
+        late = float(out["patrols_a_last"].mean())
+        findings: list[str] = []
+        if p["rate_a"] == p["rate_b"]:
+            head = "although both regions have the same incident rate"
+        else:
+            head = f"although its true share of incidents is {pct(true_share)}"
+        late_sd = float(out["patrols_a_last"].std())
+        if abs(late - true_share) <= 0.05 and late_sd > 0.2:
+            findings.append(
+                f"On average region A received {pct(late)} of patrols in the last tenth of the "
+                f"days, near its true share of {pct(true_share)}, but only because cities locked "
+                "onto A and cities locked onto B cancel out."
+            )
+        elif abs(late - true_share) <= 0.05:
+            findings.append(
+                f"In the last tenth of the days region A received {pct(late)} of patrols on "
+                f"average, close to its true share of incidents ({pct(true_share)})."
+            )
+        else:
+            findings.append(
+                f"In the last tenth of the days region A received {pct(late)} of patrols on "
+                f"average, {head}."
+            )
+        spread = float(final.max() - final.min())
+        if spread >= 0.3:
+            findings.append(
+                f"Luck mattered: with identical settings, the {cities} cities ended with region "
+                f"A's share of records anywhere from {pct(final.min())} to {pct(final.max())}."
+            )
+        else:
+            findings.append(
+                f"The {cities} cities agreed: region A's final share of records stayed between "
+                f"{pct(final.min())} and {pct(final.max())}."
+            )
+        high = final >= 0.9
+        low = final <= 0.1
+        if high.any() or low.any():
+            findings.append(
+                f"{int(high.sum())} cities ended with at least 90% of records in region A and "
+                f"{int(low.sum())} with at most 10%."
+            )
+        if abs(start_share - 0.5) > 0.01:
+            findings.append(
+                f"The historical record started with {pct(start_share)} of incidents in A; the "
+                f"mean ended at {pct(mean_final)} against a true share of {pct(true_share)}."
+            )
+        if p["report_rate"] > 0:
+            findings.append(
+                f"Residents' reports made up {pct(reported_frac)} of the records, pulling the "
+                "allocation towards where incidents actually happen."
+            )
+        elif p["correction"]:
+            findings.append(
+                f"With the correction the mean share of records in A ended at {pct(mean_final)}, "
+                f"{'within 5 points of' if abs(mean_final - true_share) <= 0.05 else 'still away from'} "
+                f"the true share ({pct(true_share)})."
+            )
+        return findings[:5]
+
+
+SIMULATION = FeedbackLoopSimulation()
