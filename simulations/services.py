@@ -1,0 +1,92 @@
+"""Running simulations and storing their results: the one path the pages, the CLI and the API share."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from . import engine
+from .engine import MAX_SEED, ParamError, Simulation
+from .models import SimulationRun, run_key
+
+DEFAULT_SEED = 0
+SEED_MESSAGE = f"The seed must be a whole number from 0 to {MAX_SEED}."
+
+
+class UnknownSimulation(LookupError):
+    """No simulation is registered under this slug."""
+
+    def __init__(self, slug: str):
+        self.slug = slug
+        known = ", ".join(sorted(engine.REGISTRY)) or "none"
+        super().__init__(f"Unknown simulation {slug!r}. Simulations: {known}.")
+
+
+def get_simulation(slug: str) -> Simulation:
+    """The registered simulation, or :class:`UnknownSimulation`."""
+    try:
+        return engine.get(slug)
+    except KeyError:
+        raise UnknownSimulation(slug) from None
+
+
+def random_seed() -> int:
+    """A fresh seed for "run again with another seed"."""
+    return secrets.randbelow(MAX_SEED + 1)
+
+
+def parse_seed(raw: Any) -> int:
+    """A seed from a form, the CLI or JSON; :class:`ParamError` on ``seed`` when invalid."""
+    if isinstance(raw, bool):
+        raise ParamError({"seed": [SEED_MESSAGE]})
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 10:
+            raise ParamError({"seed": [SEED_MESSAGE]})
+        raw = int(text)
+    if not isinstance(raw, int) or not 0 <= raw <= MAX_SEED:
+        raise ParamError({"seed": [SEED_MESSAGE]})
+    return raw
+
+
+def get_or_run(
+    *, slug: str, params: dict[str, Any] | None, seed: Any, preset: str | None = None
+) -> tuple[SimulationRun, bool]:
+    """Return the stored run for these inputs, running and storing it first if there is none.
+
+    ``params`` may be partial (defaults, then the preset, then ``params``). Returns
+    ``(run, created)``. Raises :class:`UnknownSimulation` for an unknown slug and
+    :class:`~simulations.engine.ParamError` for a bad preset, parameter or seed.
+
+    The key is looked up before anything runs, so a stored key is never computed again. Two
+    requests racing on a new key may both compute; the unique key lets only one row in and
+    the other returns that row.
+    """
+    simulation = get_simulation(slug)
+    seed = parse_seed(seed)
+    values = simulation.validate(params, preset=preset or None)
+    key = run_key(slug=simulation.slug, version=simulation.version, params=values, seed=seed)
+    existing = SimulationRun.objects.filter(key=key).first()
+    if existing is not None:
+        return existing, False
+    started = time.perf_counter()
+    result = simulation.run(values, seed=seed)
+    duration_ms = round((time.perf_counter() - started) * 1000)
+    try:
+        with transaction.atomic():
+            run = SimulationRun.objects.create(
+                key=key,
+                slug=simulation.slug,
+                version=simulation.version,
+                params=values,
+                seed=seed,
+                preset=preset or "",
+                result=result.to_dict(),
+                duration_ms=duration_ms,
+            )
+    except IntegrityError:
+        return SimulationRun.objects.get(key=key), False
+    return run, True

@@ -1,0 +1,238 @@
+"""Pages: the catalogue, a simulation with its run form, and a stored run's permalink.
+
+Runs start with a POST (CSRF-protected, never prefetched or crawled) and redirect to the run's
+permalink, which is the shareable URL: a GET that reads the stored result and never recomputes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kb.markdown import render_markdown
+from kb.models import CaseStudy, Theme
+
+from . import engine
+from .engine import ParamError, Simulation
+from .forms import RunForm, initial_from_params
+from .links import render_run_links
+from .models import SimulationRun
+from .services import DEFAULT_SEED, get_or_run, parse_seed
+
+KEY_RE = re.compile(r"^[0-9a-f]{64}$")
+PRESET_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
+
+_EXPLANATIONS: dict[tuple[str, str], str] = {}
+
+
+def explanation_html(simulation: Simulation) -> str:
+    """The simulation's explanation as sanitised HTML, rendered once per slug and version."""
+    cache_key = (simulation.slug, simulation.version)
+    if cache_key not in _EXPLANATIONS:
+        _EXPLANATIONS[cache_key] = render_markdown(simulation.explanation)
+    return _EXPLANATIONS[cache_key]
+
+
+def _simulation_or_404(slug: str) -> Simulation:
+    simulation = engine.REGISTRY.get(slug)
+    if simulation is None:
+        raise Http404("No simulation with this name.")
+    return simulation
+
+
+def _titles(simulations: list[Simulation]) -> tuple[dict[str, str], dict[str, str]]:
+    """Published case titles and theme names for the slugs these simulations declare: 2 queries."""
+    case_slugs = {slug for sim in simulations for slug in sim.cases}
+    theme_slugs = {slug for sim in simulations for slug in sim.themes}
+    cases = dict(
+        CaseStudy.objects.published()
+        .filter(slug__in=case_slugs)
+        .order_by("title")
+        .values_list("slug", "title")
+    )
+    themes = dict(
+        Theme.objects.filter(slug__in=theme_slugs)
+        .order_by("order", "name")
+        .values_list("slug", "name")
+    )
+    return cases, themes
+
+
+@require_GET
+def simulation_list(request):
+    simulations = engine.all_simulations()
+    cases, themes = _titles(simulations)
+
+    def grouped(titles: dict[str, str], attr: str) -> tuple[list[dict], list[Simulation]]:
+        groups = [
+            {
+                "slug": slug,
+                "title": title,
+                "simulations": [s for s in simulations if slug in getattr(s, attr)],
+            }
+            for slug, title in titles.items()
+        ]
+        ungrouped = [s for s in simulations if not set(getattr(s, attr)) & titles.keys()]
+        return groups, ungrouped
+
+    by_case, without_case = grouped(cases, "cases")
+    by_theme, without_theme = grouped(themes, "themes")
+    return render(
+        request,
+        "simulations/simulation_list.html",
+        {
+            "simulations": simulations,
+            "by_case": by_case,
+            "without_case": without_case,
+            "by_theme": by_theme,
+            "without_theme": without_theme,
+        },
+    )
+
+
+def _detail_context(simulation: Simulation, form: RunForm, *, preset_error: str = "") -> dict:
+    cases, themes = _titles([simulation])
+    presets = [
+        {"preset": preset, "case_title": cases.get(preset.case, "")}
+        for preset in simulation.presets
+    ]
+    return {
+        "simulation": simulation,
+        "explanation_html": explanation_html(simulation),
+        "presets": presets,
+        "form": form,
+        "default_seed": DEFAULT_SEED,
+        "cases": [
+            {"slug": slug, "title": cases[slug]} for slug in simulation.cases if slug in cases
+        ],
+        "themes": [
+            {"slug": slug, "title": themes[slug]} for slug in simulation.themes if slug in themes
+        ],
+        "preset_error": preset_error,
+    }
+
+
+@require_GET
+def simulation_detail(request, slug):
+    """The explanation, presets and the run form; ``?run=<key>`` or ``?preset=<slug>`` prefill it."""
+    simulation = _simulation_or_404(slug)
+    initial = {}
+    run_key = request.GET.get("run", "")
+    preset_slug = request.GET.get("preset", "")
+    if KEY_RE.match(run_key):
+        run = SimulationRun.objects.filter(key=run_key, slug=simulation.slug).only("params", "seed")
+        run = run.first()
+        if run is not None:
+            initial = {**initial_from_params(simulation, run.params), "seed": run.seed}
+    elif PRESET_RE.match(preset_slug):
+        try:
+            initial = simulation.validate(preset=preset_slug)
+        except ParamError:
+            initial = {}
+    form = RunForm(simulation, initial=initial)
+    return render(request, "simulations/simulation_detail.html", _detail_context(simulation, form))
+
+
+@require_http_methods(["GET", "POST"])
+def simulation_run(request, slug):
+    """Run (or fetch) and redirect to the permalink; an invalid form comes back with messages.
+
+    A POST carrying ``preset`` runs that preset (one-click buttons); any other POST is the form.
+    A GET here has nothing to run and goes back to the simulation's page.
+    """
+    simulation = _simulation_or_404(slug)
+    if request.method == "GET":
+        return redirect("simulations:simulation-detail", slug=simulation.slug)
+    if "preset" in request.POST:
+        preset = request.POST.get("preset", "")
+        try:
+            seed = parse_seed(request.POST.get("seed", DEFAULT_SEED) or DEFAULT_SEED)
+            run, _ = get_or_run(slug=simulation.slug, params={}, seed=seed, preset=preset)
+        except ParamError as exc:
+            message = " ".join(m for messages in exc.errors.values() for m in messages)
+            form = RunForm(simulation)
+            context = _detail_context(simulation, form, preset_error=message)
+            return render(request, "simulations/simulation_detail.html", context)
+        return redirect(run)
+    form = RunForm(simulation, request.POST)
+    if form.is_valid():
+        try:
+            run, _ = get_or_run(
+                slug=simulation.slug,
+                params=form.cleaned_data["params"],
+                seed=form.cleaned_data["seed"],
+                preset=form.cleaned_data["preset_slug"] or None,
+            )
+        except ParamError as exc:
+            for name, messages in exc.errors.items():
+                for message in messages:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            return redirect(run)
+    return render(request, "simulations/simulation_detail.html", _detail_context(simulation, form))
+
+
+def _charts_with_tables(result: dict) -> tuple[list[dict], list[dict]]:
+    """Each chart with its data table, and the tables no chart shows."""
+    tables = {table.get("key"): table for table in result.get("tables", [])}
+    charts, used = [], set()
+    for n, chart in enumerate(result.get("charts", []), start=1):
+        table = tables.get(chart.get("table"))
+        if table is not None:
+            used.add(table.get("key"))
+        charts.append(
+            {**chart, "dom_id": f"chart-{n}", "spec_id": f"chart-{n}-spec", "data_table": table}
+        )
+    others = [t for key, t in tables.items() if key not in used]
+    return charts, others
+
+
+@require_GET
+def run_detail(request, key):
+    """A stored run, exactly as computed: never runs the engine."""
+    if not KEY_RE.match(key):
+        raise Http404("No run with this key.")
+    run = get_object_or_404(SimulationRun, key=key)
+    simulation = engine.REGISTRY.get(run.slug)
+    declared_cases = simulation.cases if simulation else ()
+    declared_themes = simulation.themes if simulation else ()
+    cases, themes = _titles([simulation]) if simulation else ({}, {})
+    result = run.result or {}
+    charts, other_tables = _charts_with_tables(result)
+    params = []
+    for name, value in (run.params or {}).items():
+        label, unit = name, ""
+        if simulation is not None:
+            try:
+                param = simulation.param(name)
+                label, unit = param.label, param.unit
+            except KeyError:
+                pass
+        params.append({"name": name, "label": label, "unit": unit, "value": value})
+    rerun_form = None
+    if simulation is not None and simulation.version == run.version:
+        rerun_form = RunForm(simulation, initial=initial_from_params(simulation, run.params))
+    preset = None
+    if simulation is not None and run.preset:
+        preset = next((p for p in simulation.presets if p.slug == run.preset), None)
+    return render(
+        request,
+        "simulations/run_detail.html",
+        {
+            "run": run,
+            "simulation": simulation,
+            "result": result,
+            "charts": charts,
+            "other_tables": other_tables,
+            "params": params,
+            "rerun_form": rerun_form,
+            "preset": preset,
+            "cases": [{"slug": s, "title": cases[s]} for s in declared_cases if s in cases],
+            "themes": [{"slug": s, "title": themes[s]} for s in declared_themes if s in themes],
+            "link_groups": render_run_links(run.slug, run.preset, request),
+            "checks_passed": sum(1 for c in result.get("checks", []) if c.get("passed")),
+        },
+    )
