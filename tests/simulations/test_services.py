@@ -6,7 +6,10 @@ from simulations.engine import ParamError
 from simulations.models import SimulationRun, SimulationRunQuerySet
 from simulations.services import UnknownSimulation, get_or_run, parse_seed
 
-from .fakes import FAKE_SLUG, FakeCoin, fake_sim  # noqa: F401
+from . import fakes
+from .fakes import FAKE_SLUG, FakeCoin
+
+fake_sim = fakes.fake_sim  # the fixture, shared with the other modules here
 
 pytestmark = pytest.mark.django_db
 

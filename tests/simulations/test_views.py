@@ -10,7 +10,10 @@ from simulations.models import SimulationRun
 from simulations.services import get_or_run
 from tests.kb.factories import CaseStudyFactory, ThemeFactory
 
-from .fakes import FAKE_CASE, FAKE_SLUG, FAKE_THEME, FakeCoin, fake_sim  # noqa: F401
+from . import fakes
+from .fakes import FAKE_CASE, FAKE_SLUG, FAKE_THEME, FakeCoin
+
+fake_sim = fakes.fake_sim  # the fixture, shared with the other modules here
 
 pytestmark = pytest.mark.django_db
 
