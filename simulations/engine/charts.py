@@ -38,7 +38,11 @@ def line_chart(
     color_title: str = "",
     y_format: str | None = None,
     y_domain: list[float] | None = None,
+    x_scale: dict[str, Any] | None = None,
+    x_format: str | None = None,
 ) -> dict[str, Any]:
+    """Lines over a quantitative x; ``x_scale`` (e.g. ``{"type": "log"}``) and ``x_format``
+    are optional Vega-Lite scale and axis-format settings for x."""
     spec = _base(title, rows)
     y_enc = _field(y, "quantitative", y_title)
     if y_format:
@@ -46,7 +50,12 @@ def line_chart(
     if y_domain:
         y_enc["scale"] = {"domain": y_domain}
     spec["mark"] = {"type": "line", "point": len(rows) <= 60, "tooltip": True}
-    spec["encoding"] = {"x": _field(x, "quantitative", x_title), "y": y_enc}
+    x_enc = _field(x, "quantitative", x_title)
+    if x_scale:
+        x_enc["scale"] = x_scale
+    if x_format:
+        x_enc["axis"] = {"format": x_format}
+    spec["encoding"] = {"x": x_enc, "y": y_enc}
     if color:
         spec["encoding"]["color"] = _field(color, "nominal", color_title)
         spec["encoding"]["strokeDash"] = _field(color, "nominal", color_title)
