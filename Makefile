@@ -51,5 +51,14 @@ lock: | $(PY)
 	$(BIN)/pip-compile --quiet --no-emit-index-url --strip-extras -o requirements.txt pyproject.toml
 	$(BIN)/pip-compile --quiet --no-emit-index-url --strip-extras --extra dev -o requirements-dev.txt pyproject.toml
 
+# A dump of everything with natural keys; FILE=path to choose where (default: backups/…json.gz).
+backup: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py backup_site $(FILE)
+
+# Rebuild the site from a dump into an empty database (set DATABASE_URL for another one).
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/....json.gz" >&2; exit 2)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py restore_site $(FILE)
+
 clean-venv:
 	rm -rf $(VENV)

@@ -11,6 +11,27 @@ from django.db import transaction
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
+def render_loaded_markdown() -> int:
+    """Fill the *_html fields that raw loading (which bypasses save()) leaves empty."""
+    from kb.markdown import render_markdown
+
+    Theme = apps.get_model("kb", "Theme")
+    CaseStudy = apps.get_model("kb", "CaseStudy")
+    count = 0
+    for theme in Theme.objects.only("pk", "explanation"):
+        Theme.objects.filter(pk=theme.pk).update(
+            explanation_html=render_markdown(theme.explanation)
+        )
+        count += 1
+    for case in CaseStudy.objects.only("pk", "body", "discussion_questions"):
+        CaseStudy.objects.filter(pk=case.pk).update(
+            body_html=render_markdown(case.body),
+            discussion_html=render_markdown(case.discussion_questions),
+        )
+        count += 1
+    return count
+
+
 class Command(BaseCommand):
     help = (
         "Load fixtures/*.yaml (in name order) when the database holds no content yet. "
@@ -34,6 +55,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if files:
                     call_command("loaddata", *[str(f) for f in files], verbosity=0)
+                rendered = render_loaded_markdown()
+                # loaddata saves raw, so no "created" version exists yet: record one per object,
+                # so a teacher's first edit can be compared with (and reverted to) the original.
+                call_command("populate_history", "--auto", verbosity=0)
+            self.stdout.write(f"Rendered Markdown of {rendered} themes and cases.")
             self.stdout.write(self.style.SUCCESS(f"Loaded {len(files)} fixture files."))
         # The quiz app keeps its content in its own YAML format, loaded by its own command.
         if "load_quizzes" in get_commands():
