@@ -1,0 +1,402 @@
+"""Questions as plain data, checked and saved the same way for YAML files, GIFT and Aiken.
+
+`QuestionData` is what every importer produces; `check_question` applies the same rules as
+the admin; `save_questions` writes them; `load_quiz_files` reads fixtures/quizzes/*.yaml
+(format: docs/quiz-content-format.md).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from .models import (
+    MISCONCEPTION_ON_CORRECT,
+    NUMERIC_NEEDS_TOLERANCE,
+    NUMERIC_NEEDS_VALUE,
+    Choice,
+    FeedbackTiming,
+    Question,
+    QuestionOrder,
+    QuestionType,
+    Quiz,
+    choice_errors,
+    simulation_errors,
+)
+
+
+@dataclass
+class ChoiceData:
+    text: str
+    correct: bool
+    feedback: str = ""
+    misconception: str = ""
+
+
+@dataclass
+class QuestionData:
+    type: str
+    prompt: str
+    title: str = ""
+    points: Decimal = Decimal("1")
+    feedback: str = ""
+    all_or_nothing: bool = False
+    numeric_value: float | None = None
+    numeric_tolerance: float | None = None
+    unit: str = ""
+    case: str = ""
+    simulation: str = ""
+    preset: str = ""
+    choices: list[ChoiceData] = field(default_factory=list)
+    line: int = 0  # where it starts in its source file (GIFT, Aiken)
+
+
+def truefalse_choices(
+    answer: bool,
+    *,
+    feedback_true="",
+    feedback_false="",
+    misconception_true="",
+    misconception_false="",
+) -> list[ChoiceData]:
+    """The True and False choices of a true/false question whose right answer is `answer`."""
+    return [
+        ChoiceData("True", answer is True, feedback_true, "" if answer else misconception_true),
+        ChoiceData("False", answer is False, feedback_false, misconception_false if answer else ""),
+    ]
+
+
+def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, str]]:
+    """[(field, message)] for everything wrong with one question; [] when it can be saved."""
+    errors: list[tuple[str, str]] = []
+    if q.type not in QuestionType.values:
+        return [("type", f"Unknown type “{q.type}”; use one of {', '.join(QuestionType.values)}.")]
+    if not q.prompt.strip():
+        errors.append(("prompt", "The question has no text."))
+    if q.points is None or q.points <= 0:
+        errors.append(("points", "Points must be more than 0."))
+    elif q.points >= Decimal("10000") or q.points != q.points.quantize(Decimal("0.01")):
+        errors.append(("points", "Points need at most 2 decimals and less than 10,000."))
+    if q.type == QuestionType.NUMERIC:
+        if q.numeric_value is None:
+            errors.append(("value", NUMERIC_NEEDS_VALUE))
+        if q.numeric_tolerance is None or q.numeric_tolerance < 0:
+            errors.append(("tolerance", NUMERIC_NEEDS_TOLERANCE))
+    errors += [("choices", m) for m in choice_errors(q.type, [c.correct for c in q.choices])]
+    for n, choice in enumerate(q.choices, start=1):
+        if not choice.text.strip():
+            errors.append((f"choices[{n}].text", "The choice has no text."))
+        elif len(choice.text) > 500:
+            errors.append((f"choices[{n}].text", "The choice is longer than 500 characters."))
+        if choice.correct and choice.misconception:
+            errors.append((f"choices[{n}].misconception", MISCONCEPTION_ON_CORRECT))
+        if len(choice.misconception) > 200:
+            errors.append((f"choices[{n}].misconception", "Longer than 200 characters."))
+    if q.case and q.case not in case_slugs:
+        errors.append(("case", f"No case with the slug “{q.case}”."))
+    errors += list(simulation_errors(q.simulation, q.preset).items())
+    return errors
+
+
+def existing_case_slugs() -> set[str]:
+    from kb.models import CaseStudy
+
+    return set(CaseStudy.objects.values_list("slug", flat=True))
+
+
+def save_questions(quiz: Quiz, questions: list[QuestionData]) -> list[Question]:
+    """Create the questions (and their choices) at the end of the quiz. Call inside a transaction."""
+    from kb.models import CaseStudy
+
+    cases = {
+        c.slug: c for c in CaseStudy.objects.filter(slug__in={q.case for q in questions if q.case})
+    }
+    last = quiz.questions.order_by("-order").values_list("order", flat=True).first() or 0
+    saved = []
+    for n, data in enumerate(questions, start=1):
+        question = Question.objects.create(
+            quiz=quiz,
+            type=data.type,
+            title=data.title[:200],
+            prompt=data.prompt.strip(),
+            points=data.points,
+            general_feedback=data.feedback.strip(),
+            all_or_nothing=data.all_or_nothing,
+            numeric_value=data.numeric_value,
+            numeric_tolerance=data.numeric_tolerance,
+            unit=data.unit,
+            case=cases.get(data.case),
+            simulation=data.simulation,
+            preset=data.preset,
+            order=last + n * 10,
+        )
+        for order, c in enumerate(data.choices):
+            Choice.objects.create(
+                question=question,
+                text=c.text.strip(),
+                is_correct=c.correct,
+                feedback=c.feedback.strip(),
+                misconception=c.misconception.strip(),
+                order=order,
+            )
+        saved.append(question)
+    return saved
+
+
+# --- YAML quiz files ---------------------------------------------------------------------------
+QUIZ_KEYS = {
+    "slug",
+    "title",
+    "description",
+    "cases",
+    "themes",
+    "published",
+    "question_order",
+    "shuffle_choices",
+    "pass_mark",
+    "feedback_timing",
+    "attempts_allowed",
+    "questions",
+}
+QUESTION_KEYS = {
+    "type",
+    "prompt",
+    "points",
+    "feedback",
+    "case",
+    "simulation",
+    "preset",
+    "all_or_nothing",
+    "choices",
+    "answer",
+    "feedback_true",
+    "feedback_false",
+    "misconception_true",
+    "misconception_false",
+    "value",
+    "tolerance",
+    "unit",
+    "title",
+}
+CHOICE_KEYS = {"text", "correct", "feedback", "misconception"}
+
+
+class ContentError(Exception):
+    """Errors in quiz files, each naming the file, the question number and the field."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _number(value, where, name, errors) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        errors.append(f"{where}, field {name}: “{value}” is not a number.")
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        errors.append(f"{where}, field {name}: must be a finite number.")
+        return None
+    return number
+
+
+def parse_question_yaml(raw, where: str, errors: list[str]) -> QuestionData | None:
+    if not isinstance(raw, dict):
+        errors.append(f"{where}: a question must be a mapping (type, prompt, …).")
+        return None
+    for key in sorted(set(raw) - QUESTION_KEYS):
+        errors.append(f"{where}, field {key}: unknown field.")
+    qtype = _text(raw.get("type", "single"))
+    try:
+        points = Decimal(str(raw.get("points", 1)))
+    except InvalidOperation:
+        errors.append(f"{where}, field points: “{raw.get('points')}” is not a number.")
+        points = Decimal(1)
+    q = QuestionData(
+        type=qtype,
+        prompt=_text(raw.get("prompt")),
+        title=_text(raw.get("title")),
+        points=points,
+        feedback=_text(raw.get("feedback")),
+        all_or_nothing=bool(raw.get("all_or_nothing", False)),
+        unit=_text(raw.get("unit")),
+        case=_text(raw.get("case")),
+        simulation=_text(raw.get("simulation")),
+        preset=_text(raw.get("preset")),
+    )
+    if qtype == QuestionType.TRUEFALSE:
+        answer = raw.get("answer")
+        if not isinstance(answer, bool):
+            errors.append(
+                f"{where}, field answer: a true/false question needs answer: true or false."
+            )
+            return None
+        q.choices = truefalse_choices(
+            answer,
+            feedback_true=_text(raw.get("feedback_true")),
+            feedback_false=_text(raw.get("feedback_false")),
+            misconception_true=_text(raw.get("misconception_true")),
+            misconception_false=_text(raw.get("misconception_false")),
+        )
+        right_key = "misconception_true" if answer is True else "misconception_false"
+        if raw.get(right_key):
+            errors.append(f"{where}, field {right_key}: {MISCONCEPTION_ON_CORRECT}")
+    elif qtype == QuestionType.NUMERIC:
+        q.numeric_value = _number(raw.get("value"), where, "value", errors)
+        q.numeric_tolerance = _number(raw.get("tolerance"), where, "tolerance", errors)
+        if raw.get("choices"):
+            errors.append(f"{where}, field choices: a numeric question takes no choices.")
+    else:
+        choices = raw.get("choices") or []
+        if not isinstance(choices, list):
+            errors.append(f"{where}, field choices: must be a list.")
+            return None
+        for n, c in enumerate(choices, start=1):
+            if not isinstance(c, dict):
+                errors.append(f"{where}, choice {n}: must be a mapping (text, correct, feedback).")
+                continue
+            for key in sorted(set(c) - CHOICE_KEYS):
+                errors.append(f"{where}, choice {n}, field {key}: unknown field.")
+            q.choices.append(
+                ChoiceData(
+                    text=_text(c.get("text")),
+                    correct=c.get("correct") is True,
+                    feedback=_text(c.get("feedback")),
+                    misconception=_text(c.get("misconception")),
+                )
+            )
+    return q
+
+
+def read_quiz_file(path: Path, *, case_slugs: set[str], theme_slugs: set[str]) -> tuple[dict, list]:
+    """Parse and check one YAML file: (quiz fields, [QuestionData]); raises ContentError."""
+    name = path.name
+    errors: list[str] = []
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ContentError([f"{name}: not valid YAML/UTF-8: {exc}"]) from None
+    if not isinstance(raw, dict):
+        raise ContentError([f"{name}: the file must be a mapping with slug, title, questions."])
+    for key in sorted(set(raw) - QUIZ_KEYS):
+        errors.append(f"{name}, field {key}: unknown field.")
+    slug = _text(raw.get("slug"))
+    if not slug:
+        errors.append(f"{name}, field slug: required.")
+    if not _text(raw.get("title")):
+        errors.append(f"{name}, field title: required.")
+    cases = raw.get("cases") or []
+    themes = raw.get("themes") or []
+    if not isinstance(cases, list) or not isinstance(themes, list):
+        errors.append(f"{name}, fields cases/themes: must be lists of slugs.")
+        cases, themes = [], []
+    for slug_ in cases:
+        if str(slug_) not in case_slugs:
+            errors.append(f"{name}, field cases: no case with the slug “{slug_}”.")
+    for slug_ in themes:
+        if str(slug_) not in theme_slugs:
+            errors.append(f"{name}, field themes: no theme with the slug “{slug_}”.")
+    order = _text(raw.get("question_order", "fixed"))
+    if order not in QuestionOrder.values:
+        errors.append(f"{name}, field question_order: use fixed or shuffled.")
+    timing = _text(raw.get("feedback_timing", "end"))
+    if timing not in FeedbackTiming.values:
+        errors.append(f"{name}, field feedback_timing: use end or each.")
+    pass_mark = raw.get("pass_mark", 60)
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
+        errors.append(f"{name}, field pass_mark: a whole percentage from 0 to 100.")
+        pass_mark = 60
+    allowed = raw.get("attempts_allowed")
+    if allowed is not None and (
+        isinstance(allowed, bool) or not isinstance(allowed, int) or allowed < 1
+    ):
+        errors.append(f"{name}, field attempts_allowed: null (unlimited) or a whole number ≥ 1.")
+        allowed = None
+    questions = []
+    raw_questions = raw.get("questions") or []
+    if not isinstance(raw_questions, list) or not raw_questions:
+        errors.append(f"{name}, field questions: at least one question is needed.")
+        raw_questions = []
+    for n, raw_q in enumerate(raw_questions, start=1):
+        where = f"{name}, question {n}"
+        q = parse_question_yaml(raw_q, where, errors)
+        if q is None:
+            continue
+        errors += [f"{where}, field {f}: {m}" for f, m in check_question(q, case_slugs=case_slugs)]
+        questions.append(q)
+    if errors:
+        raise ContentError(errors)
+    fields = {
+        "slug": slug,
+        "title": _text(raw.get("title")),
+        "description": _text(raw.get("description")),
+        "is_published": bool(raw.get("published", False)),
+        "question_order": order,
+        "shuffle_choices": bool(raw.get("shuffle_choices", False)),
+        "pass_mark": pass_mark,
+        "feedback_timing": timing,
+        "attempts_allowed": allowed,
+        "cases": [str(s) for s in cases],
+        "themes": [str(s) for s in themes],
+    }
+    return fields, questions
+
+
+def load_quiz_files(paths: list[Path]) -> list[Quiz]:
+    """Load the files all or nothing (one transaction); ContentError lists every error found.
+
+    A quiz whose slug exists is replaced only if it has no attempts (attempts are never lost).
+    """
+    from kb.models import CaseStudy, Theme
+
+    case_slugs = set(CaseStudy.objects.values_list("slug", flat=True))
+    theme_slugs = set(Theme.objects.values_list("slug", flat=True))
+    parsed, errors, seen = [], [], {}
+    for path in paths:
+        try:
+            fields, questions = read_quiz_file(path, case_slugs=case_slugs, theme_slugs=theme_slugs)
+        except ContentError as exc:
+            errors += exc.errors
+            continue
+        if fields["slug"] in seen:
+            errors.append(
+                f"{path.name}, field slug: “{fields['slug']}” is also used by {seen[fields['slug']]}."
+            )
+        seen[fields["slug"]] = path.name
+        parsed.append((path, fields, questions))
+    if errors:
+        raise ContentError(errors)
+    loaded = []
+    with transaction.atomic():
+        for path, fields, questions in parsed:
+            old = Quiz.objects.filter(slug=fields["slug"]).first()
+            if old is not None:
+                if old.attempts.exists():
+                    errors.append(
+                        f"{path.name}, field slug: quiz “{old.slug}” has attempts; it is kept "
+                        "(archive it and use another slug to replace it)."
+                    )
+                    continue
+                old.delete()
+            cases, themes = fields.pop("cases"), fields.pop("themes")
+            quiz = Quiz.objects.create(**fields)
+            quiz.cases.set(CaseStudy.objects.filter(slug__in=cases))
+            quiz.themes.set(Theme.objects.filter(slug__in=themes))
+            save_questions(quiz, questions)
+            loaded.append(quiz)
+        if errors:
+            raise ContentError(errors)  # leaving the block by an exception rolls everything back
+    return loaded

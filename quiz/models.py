@@ -1,0 +1,520 @@
+"""Quizzes, questions and choices (teacher content, versioned) and attempts with their answers."""
+
+import random
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import NoReverseMatch, reverse
+from simple_history.models import HistoricalRecords
+
+from kb.markdown import render_markdown
+
+NUMERIC_NEEDS_VALUE = "A numeric question needs the right value."
+NUMERIC_NEEDS_TOLERANCE = "A numeric question needs a tolerance (0 or more) around the value."
+MISCONCEPTION_ON_CORRECT = (
+    "A misconception describes why someone picks a wrong choice; this choice is marked correct."
+)
+PRESET_NEEDS_SIMULATION = "Pick the simulation this preset belongs to."
+PUBLISHED_NEEDS_QUESTIONS = (
+    "A published quiz needs at least one question. Save it as a draft, add questions, then publish."
+)
+
+
+def simulation_registry() -> dict:
+    """The simulations that exist (slug → simulation), from the pure engine."""
+    from simulations import engine
+
+    return engine.REGISTRY
+
+
+def simulation_errors(simulation: str, preset: str) -> dict[str, str]:
+    """Errors for a simulation slug and preset slug that do not exist ({} when both are fine)."""
+    if not simulation:
+        return {"preset": PRESET_NEEDS_SIMULATION} if preset else {}
+    registry = simulation_registry()
+    if simulation not in registry:
+        names = ", ".join(sorted(registry)) or "none yet"
+        return {"simulation": f"Unknown simulation “{simulation}”. Simulations: {names}."}
+    if preset:
+        presets = [p.slug for p in registry[simulation].presets]
+        if preset not in presets:
+            names = ", ".join(presets) or "none"
+            return {"preset": f"Unknown preset “{preset}” for {simulation}. Its presets: {names}."}
+    return {}
+
+
+def simulation_url(simulation: str, preset: str = "") -> str:
+    """The page of a simulation (with a preset to run in one click), or "" when it has none."""
+    if not simulation:
+        return ""
+    try:
+        url = reverse("simulations:simulation-detail", kwargs={"slug": simulation})
+    except NoReverseMatch:
+        url = f"/simulations/{simulation}/"
+    return f"{url}?preset={preset}" if preset else url
+
+
+class QuestionOrder(models.TextChoices):
+    FIXED = "fixed", "Fixed (as ordered here)"
+    SHUFFLED = "shuffled", "Shuffled for each attempt"
+
+
+class FeedbackTiming(models.TextChoices):
+    END = "end", "At the end"
+    EACH = "each", "After each question"
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, is_archived=False)
+
+    def visible_to(self, user):
+        """Published quizzes, plus drafts and archived ones for teachers (preview)."""
+        if is_teacher(user):
+            return self.all()
+        return self.published()
+
+    def for_listing(self):
+        """Everything the list page touches, in a fixed number of queries."""
+        return self.annotate(
+            question_count=Count("questions", filter=Q(questions__is_archived=False))
+        ).prefetch_related("cases", "themes")
+
+
+class QuizManager(models.Manager.from_queryset(QuizQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+def is_teacher(user) -> bool:
+    """Teachers (and superusers) may preview drafts and see every attempt and statistics."""
+    return bool(
+        user and user.is_authenticated and user.is_active and user.has_perm("quiz.view_attempt")
+    )
+
+
+class Quiz(models.Model):
+    slug = models.SlugField(unique=True, help_text="Short name used in the address, e.g. predpol.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(
+        blank=True, help_text="Markdown. What the quiz checks, shown above the questions."
+    )
+    description_html = models.TextField(editable=False, default="")
+    cases = models.ManyToManyField(
+        "kb.CaseStudy",
+        blank=True,
+        related_name="quizzes",
+        help_text="The cases this quiz is about.",
+    )
+    themes = models.ManyToManyField(
+        "kb.Theme", blank=True, related_name="quizzes", help_text="The ML problems it covers."
+    )
+    is_published = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Only published quizzes are listed and can be taken by students. "
+        "Teachers can preview drafts.",
+    )
+    is_archived = models.BooleanField(
+        default=False,
+        help_text="Hide the quiz for good while keeping its attempts and results "
+        "(use this instead of deleting a quiz that has attempts).",
+    )
+    question_order = models.CharField(
+        max_length=10, choices=QuestionOrder, default=QuestionOrder.FIXED
+    )
+    shuffle_choices = models.BooleanField(
+        default=False,
+        help_text="Show the choices of each question in a different order per attempt.",
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text="Percentage of the maximum score needed to pass.",
+    )
+    feedback_timing = models.CharField(
+        max_length=10,
+        choices=FeedbackTiming,
+        default=FeedbackTiming.END,
+        help_text="“After each question” lets students check each answer (it is then locked).",
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many times one student may submit this quiz. Empty: unlimited.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizManager()
+    history = HistoricalRecords(excluded_fields=["description_html"], m2m_fields=[cases, themes])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("quiz:quiz-detail", kwargs={"slug": self.slug})
+
+    # The admin checks questions in its own inline; loaders create questions after the quiz.
+    questions_checked_elsewhere = False
+
+    def clean(self):
+        if (
+            self.is_published
+            and not self.questions_checked_elsewhere
+            and not (self.pk and self.questions.filter(is_archived=False).exists())
+        ):
+            raise ValidationError({"is_published": PUBLISHED_NEEDS_QUESTIONS})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def active_questions(self):
+        return self.questions.filter(is_archived=False)
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", "Single choice"
+    MULTIPLE = "multiple", "Multiple choice (several right answers)"
+    TRUEFALSE = "truefalse", "True / false"
+    NUMERIC = "numeric", "Numeric"
+
+
+class Question(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    type = models.CharField(max_length=10, choices=QuestionType, default=QuestionType.SINGLE)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Optional short name (GIFT ::title::), for teachers."
+    )
+    prompt = models.TextField(help_text="Markdown. The question as students read it.")
+    prompt_html = models.TextField(editable=False, default="")
+    points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Points for a fully right answer.",
+    )
+    all_or_nothing = models.BooleanField(
+        default=False,
+        help_text="Multiple choice only: no partial credit, all and only the right choices score. "
+        "Otherwise each right choice earns 1/k of the points and each wrong one loses 1/k "
+        "(k = number of right choices), never below 0.",
+    )
+    general_feedback = models.TextField(
+        blank=True, help_text="Markdown. Shown to every student after answering: the explanation."
+    )
+    general_feedback_html = models.TextField(editable=False, default="")
+    numeric_value = models.FloatField(
+        null=True, blank=True, help_text="Numeric questions: the right value."
+    )
+    numeric_tolerance = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Numeric questions: answers within value ± tolerance (inclusive) are right.",
+    )
+    unit = models.CharField(
+        max_length=40, blank=True, help_text="Numeric questions: unit shown next to the input."
+    )
+    case = models.ForeignKey(
+        "kb.CaseStudy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quiz_questions",
+        help_text="The case this question links back to.",
+    )
+    simulation = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Optional simulation slug: “open the simulation that shows this”.",
+    )
+    preset = models.CharField(
+        max_length=80, blank=True, help_text="Optional preset slug of that simulation."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    is_archived = models.BooleanField(
+        default=False,
+        help_text="Leave the question out of new attempts, keeping past answers "
+        "(use this instead of deleting an answered question).",
+    )
+
+    history = HistoricalRecords(excluded_fields=["prompt_html", "general_feedback_html"])
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        text = self.title or self.prompt
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    def save(self, *args, **kwargs):
+        self.prompt_html = render_markdown(self.prompt)
+        self.general_feedback_html = render_markdown(self.general_feedback)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.type == QuestionType.NUMERIC:
+            if self.numeric_value is None:
+                errors["numeric_value"] = NUMERIC_NEEDS_VALUE
+            if self.numeric_tolerance is None:
+                errors["numeric_tolerance"] = NUMERIC_NEEDS_TOLERANCE
+        errors.update(simulation_errors(self.simulation, self.preset))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type != QuestionType.NUMERIC
+
+    @property
+    def simulation_url(self) -> str:
+        return simulation_url(self.simulation, self.preset)
+
+    @property
+    def simulation_title(self) -> str:
+        simulation = simulation_registry().get(self.simulation)
+        return simulation.title if simulation else self.simulation
+
+    def right_answer_text(self, choices=None) -> str:
+        """The right answer in words, as kept on each Answer ("value ± tolerance" for numbers)."""
+        if self.type == QuestionType.NUMERIC:
+            value = format_number(self.numeric_value)
+            unit = f" {self.unit}" if self.unit else ""
+            if self.numeric_tolerance:
+                return f"{value}{unit} (± {format_number(self.numeric_tolerance)})"
+            return f"{value}{unit}"
+        choices = self.choices.all() if choices is None else choices
+        return "; ".join(c.text for c in choices if c.is_correct)
+
+
+def format_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ") if abs(value) >= 10_000 else str(int(value))
+    return f"{value:g}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False, verbose_name="correct")
+    feedback = models.TextField(
+        blank=True,
+        help_text="Markdown. Shown to students who picked this choice: why it is right or wrong.",
+    )
+    feedback_html = models.TextField(editable=False, default="")
+    misconception = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Wrong choices only: the misconception behind picking it, e.g. "
+        "“confuses accuracy with precision”. Statistics count them.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=["feedback_html"])
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.feedback_html = render_markdown(self.feedback)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.is_correct and self.misconception:
+            raise ValidationError({"misconception": MISCONCEPTION_ON_CORRECT})
+
+
+class AttemptQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(submitted_at__isnull=False)
+
+    def for_stats(self):
+        """Submitted attempts that count: not teachers' previews of drafts."""
+        return self.submitted().filter(is_preview=False)
+
+    def owned_by(self, user, owner_token: str | None):
+        """Attempts of this user (logged in) or of this browser session (anonymous)."""
+        if user is not None and user.is_authenticated:
+            return self.filter(user=user)
+        if owner_token:
+            return self.filter(user__isnull=True, anonymous_owner=owner_token)
+        return self.none()
+
+
+class Attempt(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quiz_attempts",
+    )
+    anonymous_owner = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="Random token kept in the anonymous student's session.",
+    )
+    seed = models.PositiveIntegerField(help_text="Orders questions and choices for this attempt.")
+    is_preview = models.BooleanField(
+        default=False, help_text="Taken while the quiz was a draft: left out of statistics."
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["quiz", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.quiz} — {self.public_id}"
+
+    def get_absolute_url(self):
+        return reverse("quiz:attempt-detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def percent(self) -> float | None:
+        if self.score is None or not self.max_score:
+            return None
+        return float(self.score) * 100 / float(self.max_score)
+
+    @property
+    def passed(self) -> bool | None:
+        percent = self.percent
+        return None if percent is None else percent >= self.quiz.pass_mark
+
+    def order_questions(self, questions: list) -> list:
+        """The questions in this attempt's order: fixed, or shuffled from the stored seed."""
+        questions = list(questions)
+        if self.quiz.question_order == QuestionOrder.SHUFFLED:
+            random.Random(self.seed).shuffle(questions)
+        return questions
+
+    def order_choices(self, question, choices: list) -> list:
+        choices = list(choices)
+        if self.quiz.shuffle_choices and question.type != QuestionType.TRUEFALSE:
+            random.Random(self.seed * 1_000_003 + question.pk).shuffle(choices)
+        return choices
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    position = models.PositiveSmallIntegerField(help_text="Where the question was in the attempt.")
+    question_text = models.TextField(help_text="The prompt as the student read it.")
+    choices = models.ManyToManyField(Choice, through="AnswerChoice", related_name="answers")
+    number = models.FloatField(
+        null=True, blank=True, help_text="Numeric questions: the value given."
+    )
+    is_answered = models.BooleanField(default=False)
+    is_correct = models.BooleanField(default=False)
+    points = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    max_points = models.DecimalField(max_digits=8, decimal_places=2)
+    right_answer_text = models.TextField(help_text="The right answer when it was answered.")
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="quiz_one_answer_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attempt_id}: {self.question_text[:60]}"
+
+    @property
+    def given_text(self) -> str:
+        """The answer given, as text kept when it was answered."""
+        if not self.is_answered:
+            return ""
+        if self.number is not None:
+            return format_number(self.number)
+        return "; ".join(ac.choice_text for ac in self.answer_choices.all())
+
+
+class AnswerChoice(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="answer_choices")
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="answer_choices")
+    choice_text = models.CharField(max_length=500, help_text="The choice as the student read it.")
+    was_correct = models.BooleanField(help_text="Whether this choice was right when answered.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "choice"], name="quiz_choice_once_per_answer")
+        ]
+
+    def __str__(self):
+        return self.choice_text
+
+
+def answers_for_result():
+    """Answers with what the result page shows, in a fixed number of queries."""
+    return Answer.objects.select_related("question", "question__case").prefetch_related(
+        Prefetch(
+            "answer_choices",
+            queryset=AnswerChoice.objects.select_related("choice").order_by(
+                "choice__order", "choice_id"
+            ),
+        )
+    )
+
+
+SINGLE_NEEDS_ONE_CORRECT = (
+    "A single-choice question needs exactly one correct choice; this one has {n}."
+)
+TRUEFALSE_NEEDS_TWO = (
+    "A true/false question needs exactly two choices (True and False), one of them correct; "
+    "this one has {n} choices and {c} correct."
+)
+MULTIPLE_NEEDS_CORRECT = "A multiple-choice question needs at least one correct choice."
+NEEDS_TWO_CHOICES = "A choice question needs at least two choices; this one has {n}."
+NUMERIC_HAS_CHOICES = "A numeric question takes a number, not choices: remove the choices."
+
+
+def choice_errors(question_type: str, correct_flags: list[bool]) -> list[str]:
+    """The rules every question's choices follow, worded for teachers (admin, YAML, GIFT)."""
+    n, c = len(correct_flags), sum(bool(f) for f in correct_flags)
+    if question_type == QuestionType.NUMERIC:
+        return [NUMERIC_HAS_CHOICES] if n else []
+    if question_type == QuestionType.TRUEFALSE:
+        return [] if n == 2 and c == 1 else [TRUEFALSE_NEEDS_TWO.format(n=n, c=c)]
+    errors = [] if n >= 2 else [NEEDS_TWO_CHOICES.format(n=n)]
+    if question_type == QuestionType.SINGLE and c != 1:
+        errors.append(SINGLE_NEEDS_ONE_CORRECT.format(n=c))
+    if question_type == QuestionType.MULTIPLE and c < 1:
+        errors.append(MULTIPLE_NEEDS_CORRECT)
+    return errors
