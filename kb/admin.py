@@ -1,6 +1,7 @@
 """The teachers' admin: content with history (diff and revert), inlines, preview, publish actions."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,9 +21,13 @@ PREVIEW_MEDIA = {
     "css": {"all": ["kb/admin/admin.css"]},
 }
 
+# Editors paste addresses without a scheme; assume https (Django 6's default), not http.
+URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
 
 class SourceInline(admin.StackedInline):
     model = Source
+    formfield_overrides = URL_OVERRIDES
     formset = SourceInlineFormSet
     extra = 0
     fields = [
@@ -194,6 +199,7 @@ class CountryAdmin(admin.ModelAdmin):
 class SourceAdmin(SimpleHistoryAdmin):
     """Sources are edited inside their case; this list finds and audits them across cases."""
 
+    formfield_overrides = URL_OVERRIDES
     list_display = ["title", "publisher", "case", "kind", "published_on"]
     list_filter = ["kind", "case"]
     search_fields = ["title", "publisher", "authors", "url", "case__title"]

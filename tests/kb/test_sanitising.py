@@ -1,0 +1,167 @@
+"""No script, event-handler attribute or javascript: link from any field ever reaches a page."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from kb.markdown import render_markdown
+from kb.templatetags.kb_tags import safe_url
+
+from .factories import (
+    CaseStudyFactory,
+    KeyFactFactory,
+    SourceFactory,
+    ThemeFactory,
+    TimelineEventFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MARKDOWN_ATTACK = "\n\n".join(
+    [
+        "Intro <script>alert('body')</script>",
+        "<img src=x onerror=alert(1)>",
+        "[click me](javascript:alert(2))",
+        '<a href="javascript:alert(3)" onclick="alert(4)">link</a>',
+        "<svg onload=alert(5)></svg>",
+        '<iframe src="javascript:alert(6)"></iframe>',
+        "[x](JaVaScRiPt:alert(7))",
+        '<p style="background:url(javascript:alert(8))" onmouseover="alert(9)">hover</p>',
+    ]
+)
+TEXT_ATTACK = "<script>alert('text')</script><img src=x onerror=alert(1)>"
+
+FORBIDDEN_TAGS = {"script", "img", "svg", "iframe", "object", "embed", "style"}
+
+
+class TagCollector(HTMLParser):
+    """Every real tag and attribute of a page (escaped text inside attributes is not a tag)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+
+def assert_clean(html: str) -> None:
+    parser = TagCollector()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        # Scripts the site itself ships are external files (CSP: script-src 'self').
+        if tag == "script":
+            assert dict(attrs).get("src", "").startswith("/static/"), (tag, attrs)
+        else:
+            assert tag not in FORBIDDEN_TAGS, (tag, attrs)
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name, value)
+            assert name != "style", (tag, name, value)
+            if name in ("href", "src", "action", "formaction"):
+                assert not (value or "").strip().lower().startswith("javascript:"), (tag, value)
+    assert "<script>alert" not in html
+
+
+@pytest.fixture
+def hostile_case():
+    theme = ThemeFactory(
+        name=f"Theme {TEXT_ATTACK}",
+        definition=f'Def " onmouseover="alert(1) {TEXT_ATTACK}',
+        explanation=MARKDOWN_ATTACK,
+    )
+    case = CaseStudyFactory(
+        title=f"Case {TEXT_ATTACK}",
+        slug="hostile",
+        summary=TEXT_ATTACK,
+        body=MARKDOWN_ATTACK,
+        discussion_questions=MARKDOWN_ATTACK,
+        deployer=TEXT_ATTACK,
+        developer=TEXT_ATTACK,
+        themes=[theme],
+        is_featured=True,
+    )
+    source = SourceFactory(
+        case=case,
+        title=TEXT_ATTACK,
+        publisher=TEXT_ATTACK,
+        authors=TEXT_ATTACK,
+        supports=TEXT_ATTACK,
+        url="javascript:alert('url')",  # a bad import bypassing form validation
+        archived_url=" JavaScript:alert('archived')",
+    )
+    KeyFactFactory(
+        case=case, source=source, statement=TEXT_ATTACK, location=TEXT_ATTACK, note=TEXT_ATTACK
+    )
+    TimelineEventFactory(case=case, text=TEXT_ATTACK)
+    related = CaseStudyFactory(title=f"Related {TEXT_ATTACK}", summary=TEXT_ATTACK)
+    case.related.add(related)
+    return case
+
+
+def test_markdown_is_sanitised_when_saved(hostile_case):
+    for html in (
+        hostile_case.body_html,
+        hostile_case.discussion_html,
+        hostile_case.themes.get().explanation_html,
+    ):
+        assert_clean(html)
+        assert "Intro" in html  # the harmless text survives
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["kb:home", "kb:case-list", "kb:theme-list", "kb:feed"],
+)
+def test_list_pages_and_feed_are_clean(client, hostile_case, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert_clean(response.content.decode())
+
+
+def test_case_page_is_clean(client, hostile_case):
+    html = client.get(hostile_case.get_absolute_url()).content.decode()
+    assert_clean(html)
+    assert "&lt;script&gt;alert(&#x27;text&#x27;)&lt;/script&gt;" in html  # shown, not run
+
+
+def test_theme_page_is_clean(client, hostile_case):
+    html = client.get(hostile_case.themes.get().get_absolute_url()).content.decode()
+    assert_clean(html)
+
+
+def test_search_results_and_echoed_query_are_clean(client, hostile_case):
+    html = client.get(reverse("kb:case-list"), {"q": "<script>alert(1)</script>"}).content.decode()
+    assert_clean(html)
+
+
+def test_bibtex_cannot_be_broken_by_a_title(client):
+    case = CaseStudyFactory(title="Evil} @misc{injected, title={x", slug="evil")
+    body = client.get(reverse("kb:case-cite", args=[case.slug])).content.decode()
+    assert body.count("@misc{") == 1
+    assert r"Evil\} @misc\{injected" in body
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("http://example.org", "http://example.org"),
+        ("javascript:alert(1)", "#"),
+        ("  JAVASCRIPT:alert(1)", "#"),
+        ("java\tscript:alert(1)", "#"),
+        ("data:text/html,<script>", "#"),
+        ("", "#"),
+        (None, "#"),
+    ],
+)
+def test_safe_url_only_lets_http_through(url, expected):
+    assert safe_url(url) == expected
+
+
+def test_render_markdown_keeps_ordinary_formatting():
+    html = render_markdown(
+        "## Title\n\n- *a*\n- [b](https://example.org)\n\n| x | y |\n|---|---|\n| 1 | 2 |"
+    )
+    assert "<h2>Title</h2>" in html and "<em>a</em>" in html and "<table>" in html
+    assert 'href="https://example.org"' in html and 'rel="noopener noreferrer nofollow"' in html
