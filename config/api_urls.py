@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from config.api_support import docs_csp
 from kb.api import views as kb_api
+from simulations.api import views as sim_api
 
 router = DefaultRouter()
 router.register("cases", kb_api.CaseStudyViewSet, basename="case")
@@ -20,6 +21,16 @@ router.register("key-facts", kb_api.KeyFactViewSet, basename="key-fact")
 v1_patterns = [
     path("export/cases.json", kb_api.CaseExportJSONView.as_view(), name="export-cases-json"),
     path("export/cases.csv", kb_api.CaseExportCSVView.as_view(), name="export-cases-csv"),
+    path("simulations/", sim_api.SimulationListView.as_view(), name="simulation-list"),
+    path(
+        "simulations/<slug:slug>/", sim_api.SimulationDetailView.as_view(), name="simulation-detail"
+    ),
+    path(
+        "simulations/<slug:slug>/runs/",
+        sim_api.SimulationRunCreateView.as_view(),
+        name="simulation-runs",
+    ),
+    path("runs/<str:key>/", sim_api.RunDetailView.as_view(), name="run-detail"),
     *router.urls,
 ]
 
