@@ -1,5 +1,6 @@
 """Load the site's initial content from fixtures/ into an empty database, and only then."""
 
+import io
 from pathlib import Path
 
 from django.apps import apps
@@ -58,7 +59,13 @@ class Command(BaseCommand):
                 rendered = render_loaded_markdown()
                 # loaddata saves raw, so no "created" version exists yet: record one per object,
                 # so a teacher's first edit can be compared with (and reverted to) the original.
-                call_command("populate_history", "--auto", verbosity=0)
+                call_command(
+                    "populate_history",
+                    "--auto",
+                    verbosity=0,
+                    stdout=io.StringIO(),
+                    stderr=io.StringIO(),
+                )
             self.stdout.write(f"Rendered Markdown of {rendered} themes and cases.")
             self.stdout.write(self.style.SUCCESS(f"Loaded {len(files)} fixture files."))
         # The quiz app keeps its content in its own YAML format, loaded by its own command.
