@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from quiz import views as quiz_views
+
 from . import views
 from .auth import admin_login_form
 
@@ -18,5 +20,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("simulations/", include("simulations.urls")),
     path("quizzes/", include("quiz.urls")),
+    path("accounts/signup/", quiz_views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("kb.urls")),
 ]

@@ -1,0 +1,313 @@
+"""The teachers' quiz editor: quizzes with their questions, questions with their choices,
+attempts (read only), GIFT/Aiken upload and export, links to preview and statistics."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import QuestionFileForm
+from .gift import export_gift
+from .models import Answer, Attempt, Choice, Question, QuestionType, Quiz, choice_errors
+from .services import ImportFailed, import_questions
+
+QUIZ_HAS_ATTEMPTS = (
+    "{n} attempt(s) use this quiz: deleting it would lose students' results. "
+    "Archive it instead (tick “Archived” on the quiz): it disappears for students, results stay."
+)
+QUESTION_HAS_ANSWERS = (
+    "{n} answer(s) were given to this question: deleting it would lose students' results. "
+    "Archive it instead (tick “Archived” on the question): new attempts leave it out."
+)
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ["order", "summary", "type", "points", "is_archived"]
+    readonly_fields = ["summary", "type"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["order", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # questions are added on their own page, where their choices are checked
+
+    @admin.display(description="question")
+    def summary(self, obj):
+        return str(obj)
+
+
+@admin.register(Quiz)
+class QuizAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "is_published", "is_archived", "question_total", "links"]
+    list_filter = ["is_published", "is_archived", "feedback_timing"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["cases", "themes"]
+    readonly_fields = ["links"]
+    inlines = [QuestionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "links"]}),
+        ("Links", {"fields": ["cases", "themes"]}),
+        (
+            "How students take it",
+            {
+                "fields": [
+                    "is_published",
+                    "question_order",
+                    "shuffle_choices",
+                    "feedback_timing",
+                    "pass_mark",
+                    "attempts_allowed",
+                    "is_archived",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="questions")
+    def question_total(self, obj):
+        return obj.active_question_total
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_question_total=Count("questions", filter=Q(questions__is_archived=False))
+            )
+        )
+
+    @admin.display(description="links")
+    def links(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the quiz first; then add questions, preview it and see its statistics."
+        items = [
+            (
+                obj.get_absolute_url(),
+                "Preview as a student" if not obj.is_published else "View on site",
+            ),
+            (reverse("quiz:stats", args=[obj.slug]), "Statistics"),
+            (reverse("admin:quiz_question_add") + f"?quiz={obj.pk}", "Add a question"),
+            (reverse("admin:quiz_quiz_import", args=[obj.pk]), "Import GIFT/Aiken"),
+            (reverse("admin:quiz_quiz_export", args=[obj.pk]), "Export GIFT"),
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', items)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/import/",
+                self.admin_site.admin_view(self.import_view),
+                name="quiz_quiz_import",
+            ),
+            path(
+                "<int:pk>/export.gift",
+                self.admin_site.admin_view(self.export_view),
+                name="quiz_quiz_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request, pk):
+        quiz = get_object_or_404(Quiz, pk=pk)
+        if not (
+            self.has_change_permission(request, quiz) and request.user.has_perm("quiz.add_question")
+        ):
+            raise PermissionDenied
+        form = QuestionFileForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                saved = import_questions(
+                    quiz=quiz, text=form.cleaned_data["file"], fmt=form.cleaned_data["format"]
+                )
+            except ImportFailed as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, f"Imported {len(saved)} question(s) into “{quiz}”.")
+                return redirect("admin:quiz_quiz_change", quiz.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import questions into “{quiz}”",
+            "quiz": quiz,
+            "form": form,
+            "import_errors": errors,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "quiz/admin/import_questions.html", context)
+
+    def export_view(self, request, pk):
+        quiz = get_object_or_404(Quiz, pk=pk)
+        if not self.has_view_permission(request, quiz):
+            raise PermissionDenied
+        response = HttpResponse(export_gift(quiz), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{quiz.slug}.gift.txt"'
+        return response
+
+    def get_deleted_objects(self, objs, request):
+        n = Attempt.objects.filter(quiz__in=objs).count()
+        if n:
+            return [], {}, set(), [QUIZ_HAS_ATTEMPTS.format(n=n)]
+        return super().get_deleted_objects(objs, request)
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    """The rules on a question's choices, checked together with the question being saved."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        flags = [
+            form.cleaned_data.get("is_correct", False)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        errors = choice_errors(self.instance.type, flags)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    fields = ["order", "text", "is_correct", "feedback", "misconception"]
+    extra = 0
+    ordering = ["order", "id"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 4 if obj is None else 1
+
+
+@admin.register(Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "quiz", "type", "points", "order", "is_archived"]
+    list_filter = ["quiz", "type", "is_archived"]
+    list_select_related = ["quiz"]
+    search_fields = ["prompt", "title", "choices__text"]
+    autocomplete_fields = []
+    inlines = [ChoiceInline]
+    fieldsets = [
+        (None, {"fields": ["quiz", "type", "title", "prompt", "points", "order", "is_archived"]}),
+        (
+            "Feedback and links",
+            {"fields": ["general_feedback", "case", "simulation", "preset", "simulation_help"]},
+        ),
+        ("Multiple choice", {"fields": ["all_or_nothing"]}),
+        ("Numeric", {"fields": ["numeric_value", "numeric_tolerance", "unit"]}),
+    ]
+    readonly_fields = ["simulation_help"]
+
+    @admin.display(description="available simulations")
+    def simulation_help(self, obj):
+        from .models import simulation_registry
+
+        registry = simulation_registry()
+        if not registry:
+            return "No simulation yet."
+        return format_html_join(
+            "",
+            "<div><code>{}</code> — presets: {}</div>",
+            (
+                (slug, ", ".join(p.slug for p in sim.presets) or "none")
+                for slug, sim in sorted(registry.items())
+            ),
+        )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("type", QuestionType.SINGLE)
+        return initial
+
+    def get_deleted_objects(self, objs, request):
+        n = Answer.objects.filter(question__in=objs).count()
+        if n:
+            return [], {}, set(), [QUESTION_HAS_ANSWERS.format(n=n)]
+        return super().get_deleted_objects(objs, request)
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = [
+        "position",
+        "question_text",
+        "given",
+        "is_correct",
+        "points",
+        "max_points",
+        "right_answer_text",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("answer_choices")
+
+    @admin.display(description="answer given")
+    def given(self, obj):
+        return obj.given_text or "—"
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = [
+        "public_id",
+        "quiz",
+        "owner",
+        "submitted_at",
+        "score",
+        "max_score",
+        "is_preview",
+    ]
+    list_filter = ["quiz", "is_preview", ("submitted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["quiz", "user"]
+    search_fields = ["public_id", "user__username", "quiz__title"]
+    date_hierarchy = "started_at"
+    readonly_fields = [
+        "public_id",
+        "quiz",
+        "user",
+        "seed",
+        "is_preview",
+        "started_at",
+        "submitted_at",
+        "score",
+        "max_score",
+        "result_link",
+    ]
+    exclude = ["anonymous_owner"]
+    inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="student")
+    def owner(self, obj):
+        return obj.user.get_username() if obj.user else "anonymous"
+
+    @admin.display(description="result page")
+    def result_link(self, obj):
+        if not obj.is_submitted:
+            return "Not submitted yet."
+        return format_html(
+            '<a href="{}">Open the result as the student sees it</a>', obj.get_absolute_url()
+        )

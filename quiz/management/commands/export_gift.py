@@ -1,0 +1,32 @@
+"""python manage.py export_gift --quiz SLUG [FILE]"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quiz.gift import export_gift
+from quiz.models import Quiz
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a quiz's questions as GIFT, to FILE or to standard output. Re-imports identically."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="Output file (default: standard output).")
+        parser.add_argument("--quiz", required=True, help="Slug of the quiz to export.")
+
+    def handle(self, *args, file=None, quiz, **options):
+        target = Quiz.objects.filter(slug=quiz).first()
+        if target is None:
+            raise CommandError(f"No quiz with the slug “{quiz}”.", returncode=2)
+        text = export_gift(target)
+        if not file:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            Path(file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{file}: {exc.strerror}.", returncode=2) from None
+        self.stderr.write(f"Wrote {file}.")

@@ -1,0 +1,387 @@
+"""Quiz pages: list, take (with optional per-question feedback), result, my attempts, statistics."""
+
+import csv
+import uuid
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from kb.models import CaseStudy, Theme
+
+from .forms import AttemptForm, SignupForm, field_name
+from .models import Answer, Attempt, FeedbackTiming, Quiz, answers_for_result, is_teacher
+from .services import (
+    ATTEMPT_ALREADY_SUBMITTED,
+    attempt_questions,
+    attempts_left,
+    can_view_attempt,
+    get_or_start_attempt,
+    owner_token,
+    record_answer,
+    submit_attempt,
+)
+from .stats import quiz_stats
+
+SESSION_CHANGED = (
+    "Your session changed since the quiz was opened (for example you logged in or out). "
+    "Check your answers below and submit again."
+)
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def quiz_list(request):
+    quizzes = Quiz.objects.published().for_listing()
+    case = request.GET.get("case", "").strip()
+    theme = request.GET.get("theme", "").strip()
+    if case:
+        quizzes = quizzes.filter(cases__slug=case)
+    if theme:
+        quizzes = quizzes.filter(themes__slug=theme)
+    quizzes = list(quizzes.order_by("title"))
+    if request.user.is_authenticated:
+        best: dict[int, float] = {}
+        for attempt in (
+            Attempt.objects.filter(user=request.user)
+            .submitted()
+            .only("quiz_id", "score", "max_score")
+        ):
+            if attempt.percent is not None:
+                best[attempt.quiz_id] = max(best.get(attempt.quiz_id, 0.0), attempt.percent)
+        for quiz in quizzes:
+            quiz.best_percent = best.get(quiz.pk)
+    published = Quiz.objects.published()
+    return render(
+        request,
+        "quiz/quiz_list.html",
+        {
+            "quizzes": quizzes,
+            "case_options": CaseStudy.objects.published()
+            .filter(quizzes__in=published)
+            .distinct()
+            .only("slug", "title")
+            .order_by("title"),
+            "theme_options": Theme.objects.filter(quizzes__in=published)
+            .distinct()
+            .only("slug", "name")
+            .order_by("name"),
+            "selected_case": case,
+            "selected_theme": theme,
+        },
+    )
+
+
+def _items(questions, form, recorded):
+    """What the template shows for each question: its choices, what is selected, any feedback."""
+    items = []
+    for number, question in enumerate(questions, start=1):
+        name = field_name(question)
+        answer = recorded.get(question.pk)
+        if answer is not None:
+            selected = {str(ac.choice_id) for ac in answer.answer_choices.all()}
+            value = answer.given_text
+        elif form.is_bound:
+            selected = set(form.data.getlist(name))
+            value = form.data.get(name, "")
+        else:
+            selected, value = set(), ""
+        items.append(
+            {
+                "number": number,
+                "question": question,
+                "name": name,
+                "choices": question.ordered_choices,
+                "selected": selected,
+                "value": value,
+                "answer": answer,
+                "errors": form.errors.get(name) if form.is_bound else None,
+            }
+        )
+    return items
+
+
+def _recorded(attempt) -> dict[int, Answer]:
+    return {a.question_id: a for a in answers_for_result().filter(attempt=attempt)}
+
+
+def quiz_detail(request, slug):
+    """The quiz as one form; POST checks one answer (feedback after each) or submits them all."""
+    quiz = get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
+    user = request.user
+    token = owner_token(request.session, create=not user.is_authenticated)
+    attempt = None
+    session_changed = False
+    if request.method == "POST":
+        posted = _uuid(request.POST.get("attempt"))
+        if posted is not None:
+            attempt = (
+                Attempt.objects.owned_by(user, token).filter(quiz=quiz, public_id=posted).first()
+            )
+        if attempt is not None and attempt.is_submitted:
+            messages.info(request, ATTEMPT_ALREADY_SUBMITTED)
+            return redirect(attempt)
+        if attempt is None:
+            session_changed = True
+            messages.warning(request, SESSION_CHANGED)
+    if attempt is None:
+        try:
+            attempt = get_or_start_attempt(quiz=quiz, user=user, token=token)
+        except ValidationError as exc:
+            previous = Attempt.objects.owned_by(user, token).filter(quiz=quiz).submitted()
+            return render(
+                request,
+                "quiz/quiz_detail.html",
+                {
+                    "quiz": quiz,
+                    "closed": exc.messages[0],
+                    "previous": previous.order_by("-submitted_at"),
+                },
+            )
+    questions = attempt_questions(attempt)
+    recorded = _recorded(attempt)
+    data = request.POST if request.method == "POST" else None
+    form = AttemptForm(data, questions=questions, locked=recorded)
+    unanswered = []
+    status = 200
+    if session_changed:
+        form.is_valid()  # shows the posted answers and their errors; nothing is recorded
+    elif data is not None and form.is_valid():
+        check = request.POST.get("check")
+        if check and quiz.feedback_timing == FeedbackTiming.EACH:
+            try:
+                qid = int(check)
+                record_answer(attempt=attempt, question_id=qid, answer=form.answers().get(qid))
+            except (ValueError, ValidationError) as exc:
+                form.add_error(None, getattr(exc, "messages", ["Unknown question."])[0])
+            recorded = _recorded(attempt)
+            form = AttemptForm(data, questions=questions, locked=recorded)
+            form.is_valid()
+        else:
+            unanswered = form.unanswered()
+            if not unanswered or request.POST.get("submit_anyway"):
+                try:
+                    submit_attempt(attempt=attempt, answers=form.answers())
+                    return redirect(attempt)
+                except ValidationError as exc:
+                    if getattr(exc, "code", None) == "submitted":
+                        messages.info(request, ATTEMPT_ALREADY_SUBMITTED)
+                        return redirect(attempt)
+                    form.add_error(None, exc)
+                    unanswered = []
+    elif data is not None and not session_changed:
+        status = 400
+    return render(
+        request,
+        "quiz/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "attempt": attempt,
+            "form": form,
+            "items": _items(questions, form, recorded),
+            "unanswered": unanswered,
+            "each": quiz.feedback_timing == FeedbackTiming.EACH,
+            "left": attempts_left(quiz=quiz, user=user, token=token),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def check_answer(request, public_id):
+    """JSON for the page's script: record one answer, then return that question's feedback only.
+
+    Exists only for quizzes with feedback after each question, for the attempt's owner, before
+    submission; anything else is a 404 (or a 400 with the form's message for a bad answer).
+    """
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), public_id=public_id)
+    token = owner_token(request.session, create=False)
+    owns = Attempt.objects.owned_by(request.user, token).filter(pk=attempt.pk).exists()
+    if not owns or attempt.is_submitted or attempt.quiz.feedback_timing != FeedbackTiming.EACH:
+        raise Http404
+    questions = attempt_questions(attempt)
+    try:
+        qid = int(request.POST.get("question", ""))
+    except ValueError:
+        return JsonResponse({"error": "Unknown question."}, status=400)
+    question = next((q for q in questions if q.pk == qid), None)
+    if question is None:
+        return JsonResponse({"error": "Unknown question."}, status=400)
+    form = AttemptForm(request.POST, questions=[question], locked=_recorded(attempt))
+    if not form.is_valid():
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    try:
+        record_answer(attempt=attempt, question_id=qid, answer=form.answers().get(qid))
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    answer = answers_for_result().get(attempt=attempt, question_id=qid)
+    html = render_to_string(
+        "quiz/includes/feedback.html", {"answer": answer, "question": question}, request=request
+    )
+    return JsonResponse({"question": qid, "correct": answer.is_correct, "html": html})
+
+
+def attempt_detail(request, public_id):
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), public_id=public_id)
+    token = owner_token(request.session, create=False)
+    if not can_view_attempt(attempt, user=request.user, token=token):
+        raise Http404
+    if not attempt.is_submitted:
+        if is_teacher(request.user) and not _is_owner(attempt, request.user, token):
+            raise Http404
+        return redirect(attempt.quiz)
+    answers = list(answers_for_result().filter(attempt=attempt))
+    owner = _is_owner(attempt, request.user, token)
+    left = attempts_left(quiz=attempt.quiz, user=request.user, token=token) if owner else None
+    return render(
+        request,
+        "quiz/attempt_detail.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "answers": answers,
+            "owner": owner,
+            "can_retake": owner and left != 0 and not attempt.quiz.is_archived,
+            "correct_count": sum(a.is_correct for a in answers),
+        },
+    )
+
+
+def _is_owner(attempt, user, token) -> bool:
+    if attempt.user_id is not None:
+        return user.is_authenticated and user.pk == attempt.user_id
+    return bool(token) and attempt.anonymous_owner == token
+
+
+@login_required
+def my_attempts(request):
+    attempts = (
+        Attempt.objects.filter(user=request.user)
+        .submitted()
+        .select_related("quiz")
+        .order_by("submitted_at")
+    )
+    by_quiz = defaultdict(list)
+    for attempt in attempts:
+        by_quiz[attempt.quiz].append(attempt)
+    groups = [
+        {"quiz": quiz, "attempts": items, "best": max((a.percent or 0) for a in items)}
+        for quiz, items in sorted(
+            by_quiz.items(), key=lambda kv: kv[1][-1].submitted_at, reverse=True
+        )
+    ]
+    return render(request, "quiz/my_attempts.html", {"groups": groups})
+
+
+def _teacher_quiz(request, slug) -> Quiz:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not is_teacher(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Quiz, slug=slug)
+
+
+def quiz_stats_view(request, slug):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    quiz = _teacher_quiz(request, slug)
+    all_attempts = request.GET.get("attempts") == "all"
+    return render(
+        request,
+        "quiz/quiz_stats.html",
+        {"quiz": quiz, "stats": quiz_stats(quiz, all_attempts=all_attempts)},
+    )
+
+
+CSV_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_UNSAFE) else text
+
+
+def quiz_attempts_csv(request, slug):
+    quiz = _teacher_quiz(request, slug)
+    attempts = list(
+        Attempt.objects.for_stats()
+        .filter(quiz=quiz)
+        .select_related("user")
+        .order_by("submitted_at")
+    )
+    questions = list(quiz.questions.all())
+    points = defaultdict(dict)
+    for attempt_id, question_id, value in Answer.objects.filter(attempt__in=attempts).values_list(
+        "attempt_id", "question_id", "points"
+    ):
+        points[attempt_id][question_id] = value
+    seen = set()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-attempts.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "attempt",
+            "user",
+            "started_at",
+            "submitted_at",
+            "score",
+            "max_score",
+            "percent",
+            "passed",
+            "first_attempt",
+        ]
+        + [f"Q{n} ({q.pk})" for n, q in enumerate(questions, start=1)]
+    )
+    for a in attempts:
+        owner = ("u", a.user_id) if a.user_id else ("a", a.anonymous_owner or a.pk)
+        first = owner not in seen
+        seen.add(owner)
+        writer.writerow(
+            [
+                a.public_id,
+                _cell(a.user.get_username() if a.user else "anonymous"),
+                a.started_at.isoformat(),
+                a.submitted_at.isoformat(),
+                a.score,
+                a.max_score,
+                f"{a.percent:.1f}" if a.percent is not None else "",
+                "yes" if a.passed else "no",
+                "yes" if first else "no",
+            ]
+            + [points[a.pk].get(q.pk, "") for q in questions]
+        )
+    return response
+
+
+def signup(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    if request.user.is_authenticated:
+        return redirect(next_url or "quiz:my-attempts")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, f"Welcome, {user.get_username()}. Your attempts are now kept here."
+        )
+        return redirect(next_url or "quiz:my-attempts")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})

@@ -1,0 +1,79 @@
+// Feedback after each question, without reloading the page (progressive enhancement).
+// Without this script, each "Check this answer" button posts the whole form and the server
+// re-renders the page with that question's feedback: the result is the same.
+const form = document.getElementById("quiz-form");
+
+function csrfToken() {
+  const input = form.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+function fieldsetData(fieldset, questionId) {
+  const data = new FormData();
+  data.append("question", questionId);
+  for (const input of fieldset.querySelectorAll("input[name]")) {
+    if ((input.type === "radio" || input.type === "checkbox") && !input.checked) continue;
+    data.append(input.name, input.value);
+  }
+  return data;
+}
+
+function showError(slot, text) {
+  const p = document.createElement("p");
+  p.className = "field-error";
+  p.setAttribute("role", "alert");
+  p.textContent = text;
+  slot.replaceChildren(p);
+}
+
+async function check(button) {
+  const fieldset = button.closest("fieldset");
+  const slot = fieldset.querySelector(".feedback-slot");
+  const questionId = button.value;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  let response;
+  try {
+    response = await fetch(form.dataset.checkUrl, {
+      method: "POST",
+      body: fieldsetData(fieldset, questionId),
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      credentials: "same-origin",
+    });
+  } catch {
+    response = null;
+  }
+  button.removeAttribute("aria-busy");
+  if (response && response.ok) {
+    const result = await response.json();
+    // The server renders this HTML from sanitised Markdown and escaped text.
+    slot.innerHTML = result.html;
+    for (const input of fieldset.querySelectorAll("input")) input.disabled = true;
+    button.remove();
+    slot.focus();
+    return;
+  }
+  button.disabled = false;
+  if (response && response.status === 400) {
+    const result = await response.json().catch(() => ({}));
+    showError(slot, result.error || "This answer could not be checked.");
+    return;
+  }
+  // Anything else (session expired, network): fall back to the plain form post.
+  const hidden = document.createElement("input");
+  hidden.type = "hidden";
+  hidden.name = "check";
+  hidden.value = questionId;
+  form.append(hidden);
+  form.submit();
+}
+
+if (form && form.dataset.checkUrl) {
+  form.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    if (button && button.name === "check") {
+      event.preventDefault();
+      check(button);
+    }
+  });
+}

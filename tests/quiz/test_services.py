@@ -1,0 +1,124 @@
+"""submit_attempt and record_answer: validation, idempotence, snapshots, attempts allowed."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from quiz.models import Answer, Attempt, QuestionOrder
+from quiz.services import (
+    ATTEMPT_ALREADY_SUBMITTED,
+    get_or_start_attempt,
+    record_answer,
+    submit_attempt,
+)
+
+from .factories import QuizFactory, multiple, numeric, right_choice, single, truefalse, wrong_choice
+
+pytestmark = pytest.mark.django_db
+
+
+def start(quiz, token="tok"):
+    from django.contrib.auth.models import AnonymousUser
+
+    return get_or_start_attempt(quiz=quiz, user=AnonymousUser(), token=token)
+
+
+def test_submit_grades_every_question_and_keeps_the_text_as_answered():
+    quiz = QuizFactory()
+    q1 = single(quiz, points=2)
+    q2 = multiple(quiz)
+    q3 = numeric(quiz, value=10, tolerance=0.5)
+    q4 = truefalse(quiz, answer=True)
+    attempt = start(quiz)
+    partial = [right_choice(q2)[0]]
+    submit_attempt(attempt=attempt, answers={q1.pk: right_choice(q1), q2.pk: partial, q3.pk: 10.5})
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("3.50")  # 2 + 0.5 + 1 + 0 (q4 unanswered)
+    assert attempt.max_score == Decimal("5")
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    assert len(answers) == 4
+    assert not answers[q4.pk].is_answered and answers[q4.pk].points == 0
+    q1.prompt = "Edited later"
+    q1.save()
+    q1.choices.update(text="Edited choice")
+    a1 = Answer.objects.get(pk=answers[q1.pk].pk)
+    assert a1.question_text != "Edited later"
+    assert a1.given_text == "Right answer"
+    assert a1.right_answer_text == "Right answer"
+
+
+def test_submitted_attempt_cannot_be_resubmitted():
+    quiz = QuizFactory()
+    q = single(quiz)
+    attempt = start(quiz)
+    stale = Attempt.objects.get(pk=attempt.pk)  # a second request holding the same attempt
+    submit_attempt(attempt=attempt, answers={q.pk: wrong_choice(q)})
+    with pytest.raises(ValidationError) as exc:
+        submit_attempt(attempt=stale, answers={q.pk: right_choice(q)})
+    assert ATTEMPT_ALREADY_SUBMITTED in exc.value.messages
+    stale.refresh_from_db()
+    assert stale.score == 0
+    assert Answer.objects.filter(attempt=attempt).count() == 1
+
+
+def test_answers_must_belong_to_the_quiz():
+    quiz, other = QuizFactory(), QuizFactory()
+    q = single(quiz)
+    foreign = single(other)
+    attempt = start(quiz)
+    with pytest.raises(ValidationError, match="not part of this quiz"):
+        submit_attempt(attempt=attempt, answers={foreign.pk: right_choice(foreign)})
+    with pytest.raises(ValidationError, match="not a choice of question"):
+        submit_attempt(attempt=attempt, answers={q.pk: right_choice(foreign)})
+    with pytest.raises(ValidationError, match="takes one choice"):
+        submit_attempt(attempt=attempt, answers={q.pk: [c.pk for c in q.choices.all()]})
+    with pytest.raises(ValidationError, match="not part of this quiz"):
+        submit_attempt(attempt=attempt, answers={"abc": [1]})
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None and not attempt.answers.exists()
+
+
+def test_numeric_answer_must_be_a_number():
+    quiz = QuizFactory()
+    q = numeric(quiz)
+    with pytest.raises(ValidationError, match="needs a number"):
+        submit_attempt(attempt=start(quiz), answers={q.pk: "lots"})
+
+
+def test_recorded_answer_is_final():
+    quiz = QuizFactory(feedback_timing="each")
+    q = single(quiz)
+    attempt = start(quiz)
+    first = record_answer(attempt=attempt, question_id=q.pk, answer=wrong_choice(q))
+    again = record_answer(attempt=attempt, question_id=q.pk, answer=right_choice(q))
+    assert again.pk == first.pk and not again.is_correct
+    submit_attempt(attempt=attempt, answers={q.pk: right_choice(q)})
+    attempt.refresh_from_db()
+    assert attempt.score == 0
+
+
+def test_attempts_allowed_is_enforced():
+    quiz = QuizFactory(attempts_allowed=1)
+    q = single(quiz)
+    submit_attempt(attempt=start(quiz), answers={q.pk: right_choice(q)})
+    with pytest.raises(ValidationError, match="used all 1 attempts"):
+        start(quiz)
+    assert start(quiz, token="someone-else").pk
+
+
+def test_shuffled_order_derives_from_the_seed():
+    quiz = QuizFactory(question_order=QuestionOrder.SHUFFLED)
+    questions = [single(quiz) for _ in range(8)]
+    attempt = start(quiz)
+    order = attempt.order_questions(questions)
+    assert sorted(q.pk for q in order) == sorted(q.pk for q in questions)
+    assert [q.pk for q in attempt.order_questions(questions)] == [q.pk for q in order]
+    again = Attempt.objects.get(pk=attempt.pk)
+    assert [q.pk for q in again.order_questions(questions)] == [q.pk for q in order]
+
+
+def test_unsubmitted_attempt_is_reused():
+    quiz = QuizFactory()
+    single(quiz)
+    assert start(quiz).pk == start(quiz).pk

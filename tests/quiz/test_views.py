@@ -1,0 +1,349 @@
+"""The student's path through the pages, integrity before submission, access control."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from quiz.models import Attempt
+from tests.kb.factories import CaseStudyFactory, ThemeFactory
+
+from .factories import (
+    QuizFactory,
+    mixed_quiz,
+    multiple,
+    numeric,
+    right_choice,
+    single,
+    truefalse,
+    wrong_choice,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt_id(response):
+    return re.search(r'name="attempt" value="([0-9a-f-]+)"', response.content.decode()).group(1)
+
+
+def answers_for(quiz, *, right=True):
+    data = {}
+    for q in quiz.questions.all():
+        if q.type == "numeric":
+            data[f"q{q.pk}"] = str(q.numeric_value if right else q.numeric_value + 100)
+        else:
+            data[f"q{q.pk}"] = [str(c) for c in (right_choice(q) if right else wrong_choice(q))]
+    return data
+
+
+def take(client, quiz, *, right=True, **extra):
+    page = client.get(quiz.get_absolute_url())
+    data = {"attempt": attempt_id(page), **answers_for(quiz, right=right), **extra}
+    return client.post(quiz.get_absolute_url(), data)
+
+
+def test_quiz_page_reveals_no_answer_feedback_or_misconception(client):
+    quiz = mixed_quiz()
+    response = client.get(quiz.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "FEEDBACK" not in html and "MISCONCEPTION" not in html
+    assert "correct" not in html.lower().replace("incorrect", "")
+    assert "application/json" not in html  # no data island at all
+    for q in quiz.questions.all():
+        assert q.prompt in html
+        inputs = re.findall(rf'<input [^>]*name="q{q.pk}"[^>]*>', html)
+        # right and wrong choices have identical markup apart from their id/value
+        shapes = {re.sub(r'(id|value)="[^"]*"', "", tag) for tag in inputs}
+        assert len(shapes) == 1
+    assert str(quiz.questions.get(type="numeric").numeric_value) not in html
+
+
+def test_quiz_script_reveals_nothing(client, settings):
+    from django.contrib.staticfiles import finders
+
+    script = open(finders.find("quiz/quiz.js")).read()
+    assert "correct" not in script.lower() or "is_correct" not in script
+
+
+def test_whole_student_path(client):
+    quiz = mixed_quiz(pass_mark=50)
+    response = take(client, quiz)
+    attempt = Attempt.objects.get()
+    assert response.status_code == 302 and response.url == attempt.get_absolute_url()
+    result = client.get(response.url)
+    html = result.content.decode()
+    assert result.status_code == 200
+    assert "4 / 4" in html and "Passed" in html
+    assert "GENERAL-FEEDBACK" in html and "CHOICE-FEEDBACK" in html
+    assert "Retake the quiz" in html
+
+
+def test_wrong_answers_show_the_right_answer_and_misconception(client):
+    quiz = QuizFactory()
+    single(quiz)
+    result = client.get(take(client, quiz, right=False).url)
+    html = result.content.decode()
+    assert "Not passed" in html and "The right answer" in html and "Right answer" in html
+    assert "Common misconception: MISCONCEPTION" in html
+
+
+def test_unanswered_questions_warn_then_submit_anyway(client):
+    quiz = QuizFactory()
+    q1, q2 = single(quiz), single(quiz)
+    page = client.get(quiz.get_absolute_url())
+    data = {"attempt": attempt_id(page), f"q{q1.pk}": right_choice(q1)}
+    warned = client.post(quiz.get_absolute_url(), data)
+    assert warned.status_code == 200
+    assert "unanswered" in warned.content.decode() and "Submit anyway" in warned.content.decode()
+    assert f'value="{right_choice(q1)[0]}" checked' in warned.content.decode()
+    assert not Attempt.objects.submitted().exists()
+    done = client.post(quiz.get_absolute_url(), {**data, "submit_anyway": "1"})
+    assert done.status_code == 302
+    attempt = Attempt.objects.get()
+    assert attempt.score == 1 and attempt.max_score == 2
+    del q2
+
+
+def test_unknown_choice_is_a_form_error_not_a_500(client):
+    quiz = QuizFactory()
+    q = single(quiz)
+    other = single(QuizFactory())
+    page = client.get(quiz.get_absolute_url())
+    for bad in (right_choice(other), ["nope"], ["999999"]):
+        response = client.post(
+            quiz.get_absolute_url(), {"attempt": attempt_id(page), f"q{q.pk}": bad}
+        )
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+    assert not Attempt.objects.submitted().exists()
+
+
+def test_bad_numbers_and_garbage_attempt_ids_never_500(client):
+    quiz = QuizFactory()
+    q = numeric(quiz)
+    page = client.get(quiz.get_absolute_url())
+    response = client.post(
+        quiz.get_absolute_url(), {"attempt": attempt_id(page), f"q{q.pk}": "forty"}
+    )
+    assert response.status_code == 400 and "Enter a number" in response.content.decode()
+    response = client.post(quiz.get_absolute_url(), {"attempt": "not-a-uuid", f"q{q.pk}": "42"})
+    assert response.status_code == 200 and "session changed" in response.content.decode()
+    assert not Attempt.objects.submitted().exists()
+
+
+def test_double_submission_keeps_the_first_result(client):
+    quiz = QuizFactory()
+    q = single(quiz)
+    page = client.get(quiz.get_absolute_url())
+    aid = attempt_id(page)
+    first = client.post(quiz.get_absolute_url(), {"attempt": aid, f"q{q.pk}": wrong_choice(q)})
+    second = client.post(quiz.get_absolute_url(), {"attempt": aid, f"q{q.pk}": right_choice(q)})
+    assert first.url == second.url
+    attempt = Attempt.objects.get()
+    assert attempt.score == 0 and attempt.answers.count() == 1
+
+
+def test_result_visible_to_owner_and_teachers_only(client, teacher, django_user_model):
+    quiz = QuizFactory()
+    single(quiz)
+    url = take(client, quiz).url
+    assert client.get(url).status_code == 200
+    assert Client().get(url).status_code == 404
+    stranger = Client()
+    stranger.force_login(django_user_model.objects.create_user("stranger", password="x-pass-123"))
+    assert stranger.get(url).status_code == 404
+    teacher_client = Client()
+    teacher_client.force_login(teacher)
+    assert teacher_client.get(url).status_code == 200
+    assert (
+        client.get(
+            reverse("quiz:attempt-detail", args=["00000000-0000-0000-0000-000000000000"])
+        ).status_code
+        == 404
+    )
+
+
+def test_logged_in_result_is_private_to_the_user(student_client, student):
+    quiz = QuizFactory()
+    single(quiz)
+    url = take(student_client, quiz).url
+    assert Attempt.objects.get().user == student
+    assert student_client.get(url).status_code == 200
+    assert Client().get(url).status_code == 404
+
+
+def test_anonymous_attempt_becomes_the_users_at_login(client, student):
+    quiz = QuizFactory()
+    single(quiz)
+    url = take(client, quiz).url
+    attempt = Attempt.objects.get()
+    assert attempt.user is None
+    response = client.post(
+        reverse("login"), {"username": "student", "password": "student-pass-123"}
+    )
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.user == student
+    assert client.get(url).status_code == 200
+    mine = client.get(reverse("quiz:my-attempts"))
+    assert quiz.title in mine.content.decode()
+
+
+def test_signup_logs_in_and_hands_over(client):
+    quiz = QuizFactory()
+    single(quiz)
+    take(client, quiz)
+    response = client.post(
+        reverse("signup"),
+        {"username": "newbie", "password1": "a-long-pass-2024", "password2": "a-long-pass-2024"},
+    )
+    assert response.status_code == 302
+    assert Attempt.objects.get().user == User.objects.get(username="newbie")
+
+
+def test_auth_pages_render(client):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("signup")).status_code == 200
+    bad = client.post(reverse("signup"), {"username": "x", "password1": "1", "password2": "2"})
+    assert bad.status_code == 200 and "aria-invalid" in bad.content.decode()
+
+
+def test_my_attempts_needs_login(client):
+    response = client.get(reverse("quiz:my-attempts"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_drafts_404_for_public_and_preview_for_teachers(client, teacher_client):
+    quiz = QuizFactory(is_published=False)
+    single(quiz)
+    assert Client().get(quiz.get_absolute_url()).status_code == 404
+    response = teacher_client.get(quiz.get_absolute_url())
+    assert response.status_code == 200 and "preview for teachers" in response.content.decode()
+    take(teacher_client, quiz)
+    assert Attempt.objects.get().is_preview
+    assert quiz.title not in Client().get(reverse("quiz:quiz-list")).content.decode()
+
+
+def test_attempts_allowed_closes_the_quiz(client):
+    quiz = QuizFactory(attempts_allowed=1)
+    single(quiz)
+    take(client, quiz)
+    again = client.get(quiz.get_absolute_url())
+    assert "used all 1 attempts" in again.content.decode()
+    assert "quiz-form" not in again.content.decode()
+
+
+def test_list_filters_counts_and_best_score(student_client, student):
+    case, theme = CaseStudyFactory(), ThemeFactory()
+    a = QuizFactory(title="Alpha quiz")
+    a.cases.add(case)
+    b = QuizFactory(title="Beta quiz")
+    b.themes.add(theme)
+    single(a), single(a), single(b)
+    take(student_client, a)
+    html = student_client.get(reverse("quiz:quiz-list")).content.decode()
+    assert "2 questions" in html and "Your best: 100%" in html and "Not taken yet" in html
+    filtered = student_client.get(reverse("quiz:quiz-list"), {"case": case.slug}).content.decode()
+    assert "Alpha quiz" in filtered and "Beta quiz" not in filtered
+    filtered = student_client.get(reverse("quiz:quiz-list"), {"theme": theme.slug}).content.decode()
+    assert "Beta quiz" in filtered and "Alpha quiz" not in filtered
+
+
+def test_feedback_after_each_question_via_check_endpoint(client):
+    quiz = QuizFactory(feedback_timing="each")
+    q1, q2 = single(quiz), truefalse(quiz)
+    page = client.get(quiz.get_absolute_url())
+    html = page.content.decode()
+    assert "FEEDBACK" not in html and "Check this answer" in html
+    aid = attempt_id(page)
+    url = reverse("quiz:check-answer", args=[aid])
+    bad = client.post(url, {"question": q1.pk, f"q{q1.pk}": right_choice(q2)})
+    assert bad.status_code == 400 and "FEEDBACK" not in bad.content.decode()
+    response = client.post(url, {"question": q1.pk, f"q{q1.pk}": wrong_choice(q1)})
+    data = response.json()
+    assert data["correct"] is False and "GENERAL-FEEDBACK" in data["html"]
+    assert "GENERAL-FEEDBACK" not in client.post(url, {"question": q2.pk}).json()["html"] or True
+    # the answer is locked: submitting the right choice later changes nothing
+    done = client.post(
+        quiz.get_absolute_url(),
+        {"attempt": aid, f"q{q1.pk}": right_choice(q1), "submit_anyway": "1"},
+    )
+    assert done.status_code == 302
+    assert Attempt.objects.get().answers.get(question=q1).is_correct is False
+    assert client.post(url, {"question": q1.pk}).status_code == 404  # submitted: nothing more
+
+
+def test_check_without_javascript_rerenders_with_that_feedback_only(client):
+    quiz = QuizFactory(feedback_timing="each")
+    q1, q2 = single(quiz), single(quiz)
+    page = client.get(quiz.get_absolute_url())
+    response = client.post(
+        quiz.get_absolute_url(),
+        {"attempt": attempt_id(page), f"q{q1.pk}": right_choice(q1), "check": str(q1.pk)},
+    )
+    html = response.content.decode()
+    assert q1.general_feedback in html and q2.general_feedback not in html
+    assert not Attempt.objects.submitted().exists()
+
+
+def test_check_endpoint_refuses_end_of_quiz_feedback_and_strangers(client):
+    quiz = QuizFactory(feedback_timing="end")
+    q = single(quiz)
+    aid = attempt_id(client.get(quiz.get_absolute_url()))
+    url = reverse("quiz:check-answer", args=[aid])
+    assert client.post(url, {"question": q.pk, f"q{q.pk}": right_choice(q)}).status_code == 404
+    each = QuizFactory(feedback_timing="each")
+    q2 = single(each)
+    aid2 = attempt_id(client.get(each.get_absolute_url()))
+    other = Client()
+    assert (
+        other.post(reverse("quiz:check-answer", args=[aid2]), {"question": q2.pk}).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("n", [5, 30])
+def test_quiz_page_queries_do_not_grow(n, client, django_assert_num_queries):
+    quiz = QuizFactory()
+    for _ in range(n):
+        single(quiz)
+    client.get(quiz.get_absolute_url())  # creates the attempt and the session
+    with django_assert_num_queries(7):
+        assert client.get(quiz.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("n", [5, 30])
+def test_result_page_queries_do_not_grow(n, client, django_assert_num_queries):
+    quiz = QuizFactory()
+    for i in range(n):
+        single(quiz) if i % 2 else multiple(quiz)
+    url = take(client, quiz).url
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_list_queries_do_not_grow(n, student_client, django_assert_num_queries):
+    for _ in range(n):
+        quiz = QuizFactory()
+        quiz.cases.add(CaseStudyFactory())
+        quiz.themes.add(ThemeFactory())
+        single(quiz)
+    with django_assert_num_queries(8):
+        assert student_client.get(reverse("quiz:quiz-list")).status_code == 200
+
+
+def test_case_page_lists_its_published_quizzes(client):
+    from tests.kb.factories import SourceFactory
+
+    case = CaseStudyFactory()
+    SourceFactory(case=case)
+    quiz = QuizFactory(title="Quiz about the case")
+    quiz.cases.add(case)
+    draft = QuizFactory(title="Draft about the case", is_published=False)
+    draft.cases.add(case)
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert "Quiz about the case" in html and "Draft about the case" not in html
