@@ -27,7 +27,9 @@ def _number_attr(value: float | None) -> str | None:
 
 def param_field(param) -> forms.Field:
     """The form field for one declared parameter."""
-    label = f"{param.label} ({param.unit})" if param.unit else param.label
+    # "Days (days)" says nothing twice: the unit shows only when the label does not name it.
+    show_unit = param.unit and param.unit.lower() not in param.label.lower()
+    label = f"{param.label} ({param.unit})" if show_unit else param.label
     common = {"label": label, "help_text": param.help, "initial": param.default}
     if param.type == "bool":
         return forms.BooleanField(required=False, **common)

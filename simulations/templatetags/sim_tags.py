@@ -29,6 +29,28 @@ def format_number(value) -> str:
     return str(value)
 
 
+def format_metric(value, unit: str = "") -> str:
+    """A metric with its unit; a "share" (0–1) reads as a percentage: 0.897, "share" → '89.7%'."""
+    unit = unit or ""
+    if unit.startswith("share") and isinstance(value, int | float) and not isinstance(value, bool):
+        rest = unit[len("share") :].strip()
+        percent = value * 100
+        if not math.isfinite(percent):
+            return "—"
+        text = format_number(percent) if abs(percent) >= 1000 else f"{percent:.3g}"
+        return f"{text}%" + (f" {rest}" if rest else "")
+    text = format_number(value)
+    return f"{text} {unit}" if unit and value is not None else text
+
+
+@register.filter
+def sim_metric(metric: dict) -> str:
+    """A result metric ({"value", "unit"}) as people read it."""
+    if not isinstance(metric, dict):
+        return ""
+    return format_metric(metric.get("value"), metric.get("unit", ""))
+
+
 @register.filter
 def sim_number(value) -> str:
     return format_number(value)

@@ -16,6 +16,29 @@
     defaultStyle: false,
     tooltip: false
   };
+  // The page shows each chart's title as a heading, so the spec's own title is dropped (it does
+  // not wrap and would be cut at phone widths). On narrow screens, long legends wrap into
+  // columns and crowded category labels tilt instead of overlapping.
+  function fitToWidth(spec, width) {
+    delete spec.title;
+    if (width >= 560) {
+      return spec;
+    }
+    spec.config = spec.config || {};
+    spec.config.legend = Object.assign({ columns: width < 420 ? 3 : 4, symbolLimit: 0 }, spec.config.legend);
+    var x = spec.encoding && spec.encoding.x;
+    var values = spec.data && spec.data.values;
+    if (x && (x.type === "nominal" || x.type === "ordinal") && Array.isArray(values)) {
+      var categories = {};
+      values.forEach(function (row) { categories[row[x.field]] = true; });
+      var count = Object.keys(categories).length;
+      if (count * 60 > width) {
+        x.axis = Object.assign({}, x.axis, { labelAngle: -45, labelAlign: "right", labelLimit: 110 });
+      }
+    }
+    return spec;
+  }
+
   document.querySelectorAll(".sim-chart[data-spec]").forEach(function (element) {
     var source = document.getElementById(element.dataset.spec);
     if (!source) {
@@ -27,6 +50,7 @@
     } catch (error) {
       return;
     }
+    spec = fitToWidth(spec, element.clientWidth || window.innerWidth);
     element.classList.add("sim-chart-drawing");
     window.vegaEmbed(element, spec, options).then(function () {
       element.classList.remove("sim-chart-drawing");

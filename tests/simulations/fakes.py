@@ -29,7 +29,7 @@ class FakeCoin(Simulation):
             default=100,
             min=10,
             max=5000,
-            label="Flips",
+            label="Throws",
             unit="flips",
             help="How many times the coin is flipped.",
         ),

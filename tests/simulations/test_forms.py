@@ -20,7 +20,7 @@ def test_fields_follow_the_declarations(sim):
     assert form.param_names == ["n", "p", "side", "loud"]
     assert list(form.fields)[:4] == ["n", "p", "side", "loud"]
     n = form.fields["n"]
-    assert n.label == "Flips (flips)" and n.help_text == "How many times the coin is flipped."
+    assert n.label == "Throws (flips)" and n.help_text == "How many times the coin is flipped."
     assert n.widget.input_type == "number"
     assert {
         "min": "10",
@@ -97,3 +97,11 @@ def test_empty_seed_means_random(sim):
 def test_matching_preset(sim):
     assert matching_preset(sim, sim.validate(preset="fair-coin")) == "fair-coin"
     assert matching_preset(sim, sim.validate({"n": 11})) == ""
+
+
+def test_unit_already_in_the_label_is_not_repeated():
+    from simulations.engine.base import Param
+    from simulations.forms import param_field
+
+    days = Param(name="d", type="int", default=5, min=1, max=9, label="Days", unit="days", help="h")
+    assert param_field(days).label == "Days"

@@ -91,7 +91,7 @@ def test_detail_shows_explanation_presets_and_generated_form(client, fake_sim):
     ):
         assert attr in n_input
     assert 'id="id_n_helptext"' in html and "How many times the coin is flipped." in html
-    assert "Flips (flips)" in html  # label with unit
+    assert "Throws (flips)" in html  # label with unit
     assert re.search(r'<input[^>]*name="p"[^>]*step="0.01"', html)
     assert re.search(r'<select[^>]*name="side"', html)
     assert re.search(r'<input[^>]*type="checkbox"[^>]*name="loud"', html)

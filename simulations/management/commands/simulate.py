@@ -21,7 +21,7 @@ from simulations.services import (
     get_simulation,
     parse_seed,
 )
-from simulations.templatetags.sim_tags import format_number
+from simulations.templatetags.sim_tags import format_metric
 
 USAGE_ERROR = 2
 
@@ -170,8 +170,8 @@ class Command(BaseCommand):
             write("Metrics:")
             width = max(len(m["label"]) for m in metrics)
             for metric in metrics:
-                unit = f" {metric['unit']}" if metric.get("unit") else ""
-                write(f"  {metric['label'].ljust(width)}  {format_number(metric['value'])}{unit}")
+                value = format_metric(metric["value"], metric.get("unit", ""))
+                write(f"  {metric['label'].ljust(width)}  {value}")
         checks = result.get("checks", [])
         if checks:
             write("")
