@@ -1,0 +1,670 @@
+"""Base-rate fallacy: a screening test on many travellers when few of them are lying."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+from fairlearn.metrics import false_positive_rate, selection_rate, true_positive_rate
+from sklearn.metrics import accuracy_score, confusion_matrix, precision_score
+
+from ._stats import binomial_tolerance, compress, group_metrics, ppv, ratio_text, wilson_interval
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, pct
+from .charts import bar_chart, line_chart
+
+# Published or derived PPVs this simulation must reproduce with Bayes' rule when its inputs
+# match: (accuracy used as sensitivity and specificity, base rate) → (PPV, where from).
+_REFERENCE_PPV: dict[tuple[float, float], tuple[float, int, str]] = {
+    (0.76, 0.001): (0.0032, 4, "factsheet 'Numbers for simulations' A and papers.md D5: 0.32%"),
+    (0.76, 0.01): (0.031, 3, "factsheet A and papers.md D5: 3.1%"),
+    (0.76, 0.05): (0.143, 3, "factsheet A and papers.md D5: 14.3%"),
+    (0.85, 0.001): (
+        0.0056,
+        4,
+        "papers.md D5: 0.56% (factsheet A prints 0.57%; 850/150,700 = 0.564%)",
+    ),
+    (0.85, 0.01): (0.054, 3, "factsheet A and papers.md D5: 5.4%"),
+    (0.85, 0.05): (0.230, 3, "factsheet A: 23.0%"),
+    (0.81, 0.07): (0.24, 2, "papers.md D4: ≈24% (57 true vs 177 false positives per 1,000 men)"),
+    (0.91, 0.07): (0.43, 2, "papers.md D4: ≈43%"),
+}
+# Nouns for the findings: (everyone, positives, negatives, "were <positive>", one positive).
+_WORDS: dict[str, tuple[str, str, str, str, str]] = {
+    "border": ("travellers", "liars", "honest travellers", "were lying", "liar"),
+    "trait": (
+        "people",
+        "people with the trait",
+        "people without it",
+        "had the trait",
+        "person with the trait",
+    ),
+}
+_BASE_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+
+
+class BaseRateSimulation(Simulation):
+    """Confusion counts, PPV and honest people flagged per liar caught, sampled and analytic."""
+
+    slug = "base-rate"
+    title = "Base-rate fallacy: a lie detector at the border"
+    question = (
+        "When a test is right 76% of the time but only 1 traveller in 100 is lying, how many "
+        "of the people it flags are actually lying?"
+    )
+    version = "1"
+    cases = ("iborderctrl", "orientation-from-faces")
+    themes = ("base-rate-fallacy", "acceptance-of-errors")
+    explanation = """
+**The model.** A crowd of travellers passes a screening test (iBorderCtrl's "deception
+detector" is the example). A share of them are lying. The test flags a liar with probability
+*sensitivity* and clears an honest traveller with probability *specificity*. Each traveller
+is drawn at random, so the counts vary from run to run; beside them the simulation shows the
+exact expected values from Bayes' rule:
+
+PPV = sensitivity × base rate ÷ (sensitivity × base rate + (1 − specificity) × (1 − base rate)).
+
+Optionally a *group B* of travellers meets a less accurate test (both sensitivity and
+specificity lowered by a number of points), as when a face-analysis system was built on
+faces unlike theirs.
+
+**What to try.**
+
+- Keep the defaults (76% accuracy, 1% liars): about 3 in 100 flagged travellers are lying.
+- Set *travellers* to 32 and *share lying* to 50% (the lab test): accuracy looks like 76%,
+  with a wide interval, and most flags are right. The same test fails at the border only
+  because liars are rare there.
+- Raise sensitivity and specificity to the 85% target; then try 99%.
+- Load the Kosinski presets: an AUC of 0.81 or 0.91 read as if it were an accuracy, at a 7%
+  prevalence.
+- Set *group B accuracy drop* to 10 points and compare false alarms by group.
+
+**What to look for.** The PPV (share of flags that are right) next to the accuracy; the
+honest travellers flagged for each liar caught; how the PPV curve rises with the base rate.
+
+**Limits.** Real detectors give a score, not a yes/no, and sensitivity and specificity
+need not be equal; iBorderCtrl's 76% came from about 30 people in a staged test, so its
+sensitivity and specificity are not known separately and the base rate of liars at a border
+is unknown (the presets use teaching values of 0.1%, 1% and 5%). An AUC is not an accuracy:
+the Kosinski presets follow the fact sheet's illustration, which treats the AUC as both
+sensitivity and specificity only to show the arithmetic.
+"""
+    params = (
+        Param(
+            name="travellers",
+            type="int",
+            default=100_000,
+            min=10,
+            max=1_000_000,
+            step=1,
+            label="Travellers screened",
+            help="How many people pass the test.",
+            unit="people",
+        ),
+        Param(
+            name="base_rate",
+            type="float",
+            default=1.0,
+            min=0.01,
+            max=50.0,
+            step=0.01,
+            label="Share lying",
+            help="Base rate: the share of travellers who are actually lying.",
+            unit="%",
+        ),
+        Param(
+            name="sensitivity",
+            type="float",
+            default=76.0,
+            min=1.0,
+            max=100.0,
+            step=0.1,
+            label="Sensitivity",
+            help="Share of liars the test flags (true-positive rate).",
+            unit="%",
+        ),
+        Param(
+            name="specificity",
+            type="float",
+            default=76.0,
+            min=1.0,
+            max=100.0,
+            step=0.1,
+            label="Specificity",
+            help="Share of honest travellers the test clears (true-negative rate).",
+            unit="%",
+        ),
+        Param(
+            name="group_b_share",
+            type="float",
+            default=20.0,
+            min=0.0,
+            max=90.0,
+            step=1,
+            label="Group B share",
+            help="Share of travellers who belong to group B.",
+            unit="%",
+        ),
+        Param(
+            name="group_b_drop",
+            type="float",
+            default=0.0,
+            min=0.0,
+            max=40.0,
+            step=1,
+            label="Group B accuracy drop",
+            help="Points taken off both sensitivity and specificity for group B "
+            "(0 = the test works equally for everyone).",
+            unit="points",
+        ),
+        Param(
+            name="framing",
+            type="choice",
+            default="border",
+            choices=(
+                ("border", "Travellers and liars (border screening)"),
+                ("trait", "People with and without a trait (any screening)"),
+            ),
+            label="Wording",
+            help="Words used in the findings and the chart; the arithmetic is the same.",
+        ),
+    )
+    _IBC_SOURCE = (
+        "76% accuracy and the 85% target: iBorderCtrl lab test as reported by New Scientist / "
+        "CACM news 'An AI lie detector will interrogate travelers' and the Telegraph "
+        "(factsheet §3, confirmed); O'Shea et al. 2018. Accuracy is used as both sensitivity "
+        "and specificity (factsheet 'Numbers for simulations' A: an assumption, the balanced "
+        "lab test does not separate them)."
+    )
+    presets = (
+        Preset(
+            slug="iborderctrl-lab-test",
+            title="iBorderCtrl's lab test: about 32 people, half lying",
+            description="32 people, half told to lie, 76% accuracy: a small, balanced test in "
+            "which most flags are right. The test size is uncertain (30 or 32).",
+            params={"travellers": 32, "base_rate": 50.0, "sensitivity": 76.0, "specificity": 76.0},
+            case="iborderctrl",
+            source=_IBC_SOURCE + " Test size 32 (USA Today via a copy) vs about 30 with half "
+            "told to lie (New Scientist via Techwarrant): uncertain/conflicting.",
+        ),
+        Preset(
+            slug="iborderctrl-border-1pct",
+            title="iBorderCtrl at the border: 1,000,000 travellers, 1% lying",
+            description="The same 76% test on a million travellers of whom 1% lie (a teaching "
+            "value: the real share is unknown). Bayes' rule gives a PPV of 3.1%.",
+            params={"travellers": 1_000_000, "base_rate": 1.0},
+            case="iborderctrl",
+            source=_IBC_SOURCE + " Base rate 1%: teaching value. Expected counts 7,600 true "
+            "and 237,600 false positives: factsheet table A [derived].",
+        ),
+        Preset(
+            slug="iborderctrl-border-0-1pct",
+            title="iBorderCtrl at the border: 0.1% lying",
+            description="76% accuracy, one traveller in 1,000 lying (teaching value): PPV 0.32%.",
+            params={"travellers": 1_000_000, "base_rate": 0.1},
+            case="iborderctrl",
+            source=_IBC_SOURCE + " Base rate 0.1%: teaching value; PPV 0.32% from factsheet "
+            "table A [derived].",
+        ),
+        Preset(
+            slug="iborderctrl-target-85",
+            title="The developers' 85% target, 1% lying",
+            description="Even at the hoped-for 85%, with 1% liars (teaching value) about 19 of "
+            "every 20 people flagged are honest: PPV 5.4%.",
+            params={
+                "travellers": 1_000_000,
+                "base_rate": 1.0,
+                "sensitivity": 85.0,
+                "specificity": 85.0,
+            },
+            case="iborderctrl",
+            source=_IBC_SOURCE + " 85% target: confirmed (several sources); base rate 1%: "
+            "teaching value; PPV 5.4%: factsheet table A [derived].",
+        ),
+        Preset(
+            slug="kosinski-auc-081",
+            title="Wang & Kosinski's 0.81 read as an accuracy, 7% prevalence",
+            description="1,000 men, 7% gay, and the single-image AUC of 0.81 treated as "
+            "sensitivity and specificity (which an AUC is not): about 57 true and 177 false "
+            "positives, so only about 24% of men flagged are gay.",
+            params={
+                "travellers": 1000,
+                "base_rate": 7.0,
+                "sensitivity": 81.0,
+                "specificity": 81.0,
+                "framing": "trait",
+            },
+            case="orientation-from-faces",
+            source="AUC 0.81 (men, one image): Wang & Kosinski, JPSP 114(2):246–257, 2018 "
+            "(confirmed). 7% prevalence: as cited by Siegel from the paper (one source). "
+            "Treating the AUC as sensitivity = specificity and the ≈24% result: papers.md D4, "
+            "illustrative [derived].",
+        ),
+        Preset(
+            slug="kosinski-auc-091",
+            title="Wang & Kosinski's 0.91 (five images) read as an accuracy, 7% prevalence",
+            description="The five-image AUC of 0.91 treated as sensitivity and specificity at "
+            "7% prevalence: only about 43% of men flagged are gay.",
+            params={
+                "travellers": 1000,
+                "base_rate": 7.0,
+                "sensitivity": 91.0,
+                "specificity": 91.0,
+                "framing": "trait",
+            },
+            case="orientation-from-faces",
+            source="AUC 0.91 (men, five images): Wang & Kosinski 2018 (confirmed); 7% "
+            "prevalence as cited by Siegel (one source); ≈43%: papers.md D4 [derived].",
+        ),
+    )
+
+    def simulate(self, p: dict[str, Any], rng: np.random.Generator) -> Result:
+        """Screen the travellers and compare sampled counts with Bayes' rule.
+
+        Parameters
+        ----------
+        p : dict
+            Validated parameters (see :attr:`params`).
+        rng : numpy.random.Generator
+            The run's only source of randomness.
+
+        Returns
+        -------
+        Result
+        """
+        n = p["travellers"]
+        base = p["base_rate"] / 100
+        sens_a, spec_a = p["sensitivity"] / 100, p["specificity"] / 100
+        drop = p["group_b_drop"] / 100
+        sens_b, spec_b = max(sens_a - drop, 0.0), max(spec_a - drop, 0.0)
+        share_b = p["group_b_share"] / 100
+
+        in_b = rng.random(n) < share_b
+        lying = rng.random(n) < base
+        u = rng.random(n)
+        sens = np.where(in_b, sens_b, sens_a)
+        spec = np.where(in_b, spec_b, spec_a)
+        flagged = np.where(lying, u < sens, u < 1 - spec)
+        # Metrics on distinct (truth, flag, group) rows weighted by their counts: exactly the
+        # numbers over every traveller, at a fraction of the cost for a million people.
+        (y_true, y_pred, group), weight = compress(lying.astype(int), flagged.astype(int), in_b)
+        tn, fp, fn, tp = (
+            int(round(v))
+            for v in confusion_matrix(y_true, y_pred, labels=[0, 1], sample_weight=weight).ravel()
+        )
+        accuracy = float(accuracy_score(y_true, y_pred, sample_weight=weight))
+        acc_lo, acc_hi = wilson_interval(tp + tn, n)
+
+        # Analytic values: group membership is independent of lying, so the population's
+        # sensitivity and specificity are the group-weighted means.
+        sens_all = (1 - share_b) * sens_a + share_b * sens_b
+        spec_all = (1 - share_b) * spec_a + share_b * spec_b
+        e_tp = n * base * sens_all
+        e_fn = n * base * (1 - sens_all)
+        e_fp = n * (1 - base) * (1 - spec_all)
+        e_tn = n * (1 - base) * spec_all
+        e_ppv = ppv(base, sens_all, spec_all)
+        s_ppv = tp / (tp + fp) if tp + fp else float("nan")
+        e_per_liar = e_fp / e_tp if e_tp else float("nan")
+        s_per_liar = fp / tp if tp else float("nan")
+
+        metrics = [
+            Metric(key="travellers", label="Travellers screened", value=n, unit="people"),
+            Metric(key="liars", label="Travellers lying", value=tp + fn, unit="people"),
+            Metric(key="true_positives", label="Liars flagged", value=tp, unit="people"),
+            Metric(
+                key="false_positives", label="Honest travellers flagged", value=fp, unit="people"
+            ),
+            Metric(key="false_negatives", label="Liars cleared", value=fn, unit="people"),
+            Metric(
+                key="true_negatives", label="Honest travellers cleared", value=tn, unit="people"
+            ),
+            Metric(
+                key="ppv",
+                label="Flagged travellers who are lying (PPV, sampled)",
+                value=s_ppv,
+                unit="share",
+            ),
+            Metric(
+                key="ppv_analytic",
+                label="PPV by Bayes' rule",
+                value=e_ppv,
+                unit="share",
+                help="sens × base ÷ (sens × base + (1 − spec) × (1 − base))",
+            ),
+            Metric(
+                key="honest_per_liar",
+                label="Honest travellers flagged per liar caught (sampled)",
+                value=s_per_liar,
+                unit="people",
+            ),
+            Metric(
+                key="honest_per_liar_analytic",
+                label="Honest travellers flagged per liar caught (expected)",
+                value=e_per_liar,
+                unit="people",
+            ),
+            Metric(key="accuracy", label="Accuracy (sampled)", value=accuracy, unit="share"),
+            Metric(
+                key="accuracy_low", label="Accuracy, 95% interval low", value=acc_lo, unit="share"
+            ),
+            Metric(
+                key="accuracy_high", label="Accuracy, 95% interval high", value=acc_hi, unit="share"
+            ),
+            Metric(
+                key="always_no_accuracy",
+                label="Accuracy of clearing everyone (sampled)",
+                value=(tn + fp) / n,
+                unit="share",
+            ),
+        ]
+
+        counts_rows = [
+            {"outcome": "Liars flagged", "sampled": tp, "expected": e_tp},
+            {"outcome": "Honest travellers flagged", "sampled": fp, "expected": e_fp},
+            {"outcome": "Liars cleared", "sampled": fn, "expected": e_fn},
+            {"outcome": "Honest travellers cleared", "sampled": tn, "expected": e_tn},
+        ]
+        counts = Table(
+            key="confusion",
+            title="Confusion counts: sampled and expected by Bayes' rule",
+            columns=[("outcome", "Outcome"), ("sampled", "Sampled"), ("expected", "Expected")],
+            rows=counts_rows,
+        )
+        words = _WORDS[p["framing"]]
+        flag_rows = [
+            {"who": words[1].capitalize(), "source": source, "people": value}
+            for source, value in (("Sampled", tp), ("Expected", e_tp))
+        ] + [
+            {"who": words[2].capitalize(), "source": source, "people": value}
+            for source, value in (("Sampled", fp), ("Expected", e_fp))
+        ]
+        flagged_table = Table(
+            key="flagged",
+            title="Who gets flagged",
+            columns=[("who", "Who"), ("source", "Source"), ("people", "People flagged")],
+            rows=flag_rows,
+        )
+        curve_rows = []
+        for rate in sorted({*_BASE_RATES, base}):
+            curve_rows.append(
+                {"base_rate": rate, "ppv": ppv(rate, sens_all, spec_all), "series": "This test"}
+            )
+        curve = Table(
+            key="ppv_curve",
+            title="Share of flags that are right, by share lying (Bayes' rule)",
+            columns=[("base_rate", "Share lying"), ("ppv", "PPV"), ("series", "Series")],
+            rows=curve_rows,
+        )
+
+        frame = group_metrics(
+            {
+                "flag_rate": selection_rate,
+                "ppv": functools.partial(precision_score, zero_division=0),
+                "tpr": true_positive_rate,
+                "fpr": false_positive_rate,
+            },
+            y_true,
+            y_pred,
+            np.where(group, "Group B", "Group A"),
+            weight=weight,
+        )
+        group_rows = []
+        for name, row in frame.by_group.iterrows():
+            in_group = np.where(group, "Group B", "Group A") == name
+            members = int(weight[in_group].sum())
+            honest_flagged = int(weight[in_group & (y_true == 0) & (y_pred == 1)].sum())
+            group_rows.append(
+                {
+                    "group": str(name),
+                    "travellers": members,
+                    "flag_rate": float(row["flag_rate"]),
+                    "ppv": float(row["ppv"]),
+                    "tpr": float(row["tpr"]),
+                    "fpr": float(row["fpr"]),
+                    "honest_flagged": honest_flagged,
+                }
+            )
+        groups = Table(
+            key="by_group",
+            title="Errors by group (Fairlearn MetricFrame)",
+            columns=[
+                ("group", "Group"),
+                ("travellers", "Travellers"),
+                ("flag_rate", "Flagged"),
+                ("ppv", "PPV"),
+                ("tpr", "Liars caught (TPR)"),
+                ("fpr", "Honest flagged (FPR)"),
+                ("honest_flagged", "Honest travellers flagged"),
+            ],
+            rows=group_rows,
+        )
+        fpr_rows = [
+            {"group": r["group"], "rate": r["fpr"], "measure": "Honest travellers flagged"}
+            for r in group_rows
+        ] + [{"group": r["group"], "rate": r["tpr"], "measure": "Liars caught"} for r in group_rows]
+        group_rates = Table(
+            key="group_rates",
+            title="Liars caught and honest travellers flagged, by group",
+            columns=[("group", "Group"), ("measure", "Measure"), ("rate", "Rate")],
+            rows=fpr_rows,
+        )
+        charts = [
+            Chart(
+                key="flagged",
+                title=flagged_table.title,
+                description=(
+                    f"{fp:,} {words[2]} were flagged against {tp:,} {words[1]} "
+                    f"(expected {e_fp:,.0f} and {e_tp:,.0f})."
+                ),
+                spec=bar_chart(
+                    flagged_table.title,
+                    flag_rows,
+                    x="who",
+                    y="people",
+                    x_title=f"{words[0].capitalize()} flagged",
+                    y_title="People",
+                    color="source",
+                    color_title="Counts",
+                ),
+                table=flagged_table.key,
+            ),
+            Chart(
+                key="ppv_curve",
+                title=curve.title,
+                description=(
+                    f"With sensitivity {pct(sens_all)} and specificity {pct(spec_all)}, the share "
+                    f"of flags that are right rises from {pct(curve_rows[0]['ppv'], 1)} at "
+                    f"{pct(curve_rows[0]['base_rate'], 1)} lying to "
+                    f"{pct(curve_rows[-1]['ppv'])} at {pct(curve_rows[-1]['base_rate'])}."
+                ),
+                spec=line_chart(
+                    curve.title,
+                    curve_rows,
+                    x="base_rate",
+                    y="ppv",
+                    x_title="Share of travellers lying (log scale)",
+                    y_title="Flagged travellers who are lying (PPV)",
+                    y_format="%",
+                    y_domain=[0, 1],
+                    x_scale={"type": "log"},
+                    x_format="%",
+                ),
+                table=curve.key,
+            ),
+        ]
+        if share_b > 0:
+            charts.append(
+                Chart(
+                    key="group_rates",
+                    title=group_rates.title,
+                    description=(
+                        "Honest travellers flagged: "
+                        + ", ".join(f"{r['group']} {pct(r['fpr'], 1)}" for r in group_rows)
+                        + "."
+                    ),
+                    spec=bar_chart(
+                        group_rates.title,
+                        fpr_rows,
+                        x="measure",
+                        y="rate",
+                        x_title="Measure",
+                        y_title="Rate",
+                        color="group",
+                        color_title="Group",
+                        y_format="%",
+                    ),
+                    table=group_rates.key,
+                )
+            )
+
+        checks = self._checks(n, base, sens_all, spec_all, sens_a, spec_a, drop, tp, fp, e_ppv)
+        findings = self._findings(
+            n, base, tp, fp, fn, tn, s_ppv, e_ppv, s_per_liar, accuracy, acc_lo, acc_hi,
+            group_rows, drop, share_b, words,
+        )  # fmt: skip
+        return Result(
+            metrics=metrics,
+            tables=[counts, flagged_table, curve, groups, group_rates],
+            charts=charts,
+            findings=findings,
+            checks=checks,
+        )
+
+    @staticmethod
+    def _checks(
+        n: int,
+        base: float,
+        sens_all: float,
+        spec_all: float,
+        sens_a: float,
+        spec_a: float,
+        drop: float,
+        tp: int,
+        fp: int,
+        e_ppv: float,
+    ) -> list[Check]:
+        """Sampled counts against Bayes' rule, and Bayes' rule against the published tables."""
+        checks = []
+        p_fp = (1 - base) * (1 - spec_all)
+        tol_fp = binomial_tolerance(p_fp, n)
+        checks.append(
+            Check(
+                key="false_positives_vs_expected",
+                label="Honest travellers flagged: sampled vs expected",
+                passed=abs(fp / n - p_fp) <= tol_fp,
+                expected=f"{n * p_fp:,.1f} (share {p_fp:.5f} ± {tol_fp:.5f}, four standard errors)",
+                observed=f"{fp:,} (share {fp / n:.5f})",
+                reference="Binomial sampling: n × (1 − base rate) × (1 − specificity).",
+            )
+        )
+        flagged = tp + fp
+        e_flagged = n * (base * sens_all + p_fp)
+        if flagged:
+            tol = binomial_tolerance(e_ppv, flagged)
+            checks.append(
+                Check(
+                    key="ppv_vs_bayes",
+                    label="Share of flags that are right: sampled vs Bayes' rule",
+                    passed=abs(tp / flagged - e_ppv) <= tol,
+                    expected=f"{e_ppv:.4f} ± {tol:.4f} (four standard errors of {flagged:,} flags)",
+                    observed=f"{tp / flagged:.4f} ({tp:,} of {flagged:,})",
+                    reference="Bayes' rule: PPV = sens·p ÷ (sens·p + (1 − spec)(1 − p)).",
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    key="ppv_vs_bayes",
+                    label="Nobody flagged: plausible under Bayes' rule",
+                    passed=e_flagged < 10,
+                    expected=f"{e_flagged:.1f} people flagged on average",
+                    observed="0 flagged",
+                    reference="Binomial sampling of the expected flags.",
+                )
+            )
+        key = (round(sens_a, 4), round(base, 6))
+        if drop == 0 and sens_a == spec_a and key in _REFERENCE_PPV:
+            value, digits, where = _REFERENCE_PPV[key]
+            shown = round(100 * e_ppv, max(digits - 2, 0))
+            checks.append(
+                Check(
+                    key="ppv_matches_published_table",
+                    label="Bayes' rule reproduces the published table",
+                    passed=shown == round(100 * value, max(digits - 2, 0)),
+                    expected=f"PPV {100 * value:.{max(digits - 2, 0)}f}% ({where})",
+                    observed=f"PPV {100 * e_ppv:.3f}%",
+                    reference=where,
+                )
+            )
+        return checks
+
+    @staticmethod
+    def _findings(
+        n: int,
+        base: float,
+        tp: int,
+        fp: int,
+        fn: int,
+        tn: int,
+        s_ppv: float,
+        e_ppv: float,
+        s_per_liar: float,
+        accuracy: float,
+        acc_lo: float,
+        acc_hi: float,
+        group_rows: list[dict[str, Any]],
+        drop: float,
+        share_b: float,
+        words: tuple[str, str, str, str, str],
+    ) -> list[str]:
+        """Two to five sentences built from this run's numbers."""
+        everyone, positives, negatives, were, one = words
+        findings = []
+        flagged = tp + fp
+        if flagged:
+            findings.append(
+                f"Of the {flagged:,} {everyone} flagged, {tp:,} {were}: {pct(s_ppv, 1)} of "
+                f"flags were right (Bayes' rule predicts {pct(e_ppv, 1)})."
+            )
+        else:
+            findings.append(f"Nobody among the {n:,} {everyone} was flagged.")
+        if tp and fp:
+            if s_per_liar >= 1.05:
+                findings.append(
+                    f"For each {one} caught, {s_per_liar:,.1f} {negatives} were flagged."
+                )
+            else:
+                findings.append(
+                    f"Fewer {negatives} than {positives} were flagged: {fp:,} against {tp:,}."
+                )
+        elif tp == 0 and tp + fn > 0:
+            findings.append(f"None of the {tp + fn:,} {positives} was caught.")
+        always_no = (tn + fp) / n
+        if always_no > accuracy:
+            findings.append(
+                f"The test was right about {pct(accuracy)} of {everyone}, yet clearing "
+                f"everyone would have been right about {pct(always_no)}."
+            )
+        else:
+            findings.append(
+                f"The test was right about {pct(accuracy)} of {everyone} (95% interval "
+                f"{pct(acc_lo)}–{pct(acc_hi)}), more than the {pct(always_no)} of clearing "
+                "everyone."
+            )
+        if n < 1000:
+            findings.append(
+                f"With only {n:,} {everyone} screened, the accuracy is uncertain: the 95% "
+                f"interval runs from {pct(acc_lo)} to {pct(acc_hi)}."
+            )
+        if drop > 0 and share_b > 0 and len(group_rows) == 2:
+            a, b = group_rows
+            ratio = b["fpr"] / a["fpr"] if a["fpr"] else float("inf")
+            findings.append(
+                f"{negatives.capitalize()} in group B were flagged at {pct(b['fpr'], 1)}, against "
+                f"{pct(a['fpr'], 1)} in group A ({ratio_text(ratio)} as often)."
+            )
+        return findings[:5]
+
+
+SIMULATION = BaseRateSimulation()
