@@ -38,21 +38,30 @@ class CaseStudyFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. facial recognition"}),
     )
     theme = django_filters.ModelChoiceFilter(
+        label="Theme",
         field_name="themes",
         to_field_name="slug",
         queryset=Theme.objects.only("slug", "name"),
         empty_label="Any theme",
     )
-    sector = django_filters.ChoiceFilter(choices=Sector.choices, empty_label="Any sector")
+    sector = django_filters.ChoiceFilter(
+        label="Sector", choices=Sector.choices, empty_label="Any sector"
+    )
     country = django_filters.ModelChoiceFilter(
+        label="Country",
         field_name="countries",
         to_field_name="slug",
         queryset=Country.objects.only("slug", "name"),
         empty_label="Any country",
     )
-    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=CaseStatus.choices, empty_label="Any status"
+    )
     decade = django_filters.ChoiceFilter(
-        choices=decade_choices, method="filter_decade", empty_label="Any decade"
+        label="Decade (start year)",
+        choices=decade_choices,
+        method="filter_decade",
+        empty_label="Any decade",
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kb.markdown import render_markdown
-from kb.templatetags.kb_tags import safe_url
+from kb.templatetags.kb_tags import link_citations, safe_url
 
 from .factories import (
     CaseStudyFactory,
@@ -165,3 +165,19 @@ def test_render_markdown_keeps_ordinary_formatting():
     )
     assert "<h2>Title</h2>" in html and "<em>a</em>" in html and "<table>" in html
     assert 'href="https://example.org"' in html and 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_citation_numbers_link_to_existing_sources_only():
+    html = '<p>Claim [1], another [2] and [9]. <a href="https://x.org/[1]">[1]</a></p>'
+    linked = link_citations(html, ["first", "second"])
+    assert '<a class="citation-ref" href="#source-1" aria-label="source 1">[1]</a>' in linked
+    assert 'href="#source-2"' in linked
+    assert "[9]" in linked and 'href="#source-9"' not in linked
+    assert linked.endswith('<a href="https://x.org/[1]">[1]</a></p>')  # links are left alone
+
+
+def test_case_body_citations_link_to_the_numbered_sources(client):
+    case = CaseStudyFactory(body="It failed [1].")
+    SourceFactory(case=case)
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert 'It failed <a class="citation-ref" href="#source-1"' in html
