@@ -1,0 +1,218 @@
+"""The teachers' admin: validation on save with clear messages, protected deletes, links, upload."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from kb.teachers import TEACHERS_GROUP
+from quiz.models import (
+    MISCONCEPTION_ON_CORRECT,
+    MULTIPLE_NEEDS_CORRECT,
+    NUMERIC_NEEDS_VALUE,
+    PUBLISHED_NEEDS_QUESTIONS,
+    Question,
+    Quiz,
+)
+
+from .factories import QuizFactory, right_choice, single
+
+pytestmark = pytest.mark.django_db
+
+
+def question_post(quiz, qtype, choices, **extra):
+    data = {
+        "quiz": quiz.pk,
+        "type": qtype,
+        "title": "",
+        "prompt": "What is it?",
+        "points": "1",
+        "order": "0",
+        "general_feedback": "",
+        "simulation": "",
+        "preset": "",
+        "numeric_value": "",
+        "numeric_tolerance": "",
+        "unit": "",
+        "choices-TOTAL_FORMS": str(len(choices)),
+        "choices-INITIAL_FORMS": "0",
+        "choices-MIN_NUM_FORMS": "0",
+        "choices-MAX_NUM_FORMS": "1000",
+        **extra,
+    }
+    for i, (text, correct, misconception) in enumerate(choices):
+        data[f"choices-{i}-text"] = text
+        data[f"choices-{i}-order"] = str(i)
+        data[f"choices-{i}-feedback"] = ""
+        data[f"choices-{i}-misconception"] = misconception
+        if correct:
+            data[f"choices-{i}-is_correct"] = "on"
+    return data
+
+
+@pytest.mark.parametrize(
+    ("qtype", "choices", "extra", "message"),
+    [
+        (
+            "single",
+            [("a", True, ""), ("b", True, "")],
+            {},
+            "exactly one correct choice; this one has 2",
+        ),
+        (
+            "single",
+            [("a", False, ""), ("b", False, "")],
+            {},
+            "exactly one correct choice; this one has 0",
+        ),
+        (
+            "truefalse",
+            [("True", True, ""), ("False", False, ""), ("Maybe", False, "")],
+            {},
+            "exactly two choices",
+        ),
+        ("truefalse", [("True", True, ""), ("False", True, "")], {}, "one of them correct"),
+        ("multiple", [("a", False, ""), ("b", False, "")], {}, MULTIPLE_NEEDS_CORRECT),
+        ("numeric", [], {"numeric_tolerance": "1"}, NUMERIC_NEEDS_VALUE),
+        ("single", [("a", True, "thinks so"), ("b", False, "")], {}, MISCONCEPTION_ON_CORRECT),
+        (
+            "single",
+            [("a", True, ""), ("b", False, "")],
+            {"simulation": "no-such-sim"},
+            "Unknown simulation",
+        ),
+    ],
+)
+def test_question_validation_messages(teacher_client, qtype, choices, extra, message):
+    quiz = QuizFactory(is_published=False)
+    response = teacher_client.post(
+        reverse("admin:quiz_question_add"), question_post(quiz, qtype, choices, **extra)
+    )
+    assert response.status_code == 200
+    assert message.replace("“", "&quot;")[:40] in response.content.decode().replace("“", "&quot;")
+    assert not Question.objects.exists()
+
+
+def test_valid_question_is_saved_with_its_choices(teacher_client):
+    quiz = QuizFactory(is_published=False)
+    data = question_post(
+        quiz, "multiple", [("a", True, ""), ("b", False, "confuses a with b"), ("c", True, "")]
+    )
+    response = teacher_client.post(reverse("admin:quiz_question_add"), data)
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert question.choices.count() == 3 and question.history.count() == 1
+
+
+def test_numeric_question_saves(teacher_client):
+    quiz = QuizFactory(is_published=False)
+    data = question_post(
+        quiz, "numeric", [], numeric_value="237600", numeric_tolerance="100", unit="people"
+    )
+    assert teacher_client.post(reverse("admin:quiz_question_add"), data).status_code == 302
+
+
+def test_publishing_an_empty_quiz_is_refused(teacher_client):
+    response = teacher_client.post(
+        reverse("admin:quiz_quiz_add"),
+        {
+            "title": "New",
+            "slug": "new",
+            "description": "",
+            "is_published": "on",
+            "question_order": "fixed",
+            "feedback_timing": "end",
+            "pass_mark": "60",
+            "attempts_allowed": "",
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
+            "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert (
+        response.status_code == 200 and PUBLISHED_NEEDS_QUESTIONS[:30] in response.content.decode()
+    )
+
+
+def test_quiz_page_links_preview_stats_and_import(teacher_client):
+    quiz = QuizFactory(is_published=False)
+    html = teacher_client.get(reverse("admin:quiz_quiz_change", args=[quiz.pk])).content.decode()
+    assert "Preview as a student" in html and reverse("quiz:stats", args=[quiz.slug]) in html
+    assert "Import GIFT/Aiken" in html
+    assert teacher_client.get(reverse("admin:quiz_quiz_changelist")).status_code == 200
+
+
+def test_deleting_a_quiz_or_question_with_attempts_is_blocked(django_user_model, client):
+    admin = django_user_model.objects.create_superuser("root", password="root-pass-123")
+    quiz = QuizFactory()
+    q = single(quiz)
+    anonymous = Client()
+    page = anonymous.get(quiz.get_absolute_url())
+    import re
+
+    aid = re.search(r'name="attempt" value="([^"]+)"', page.content.decode()).group(1)
+    anonymous.post(quiz.get_absolute_url(), {"attempt": aid, f"q{q.pk}": right_choice(q)})
+    client.force_login(admin)
+    response = client.post(reverse("admin:quiz_quiz_delete", args=[quiz.pk]), {"post": "yes"})
+    assert response.status_code == 200 and "Archive it instead" in response.content.decode()
+    response = client.post(reverse("admin:quiz_question_delete", args=[q.pk]), {"post": "yes"})
+    assert response.status_code == 200 and "Archive it instead" in response.content.decode()
+    response = client.post(
+        reverse("admin:quiz_quiz_changelist"),
+        {"action": "delete_selected", "_selected_action": [quiz.pk], "post": "yes"},
+    )
+    assert response.status_code == 200 and "Archive it instead" in response.content.decode()
+    assert Quiz.objects.filter(pk=quiz.pk).exists() and Question.objects.filter(pk=q.pk).exists()
+    attempt_page = client.get(reverse("admin:quiz_attempt_changelist"))
+    assert attempt_page.status_code == 200
+
+
+def test_gift_upload_in_admin(teacher_client):
+    quiz = QuizFactory(is_published=False)
+    url = reverse("admin:quiz_quiz_import", args=[quiz.pk])
+    assert teacher_client.get(url).status_code == 200
+    bad = SimpleUploadedFile("q.gift", b"Good {=a ~b}\n\nEssay {}\n")
+    response = teacher_client.post(url, {"format": "gift", "file": bad})
+    assert (
+        "Nothing was imported" in response.content.decode()
+        and "line 3" in response.content.decode()
+    )
+    assert not quiz.questions.exists()
+    huge = SimpleUploadedFile("q.gift", b"x" * (513 * 1024))
+    assert (
+        "larger than 512 KiB"
+        in teacher_client.post(url, {"format": "gift", "file": huge}).content.decode()
+    )
+    binary = SimpleUploadedFile("q.gift", b"\xff\xfe\x00bad")
+    assert (
+        "not UTF-8" in teacher_client.post(url, {"format": "gift", "file": binary}).content.decode()
+    )
+    good = SimpleUploadedFile("q.gift", b"Good {=a ~b}\n\nTrue? {T}\n")
+    assert teacher_client.post(url, {"format": "gift", "file": good}).status_code == 302
+    assert quiz.questions.count() == 2
+    export = teacher_client.get(reverse("admin:quiz_quiz_export", args=[quiz.pk]))
+    assert export.status_code == 200 and "Good {" in export.content.decode()
+
+
+def test_teachers_group_permissions():
+    perms = set(
+        Group.objects.get(name=TEACHERS_GROUP)
+        .permissions.filter(content_type__app_label="quiz")
+        .values_list("codename", flat=True)
+    )
+    assert {
+        "add_quiz",
+        "change_quiz",
+        "view_quiz",
+        "add_question",
+        "change_choice",
+        "view_attempt",
+        "view_answer",
+    } <= perms
+    assert (
+        "delete_quiz" not in perms
+        and "change_attempt" not in perms
+        and "delete_attempt" not in perms
+    )
