@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install install-dev migrate load-content lock bench backup restore clean-venv
+.PHONY: run test lint install install-dev migrate load-content lock bench bench-sims backup restore clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ lint: install-dev
 test: install-dev lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Median of 5 default and largest runs of every simulation, with peak memory (ARGS="--only SLUG").
+bench-sims: install
+	$(PY) benchmarks/simulations.py $(ARGS)
 
 # Regenerate the exact-version lock files from pyproject.toml's ranges.
 lock: | $(PY)
