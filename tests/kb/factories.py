@@ -27,7 +27,7 @@ class ThemeFactory(DjangoModelFactory):
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Theme {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    slug = factory.LazyAttribute(lambda o: slugify(o.name)[:50])
     definition = factory.LazyAttribute(lambda o: f"{o.name}: a one-sentence definition.")
     explanation = factory.LazyAttribute(lambda o: f"Why **{o.name}** matters.")
     order = factory.Sequence(lambda n: n)
@@ -39,7 +39,7 @@ class CountryFactory(DjangoModelFactory):
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Country {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    slug = factory.LazyAttribute(lambda o: slugify(o.name)[:50])
 
 
 class CaseStudyFactory(DjangoModelFactory):
@@ -51,7 +51,7 @@ class CaseStudyFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Case study {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    slug = factory.LazyAttribute(lambda o: slugify(o.title)[:50])
     summary = factory.LazyAttribute(lambda o: f"What went wrong with {o.title}.")
     body = "A system was **deployed**, and it went wrong.\n\nIt matters for ML practice."
     sector = Sector.POLICING

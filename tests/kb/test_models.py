@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from kb.models import (
     END_BEFORE_START,
@@ -186,3 +186,14 @@ def test_edits_are_versioned():
     case.title = "After"
     case.save()
     assert [h.title for h in case.history.order_by("history_date")] == ["Before", "After"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text ranking is PostgreSQL-only"
+)
+def test_postgresql_search_is_full_text_and_ranked():
+    CaseStudyFactory(title="Zebra", summary="x", body="Predictions of crime in cities.")
+    CaseStudyFactory(title="Predicting crime", summary="x", body="y")
+    results = list(CaseStudy.objects.search("predicted crimes"))  # stemmed: predict, crime
+    assert [c.title for c in results] == ["Predicting crime", "Zebra"]
+    assert results[0].search_rank > results[1].search_rank
