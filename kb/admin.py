@@ -89,7 +89,7 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
     save_on_top = True
     list_per_page = 50
-    history_list_display = ["is_published", "status"]
+    history_list_display = ["published", "status"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "is_published", "is_featured"]}),
         ("Text", {"fields": ["body", "discussion_questions"]}),
@@ -118,6 +118,10 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
     @admin.display(description="Sources", ordering="n_sources")
     def source_count(self, obj):
         return obj.n_sources
+
+    def published(self, record):
+        """The history list's "published" column (on a historical record)."""
+        return "yes" if record.is_published else "no"
 
     @admin.display(description="Years", ordering="start_year")
     def years(self, obj):
