@@ -19,6 +19,28 @@
   // The page shows each chart's title as a heading, so the spec's own title is dropped (it does
   // not wrap and would be cut at phone widths). On narrow screens, long legends wrap into
   // columns and crowded category labels tilt instead of overlapping.
+  var CHAR_PX = 7;  // rough width of one axis-label character at the spec's font size
+
+  function wrapTitle(title, maxChars) {
+    if (typeof title !== "string" || title.length <= maxChars) {
+      return title;
+    }
+    var lines = [];
+    var line = "";
+    title.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > maxChars) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines;
+  }
+
   function fitToWidth(spec, width) {
     delete spec.title;
     if (width >= 560) {
@@ -26,15 +48,29 @@
     }
     spec.config = spec.config || {};
     spec.config.legend = Object.assign({ columns: width < 420 ? 3 : 4, symbolLimit: 0 }, spec.config.legend);
-    var x = spec.encoding && spec.encoding.x;
+    var encoding = spec.encoding || {};
     var values = spec.data && spec.data.values;
+    var x = encoding.x;
+    var y = encoding.y;
+    var categoricalY = y && (y.type === "nominal" || y.type === "ordinal");
+    var plotWidth = width - 60 - (categoricalY ? width * 0.35 : 0);
+    if (x && x.title) {
+      x.title = wrapTitle(x.title, Math.floor(plotWidth / (CHAR_PX + 1)));
+    }
+    if (y && y.title) {
+      y.title = wrapTitle(y.title, Math.floor((spec.height || 260) / CHAR_PX));
+    }
     if (x && (x.type === "nominal" || x.type === "ordinal") && Array.isArray(values)) {
       var categories = {};
-      values.forEach(function (row) { categories[row[x.field]] = true; });
-      var count = Object.keys(categories).length;
-      if (count * 60 > width) {
-        x.axis = Object.assign({}, x.axis, { labelAngle: -45, labelAlign: "right", labelLimit: 110 });
+      values.forEach(function (row) { categories[String(row[x.field])] = true; });
+      var labels = Object.keys(categories);
+      var longest = labels.reduce(function (n, label) { return Math.max(n, label.length); }, 0);
+      if (labels.length * Math.min(longest * CHAR_PX, 160) > width - 60) {
+        x.axis = Object.assign({}, x.axis, { labelAngle: -40, labelAlign: "right", labelLimit: 150 });
       }
+    }
+    if (categoricalY) {
+      y.axis = Object.assign({}, y.axis, { labelLimit: Math.round(width * 0.35) });
     }
     return spec;
   }
