@@ -19,7 +19,8 @@
   // The page shows each chart's title as a heading, so the spec's own title is dropped (it does
   // not wrap and would be cut at phone widths). On narrow screens, long legends wrap into
   // columns and crowded category labels tilt instead of overlapping.
-  var CHAR_PX = 7;  // rough width of one axis-label character at the spec's font size
+  var CHAR_PX = 7;  // rough width of one character of an axis title (13 px, bold)
+  var LABEL_CHAR_PX = 6;  // and of an axis label (12 px)
 
   function wrapTitle(title, maxChars) {
     if (typeof title !== "string" || title.length <= maxChars) {
@@ -65,7 +66,7 @@
       values.forEach(function (row) { categories[String(row[x.field])] = true; });
       var labels = Object.keys(categories);
       var longest = labels.reduce(function (n, label) { return Math.max(n, label.length); }, 0);
-      if (labels.length * Math.min(longest * CHAR_PX, 160) > width - 60) {
+      if (labels.length * Math.min(longest * LABEL_CHAR_PX, 160) > width - 90) {
         x.axis = Object.assign({}, x.axis, { labelAngle: -40, labelAlign: "right", labelLimit: 150 });
       }
     }
