@@ -54,7 +54,7 @@ class QuizAdmin(SimpleHistoryAdmin):
     inlines = [QuestionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "links"]}),
-        ("Links", {"fields": ["cases", "themes"]}),
+        ("Cases and themes", {"fields": ["cases", "themes"]}),
         (
             "How students take it",
             {
@@ -86,7 +86,7 @@ class QuizAdmin(SimpleHistoryAdmin):
             )
         )
 
-    @admin.display(description="links")
+    @admin.display(description="preview and tools")
     def links(self, obj):
         if obj is None or obj.pk is None:
             return "Save the quiz first; then add questions, preview it and see its statistics."

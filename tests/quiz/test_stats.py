@@ -151,3 +151,17 @@ def test_csv_cells_cannot_run_formulas():
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _cell("alice") == "alice"
+
+
+@pytest.mark.parametrize("n", [5, 30])
+def test_stats_page_queries_do_not_grow(n, teacher_client, django_assert_num_queries):
+    quiz = QuizFactory()
+    questions = [single(quiz) for _ in range(n)]
+    for i in range(3):
+        user = User.objects.create_user(f"u{i}")
+        attempt = get_or_start_attempt(quiz=quiz, user=user, token=None)
+        submit_attempt(attempt=attempt, answers={q.pk: right_choice(q) for q in questions[: i + 1]})
+    url = reverse("quiz:stats", args=[quiz.slug])
+    teacher_client.get(url)
+    with django_assert_num_queries(10):
+        assert teacher_client.get(url).status_code == 200

@@ -202,6 +202,7 @@ def test_signup_logs_in_and_hands_over(client):
     )
     assert response.status_code == 302
     assert Attempt.objects.get().user == User.objects.get(username="newbie")
+    assert client.get(reverse("quiz:my-attempts")).status_code == 200  # still logged in
 
 
 def test_auth_pages_render(client):
