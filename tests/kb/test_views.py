@@ -115,6 +115,8 @@ def test_filters_stay_in_the_url_and_the_form(client):
         {"page": "-1"},
         {"page": "banana"},
         {"q": "x" * 1000},
+        {"q": "nul\x00byte"},
+        {"theme": "nul\x00byte"},
     ],
 )
 def test_bad_filter_values_give_a_message_not_an_error(client, params):
