@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from simulations import engine
 from simulations.models import SimulationRun
@@ -342,3 +343,28 @@ def test_theme_page_lists_its_simulations(client, fake_sim):
     theme = ThemeFactory(slug=FAKE_THEME)
     html = client.get(theme.get_absolute_url()).content.decode()
     assert "Simulations that show it" in html and DETAIL in html
+
+
+# --- the real simulations ------------------------------------------------------------------------
+@pytest.mark.parametrize("slug", sorted(engine.REGISTRY))
+def test_every_real_simulation_runs_from_its_page(client, slug):
+    """Each registered simulation: its page renders, its defaults run, its permalink renders."""
+    simulation = engine.get(slug)
+    page = client.get(reverse("simulations:simulation-detail", kwargs={"slug": slug}))
+    assert page.status_code == 200
+    data = {
+        name: ("on" if value is True else "" if value is False else str(value))
+        for name, value in simulation.defaults().items()
+    }
+    response = client.post(
+        reverse("simulations:simulation-run", kwargs={"slug": slug}), {**data, "seed": "0"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    run = SimulationRun.objects.get(slug=slug)
+    assert run.params == simulation.validate({})
+    permalink = client.get(response["Location"])
+    html = permalink.content.decode()
+    assert permalink.status_code == 200
+    for finding in run.result["findings"]:
+        assert escape(finding)[:60] in html
+    assert html.count('class="sim-chart"') == len(run.result["charts"])
