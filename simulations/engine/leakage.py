@@ -1,0 +1,446 @@
+"""Information leakage: a feature recorded after the outcome makes a rare-event model look good."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
+from sklearn.model_selection import train_test_split
+
+from ._stats import binomial_tolerance
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .charts import bar_chart
+
+NDAS_SOURCE = (
+    "NDAS 'Most Serious Violence' model: 2.4m (West Midlands) and 1.1m (West Yorkshire) "
+    "records, a coding error in how the training data were defined, 'up to 75%' accuracy "
+    "claimed, 14–19% / 9–18% after the fix (WIRED, Matt Burgess, 6 Aug 2020; AI Business, "
+    "11 Aug 2020; factsheet §2 and 'Numbers for simulations' F)"
+)
+
+
+def _hanley_mcneil_se(auc: float, n_pos: int, n_neg: int) -> float:
+    """Standard error of an AUC (Hanley & McNeil 1982).
+
+    Parameters
+    ----------
+    auc : float
+        The AUC.
+    n_pos, n_neg : int
+        Numbers of positive and negative cases.
+
+    Returns
+    -------
+    float
+    """
+    if n_pos == 0 or n_neg == 0:
+        return math.inf
+    q1 = auc / (2 - auc)
+    q2 = 2 * auc**2 / (1 + auc)
+    var = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc**2) + (n_neg - 1) * (q2 - auc**2)) / (
+        n_pos * n_neg
+    )
+    return math.sqrt(max(var, 0.0))
+
+
+class LeakageSimulation(Simulation):
+    """A rare outcome, honest predictors, and a marker written after the outcome."""
+
+    slug = "leakage"
+    title = "Information leakage: predicting what the data already know"
+    question = (
+        "How can a model of a rare outcome look accurate in testing and be useless in use, "
+        "when one of its inputs was recorded after the outcome happened?"
+    )
+    version = "1"
+    cases = ("ndas",)
+    themes = ("information-leakage", "base-rate-fallacy")
+    explanation = """
+**The model.** Synthetic people known to police; a small share go on to commit a serious
+violent offence (the *base rate*). Three honest predictors (prior offences, offences with
+others, age at first offence) differ a little between those who will and will not offend.
+A fourth column, the **marker**, is written into the record *after* an offence (say, a flag
+added during the investigation): by mistake it is in the training data. A scikit-learn
+logistic regression is trained on 70% of the records and tested on the other 30%, once
+with the marker and once without. Then the leaky model is used as it would be in practice,
+*before* anyone has offended, when the marker is not there yet.
+
+**What to try.**
+
+- Keep the defaults and compare the leaky model's AUC in testing with its AUC at
+  deployment.
+- Set *leak strength* to 0: testing and deployment agree, and both are modest.
+- Lower the *base rate* to 0.1%: always answering "no" is right 99.9% of the time.
+- Raise *honest signal* to see what genuinely predictive data would give.
+
+**What to look for.** Accuracy next to the accuracy of always answering "no"; AUC in
+testing versus at deployment; how many of the people flagged would really offend.
+
+**Limits.** NDAS's actual error was reported as a coding error in how the training data
+were defined; its details are not public, so the marker here is a stand-in for that kind of
+mistake, not a reconstruction. The predictors, the effect sizes and the marker rates are
+teaching values. Press reports of NDAS's "accuracy" did not define the metric.
+"""
+    params = (
+        Param(
+            name="people",
+            type="int",
+            default=20_000,
+            min=2_000,
+            max=200_000,
+            step=1000,
+            label="People in the records",
+            help="Size of the synthetic police records (70% train, 30% test).",
+            unit="people",
+        ),
+        Param(
+            name="base_rate",
+            type="float",
+            default=1.0,
+            min=0.1,
+            max=10.0,
+            step=0.1,
+            label="Base rate",
+            help="Share of people who go on to commit the offence.",
+            unit="%",
+        ),
+        Param(
+            name="leak_strength",
+            type="float",
+            default=80.0,
+            min=0.0,
+            max=100.0,
+            step=5,
+            label="Leak strength",
+            help="Share of offenders whose record carries the after-the-fact marker.",
+            unit="%",
+        ),
+        Param(
+            name="marker_false_rate",
+            type="float",
+            default=0.5,
+            min=0.0,
+            max=20.0,
+            step=0.1,
+            label="Marker on non-offenders",
+            help="Share of non-offenders whose record carries the marker anyway.",
+            unit="%",
+        ),
+        Param(
+            name="signal",
+            type="float",
+            default=0.6,
+            min=0.0,
+            max=2.0,
+            step=0.1,
+            label="Honest signal",
+            help="How far offenders' honest predictors differ from others', in standard "
+            "deviations.",
+            unit="SD",
+        ),
+    )
+    presets = (
+        Preset(
+            slug="ndas-1pct",
+            title="NDAS-like records, 1% base rate",
+            description="West Midlands' 2.4 million records scaled down 100 times to 24,000; "
+            "1% go on to a first serious violent offence (the upper end of the teaching range). "
+            "The leak strength and predictors are teaching values.",
+            params={"people": 24_000, "base_rate": 1.0},
+            case="ndas",
+            source=NDAS_SOURCE + ". 24,000 = 2.4m ÷ 100 (scaled for speed); base rate 1%: "
+            "teaching value from the 0.1%–1% range in factsheet F; leak: teaching value.",
+        ),
+        Preset(
+            slug="ndas-0-1pct",
+            title="NDAS-like records, 0.1% base rate",
+            description="The same records with a 0.1% base rate (the lower end of the teaching "
+            "range): about 24 offenders among 24,000 people.",
+            params={"people": 24_000, "base_rate": 0.1},
+            case="ndas",
+            source=NDAS_SOURCE + ". Base rate 0.1%: teaching value (factsheet F).",
+        ),
+        Preset(
+            slug="ndas-after-fix",
+            title="After the fix: no leak",
+            description="The marker removed from the records (leak strength 0): what is left is "
+            "the honest, modest signal. NDAS's reported accuracy fell from 'up to 75%' to "
+            "14–19% once its error was fixed; this run does not reproduce those figures.",
+            params={"people": 24_000, "base_rate": 1.0, "leak_strength": 0.0},
+            case="ndas",
+            source=NDAS_SOURCE + ". The figures are quoted for context only; the run's values "
+            "are teaching values.",
+        ),
+    )
+
+    def simulate(self, p: dict[str, Any], rng: np.random.Generator) -> Result:
+        """Train with and without the leaked marker; test, then deploy without it.
+
+        Parameters
+        ----------
+        p : dict
+            Validated parameters (see :attr:`params`).
+        rng : numpy.random.Generator
+            The run's only source of randomness.
+
+        Returns
+        -------
+        Result
+        """
+        n = p["people"]
+        base = p["base_rate"] / 100
+        leak, false_mark = p["leak_strength"] / 100, p["marker_false_rate"] / 100
+        d = p["signal"]
+        y = (rng.random(n) < base).astype(int)
+        honest = np.column_stack(
+            [
+                rng.standard_normal(n) + d * y,  # prior offences (standardised)
+                rng.standard_normal(n) + 0.5 * d * y,  # offences committed with others
+                rng.standard_normal(n) - 0.5 * d * y,  # age at first offence
+            ]
+        )
+        marker = (rng.random(n) < np.where(y == 1, leak, false_mark)).astype(float)
+        x_all = np.column_stack([honest, marker])
+        idx_train, idx_test = train_test_split(
+            np.arange(n), test_size=0.3, stratify=y, random_state=derive_seed(rng)
+        )
+        y_train, y_test = y[idx_train], y[idx_test]
+        leaky = LogisticRegression(max_iter=1000).fit(x_all[idx_train], y_train)
+        clean = LogisticRegression(max_iter=1000).fit(honest[idx_train], y_train)
+        deployed = x_all[idx_test].copy()
+        deployed[:, 3] = 0.0  # before the offence, the marker has not been written yet
+
+        scenarios = {
+            "Leaky model, tested": leaky.predict_proba(x_all[idx_test])[:, 1],
+            "Leaky model, deployed": leaky.predict_proba(deployed)[:, 1],
+            "Model without the marker": clean.predict_proba(honest[idx_test])[:, 1],
+        }
+        rows = []
+        for name, score in scenarios.items():
+            flag = (score >= 0.5).astype(int)
+            rows.append(
+                {
+                    "model": name,
+                    "auc": float(roc_auc_score(y_test, score)),
+                    "accuracy": float(accuracy_score(y_test, flag)),
+                    "recall": float(recall_score(y_test, flag, zero_division=0)),
+                    "precision": float(precision_score(y_test, flag, zero_division=0))
+                    if flag.any()
+                    else None,
+                    "flagged": int(flag.sum()),
+                }
+            )
+        always_no = float(accuracy_score(y_test, np.zeros_like(y_test)))
+        rows.append(
+            {
+                "model": "Always answer 'no'",
+                "auc": 0.5,
+                "accuracy": always_no,
+                "recall": 0.0,
+                "precision": None,
+                "flagged": 0,
+            }
+        )
+        by = {r["model"]: r for r in rows}
+        tested, deployed_row, honest_row = (
+            by["Leaky model, tested"],
+            by["Leaky model, deployed"],
+            by["Model without the marker"],
+        )
+        n_pos = int(y_test.sum())
+        n_neg = len(y_test) - n_pos
+
+        metrics = [
+            Metric(
+                key="offenders_test", label="Offenders in the test set", value=n_pos, unit="people"
+            ),
+            Metric(
+                key="test_size", label="People in the test set", value=len(y_test), unit="people"
+            ),
+            Metric(
+                key="auc_tested",
+                label="AUC with the leak, in testing",
+                value=tested["auc"],
+                unit="AUC",
+            ),
+            Metric(
+                key="auc_deployed",
+                label="AUC with the leak, at deployment",
+                value=deployed_row["auc"],
+                unit="AUC",
+            ),
+            Metric(
+                key="auc_clean", label="AUC without the marker", value=honest_row["auc"], unit="AUC"
+            ),
+            Metric(
+                key="accuracy_tested",
+                label="Accuracy with the leak, in testing",
+                value=tested["accuracy"],
+                unit="share",
+            ),
+            Metric(
+                key="recall_tested",
+                label="Offenders caught with the leak, in testing",
+                value=tested["recall"],
+                unit="share",
+            ),
+            Metric(
+                key="recall_deployed",
+                label="Offenders caught at deployment",
+                value=deployed_row["recall"],
+                unit="share",
+            ),
+            Metric(
+                key="always_no_accuracy",
+                label="Accuracy of always answering 'no'",
+                value=always_no,
+                unit="share",
+            ),
+            Metric(
+                key="weight_marker",
+                label="Weight the leaky model put on the marker",
+                value=float(leaky.coef_[0][3]),
+                unit="log-odds",
+            ),
+        ]
+        table = Table(
+            key="models",
+            title="Testing versus deployment (threshold 50%)",
+            columns=[
+                ("model", "Model"),
+                ("auc", "AUC"),
+                ("accuracy", "Accuracy"),
+                ("recall", "Offenders caught"),
+                ("precision", "Flags that are right"),
+                ("flagged", "People flagged"),
+            ],
+            rows=rows,
+        )
+        chart_rows = [
+            {"model": r["model"], "measure": measure, "value": r[key]}
+            for r in rows
+            for measure, key in (
+                ("AUC", "auc"),
+                ("Accuracy", "accuracy"),
+                ("Offenders caught", "recall"),
+            )
+        ]
+        chart_table = Table(
+            key="models_long",
+            title="AUC, accuracy and offenders caught, by model",
+            columns=[("model", "Model"), ("measure", "Measure"), ("value", "Value")],
+            rows=chart_rows,
+        )
+        charts = [
+            Chart(
+                key="models_long",
+                title=chart_table.title,
+                description=(
+                    f"The leaky model's AUC is {tested['auc']:.2f} in testing and "
+                    f"{deployed_row['auc']:.2f} at deployment; always answering 'no' is "
+                    f"{pct(always_no, 1)} accurate."
+                ),
+                spec=bar_chart(
+                    chart_table.title,
+                    chart_rows,
+                    x="measure",
+                    y="value",
+                    x_title="Measure",
+                    y_title="Value (0 to 1)",
+                    color="model",
+                    color_title="Model",
+                ),
+                table=chart_table.key,
+            )
+        ]
+
+        checks = []
+        tol = binomial_tolerance(1 - base, len(y_test))
+        checks.append(
+            Check(
+                key="always_no_accuracy",
+                label="Always answering 'no' is right 1 − base rate of the time",
+                passed=abs(always_no - (1 - base)) <= tol,
+                expected=f"{1 - base:.4f} ± {tol:.4f}",
+                observed=f"{always_no:.4f} on {len(y_test):,} test records",
+                reference="Arithmetic: accuracy of a constant 'no' = share of negatives.",
+            )
+        )
+        if n_pos and n_neg:
+            marker_test = marker[idx_test]
+            auc_marker = float(roc_auc_score(y_test, marker_test))
+            expected = 0.5 * (1 + leak - false_mark)
+            se = _hanley_mcneil_se(expected, n_pos, n_neg)
+            checks.append(
+                Check(
+                    key="marker_auc",
+                    label="The marker alone: AUC = (1 + share of offenders marked − share of "
+                    "others marked) ÷ 2",
+                    passed=abs(auc_marker - expected) <= 4 * se + 1e-9,
+                    expected=f"{expected:.3f} ± {4 * se:.3f} (four Hanley–McNeil standard errors)",
+                    observed=f"{auc_marker:.3f}",
+                    reference="AUC of a binary score: (1 + TPR − FPR) / 2; Hanley & McNeil "
+                    "(1982), Radiology 143:29–36, for the standard error.",
+                )
+            )
+        findings = self._findings(base, leak, tested, deployed_row, honest_row, always_no, n_pos)
+        return Result(
+            metrics=metrics,
+            tables=[table, chart_table],
+            charts=charts,
+            findings=findings,
+            checks=checks,
+        )
+
+    @staticmethod
+    def _findings(
+        base: float,
+        leak: float,
+        tested: dict[str, Any],
+        deployed: dict[str, Any],
+        honest: dict[str, Any],
+        always_no: float,
+        n_pos: int,
+    ) -> list[str]:
+        """Two to five sentences built from this run's numbers."""
+        findings = []
+        drop = tested["auc"] - deployed["auc"]
+        if drop >= 0.05:
+            findings.append(
+                f"With the after-the-fact marker, the model scored an AUC of {tested['auc']:.2f} "
+                f"in testing but {deployed['auc']:.2f} when used before anyone had offended."
+            )
+        else:
+            findings.append(
+                f"Testing and deployment agree (AUC {tested['auc']:.2f} and "
+                f"{deployed['auc']:.2f}): with a leak strength of {pct(leak)} the marker adds "
+                "little."
+            )
+        verdict = "no better" if honest["accuracy"] <= always_no + 0.0005 else "slightly better"
+        findings.append(
+            f"Always answering 'no' was right {pct(always_no, 1)} of the time, because only "
+            f"{pct(base, 1)} of people go on to offend; the model without the marker reached "
+            f"{pct(honest['accuracy'], 1)}, {verdict}."
+        )
+        if tested["recall"] > deployed["recall"] + 0.05:
+            findings.append(
+                f"In testing the leaky model caught {pct(tested['recall'])} of the {n_pos:,} "
+                f"offenders; at deployment it caught {pct(deployed['recall'])}."
+            )
+        if honest["flagged"] == 0:
+            findings.append(
+                "Without the marker the model flagged nobody at a 50% threshold: the honest "
+                "predictors never make an offence more likely than not."
+            )
+        elif honest["precision"] is not None:
+            findings.append(
+                f"Without the marker, {pct(honest['precision'])} of the {honest['flagged']} people "
+                "flagged went on to offend."
+            )
+        return findings[:5]
+
+
+SIMULATION = LeakageSimulation()
