@@ -368,3 +368,25 @@ def test_every_real_simulation_runs_from_its_page(client, slug):
     for finding in run.result["findings"]:
         assert escape(finding)[:60] in html
     assert html.count('class="sim-chart"') == len(run.result["charts"])
+
+
+# --- admin -------------------------------------------------------------------------------------
+def test_teachers_see_runs_read_only_in_the_admin(teacher_client, fake_sim):
+    run, _ = get_or_run(slug=FAKE_SLUG, params={}, seed=1)
+    changelist = teacher_client.get(reverse("admin:simulations_simulationrun_changelist"))
+    assert changelist.status_code == 200
+    assert (
+        FAKE_SLUG in changelist.content.decode()
+        and run.get_absolute_url() in changelist.content.decode()
+    )
+    change = teacher_client.get(reverse("admin:simulations_simulationrun_change", args=[run.pk]))
+    assert (
+        change.status_code == 200
+        and 'type="submit"' not in change.content.decode().split("<form")[-1]
+    )
+    assert teacher_client.get(reverse("admin:simulations_simulationrun_add")).status_code == 403
+    delete = teacher_client.post(
+        reverse("admin:simulations_simulationrun_delete", args=[run.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert SimulationRun.objects.filter(pk=run.pk).exists()
