@@ -226,6 +226,10 @@ class QuestionAdmin(SimpleHistoryAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("type", QuestionType.SINGLE)
+        quiz_id = str(initial.get("quiz", ""))
+        if quiz_id.isdigit():  # a new question goes after the quiz's last one
+            last = Question.objects.filter(quiz_id=int(quiz_id)).order_by("-order").first()
+            initial.setdefault("order", (last.order + 10) if last else 0)
         return initial
 
     def get_deleted_objects(self, objs, request):

@@ -25,6 +25,7 @@ ONE_CHOICE_ONLY = "Question {question} takes one choice; {n} were given."
 NOT_A_NUMBER = "Question {question} needs a number."
 NUMBER_FOR_CHOICE = "Question {question} needs choices, not a number."
 CHOICES_FOR_NUMBER = "Question {question} needs a number, not choices."
+ANSWER_FIRST = "Choose or type an answer before checking it."
 SESSION_OWNER_KEY = "quiz_owner"
 CENT = Decimal("0.01")
 
@@ -209,7 +210,8 @@ def record_answer(*, attempt: Attempt, question_id, answer) -> Answer:
 
     The first recorded answer to a question is final: later calls return it unchanged, so the
     feedback it unlocks cannot be used to change the answer. Raises ValidationError for a
-    submitted attempt, a question not in the quiz or a choice not of that question.
+    submitted attempt, a question not in the quiz, a choice not of that question or a blank
+    answer (ANSWER_FIRST: checking nothing would lock the question unanswered).
     """
     attempt = _lock_open_attempt(attempt)
     questions = attempt_questions(attempt)
@@ -220,6 +222,8 @@ def record_answer(*, attempt: Attempt, question_id, answer) -> Answer:
     position = next(i for i, q in enumerate(questions, start=1) if q.pk == qid)
     question = questions[position - 1]
     row, links = _build_answer(attempt, question, position, answer)
+    if not row.is_answered:
+        raise ValidationError(ANSWER_FIRST, code="blank")
     try:
         with transaction.atomic():
             row.save()

@@ -98,6 +98,55 @@ def test_recorded_answer_is_final():
     assert attempt.score == 0
 
 
+def test_checking_a_blank_answer_is_refused_and_locks_nothing():
+    quiz = QuizFactory(feedback_timing="each")
+    q = single(quiz)
+    attempt = start(quiz)
+    with pytest.raises(ValidationError, match="before checking"):
+        record_answer(attempt=attempt, question_id=q.pk, answer=None)
+    assert record_answer(attempt=attempt, question_id=q.pk, answer=right_choice(q)).is_correct
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_grade_once():
+    """Two requests submit the same attempt at the same moment: one grades, the other is told."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        ("file:memorydb", ":memory:")
+    ):
+        pytest.skip("in-memory SQLite shares one cache between threads (table locks, no busy wait)")
+    quiz = QuizFactory()
+    q = single(quiz)
+    attempt = start(quiz)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit(choice):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            submit_attempt(attempt=Attempt.objects.get(pk=attempt.pk), answers={q.pk: choice})
+            outcomes.append("graded")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=submit, args=(c,)) for c in (right_choice(q), wrong_choice(q))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == sorted(["graded", ATTEMPT_ALREADY_SUBMITTED])
+    assert Answer.objects.filter(attempt=attempt).count() == 1
+
+
 def test_attempts_allowed_is_enforced():
     quiz = QuizFactory(attempts_allowed=1)
     q = single(quiz)
