@@ -2,6 +2,8 @@
 
 import pytest
 from django import forms
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulations.forms import RunForm, matching_preset
 
@@ -105,3 +107,20 @@ def test_unit_already_in_the_label_is_not_repeated():
 
     days = Param(name="d", type="int", default=5, min=1, max=9, label="Days", unit="days", help="h")
     assert param_field(days).label == "Days"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    n=st.text(max_size=40),
+    p=st.text(max_size=40),
+    side=st.text(max_size=10),
+    loud=st.text(max_size=5),
+    seed=st.text(max_size=25),
+)
+def test_no_input_makes_the_form_raise(n, p, side, loud, seed):
+    form = RunForm(FakeCoin(), {"n": n, "p": p, "side": side, "loud": loud, "seed": seed})
+    if form.is_valid():
+        assert 10 <= form.cleaned_data["params"]["n"] <= 5000
+        assert 0 <= form.cleaned_data["seed"] <= 2**32 - 1
+    else:
+        assert form.errors
