@@ -43,8 +43,9 @@ MEMORY_BAR_MB = 500
 # Per-simulation corrections to the "integers at max" rule: parameters whose maximum is not
 # the expensive end, or combinations that check_params rejects at the maxima.
 LARGEST_OVERRIDES: dict[str, dict] = {
-    # Fairlearn's ExponentiatedGradient refits the model once per iteration: the slow option.
-    "hiring": {"mitigation": "exponentiated-gradient", "features": "all"},
+    # Fairlearn's ExponentiatedGradient refits the model once per iteration: the slow option;
+    # the simulation caps its training history at 5,000 applicants with it.
+    "hiring": {"mitigation": "exponentiated-gradient", "features": "all", "n_history": 5000},
     # Reported incidents and the correction add a draw per day and city.
     "feedback-loop": {"report_rate": 0.5, "correction": True},
 }
