@@ -115,6 +115,14 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Count("sources"))
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        match = getattr(request, "resolver_match", None)
+        if match and (match.url_name or "").endswith("_simple_history"):
+            # A revert saves the case without its inlines: check its sources in the database.
+            form = type(form.__name__, (form,), {"sources_in_formset": False})
+        return form
+
     @admin.display(description="Sources", ordering="n_sources")
     def source_count(self, obj):
         return obj.n_sources

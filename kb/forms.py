@@ -49,11 +49,14 @@ class CaseStudyAdminForm(forms.ModelForm):
             "discussion_questions": MarkdownTextarea(attrs={"rows": 8}),
         }
 
+    # True on the change form, where SourceInlineFormSet checks "published needs a source"
+    # against the sources being saved in the same request (the model's own check only sees the
+    # database). The admin turns it off for a history revert, which saves the case alone.
+    sources_in_formset = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The Source inline formset checks "published needs a source" against the sources being
-        # saved in the same request; the model's own check only sees the database.
-        self.instance.sources_checked_elsewhere = True
+        self.instance.sources_checked_elsewhere = self.sources_in_formset
         if "related" in self.fields and self.instance.pk:
             self.fields["related"].queryset = CaseStudy.objects.exclude(pk=self.instance.pk)
 

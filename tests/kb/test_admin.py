@@ -167,6 +167,19 @@ def test_history_shows_the_old_version_and_revert_restores_it(anon, teacher_clie
     assert case.history.count() == 3
 
 
+def test_reverting_to_a_published_version_needs_sources_in_the_database(teacher_client, case):
+    published = case.history.earliest("history_date")
+    case.is_published = False
+    case.save()
+    case.sources.all().delete()
+    revert_url = reverse("admin:kb_casestudy_simple_history", args=[case.pk, published.history_id])
+    response = teacher_client.post(revert_url, case_form_data(published.instance, sources=[]))
+    assert response.status_code == 200
+    assert PUBLISHED_NEEDS_SOURCE in response.content.decode()
+    case.refresh_from_db()
+    assert not case.is_published
+
+
 def test_change_form_has_preview_view_on_site_and_prepopulated_slug(teacher_client, case):
     html = teacher_client.get(reverse(CHANGE_URL, args=[case.pk])).content.decode()
     assert "kb/admin/markdown-preview.js" in html
