@@ -40,7 +40,9 @@ def format_metric(value, unit: str = "") -> str:
         text = format_number(percent) if abs(percent) >= 1000 else f"{percent:.3g}"
         return f"{text}%" + (f" {rest}" if rest else "")
     text = format_number(value)
-    return f"{text} {unit}" if unit and value is not None else text
+    if not unit or value is None:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
 @register.filter
@@ -49,6 +51,12 @@ def sim_metric(metric: dict) -> str:
     if not isinstance(metric, dict):
         return ""
     return format_metric(metric.get("value"), metric.get("unit", ""))
+
+
+@register.filter
+def sim_with_unit(value, unit: str = "") -> str:
+    """A parameter's value with its unit: 20000, "people" → '20,000 people'; 1.0, "%" → '1%'."""
+    return format_metric(value, unit)
 
 
 @register.filter

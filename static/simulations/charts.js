@@ -42,15 +42,30 @@
     return lines;
   }
 
+  // As many legend columns as the longest entry allows (at least 1, at most 4).
+  function legendColumns(color, values, width) {
+    if (!color || !color.field || !Array.isArray(values)) {
+      return width < 420 ? 3 : 4;
+    }
+    var longest = values.reduce(function (n, row) {
+      return Math.max(n, String(row[color.field]).length);
+    }, 0);
+    var columnPx = longest * LABEL_CHAR_PX + 30;
+    return Math.max(1, Math.min(4, Math.floor((width - 20) / columnPx)));
+  }
+
   function fitToWidth(spec, width) {
     delete spec.title;
     if (width >= 560) {
       return spec;
     }
     spec.config = spec.config || {};
-    spec.config.legend = Object.assign({ columns: width < 420 ? 3 : 4, symbolLimit: 0 }, spec.config.legend);
     var encoding = spec.encoding || {};
     var values = spec.data && spec.data.values;
+    spec.config.legend = Object.assign(
+      { columns: legendColumns(encoding.color, values, width), symbolLimit: 0 },
+      spec.config.legend
+    );
     var x = encoding.x;
     var y = encoding.y;
     var categoricalY = y && (y.type === "nominal" || y.type === "ordinal");
