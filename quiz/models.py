@@ -81,9 +81,14 @@ class QuizQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything the list page touches, in a fixed number of queries."""
+        from kb.models import CaseStudy
+
         return self.annotate(
             question_count=Count("questions", filter=Q(questions__is_archived=False))
-        ).prefetch_related("cases", "themes")
+        ).prefetch_related(
+            Prefetch("cases", queryset=CaseStudy.objects.published().only("slug", "title")),
+            "themes",
+        )
 
 
 class QuizManager(models.Manager.from_queryset(QuizQuerySet)):
