@@ -167,3 +167,28 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
     centre = (phat + z**2 / (2 * n)) / denom
     half = z * math.sqrt(phat * (1 - phat) / n + z**2 / (4 * n**2)) / denom
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def hanley_mcneil_se(auc: float, n_pos: int, n_neg: int) -> float:
+    """Standard error of an AUC (Hanley & McNeil 1982, Radiology 143:29–36).
+
+    Parameters
+    ----------
+    auc : float
+        The AUC.
+    n_pos, n_neg : int
+        Numbers of positive and negative cases.
+
+    Returns
+    -------
+    float
+        Infinite when either class is empty.
+    """
+    if n_pos == 0 or n_neg == 0:
+        return math.inf
+    q1 = auc / (2 - auc)
+    q2 = 2 * auc**2 / (1 + auc)
+    var = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc**2) + (n_neg - 1) * (q2 - auc**2)) / (
+        n_pos * n_neg
+    )
+    return math.sqrt(max(var, 0.0))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -10,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from ._stats import binomial_tolerance
+from ._stats import binomial_tolerance, hanley_mcneil_se
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
 from .charts import bar_chart
 
@@ -20,30 +19,6 @@ NDAS_SOURCE = (
     "claimed, 14–19% / 9–18% after the fix (WIRED, Matt Burgess, 6 Aug 2020; AI Business, "
     "11 Aug 2020; factsheet §2 and 'Numbers for simulations' F)"
 )
-
-
-def _hanley_mcneil_se(auc: float, n_pos: int, n_neg: int) -> float:
-    """Standard error of an AUC (Hanley & McNeil 1982).
-
-    Parameters
-    ----------
-    auc : float
-        The AUC.
-    n_pos, n_neg : int
-        Numbers of positive and negative cases.
-
-    Returns
-    -------
-    float
-    """
-    if n_pos == 0 or n_neg == 0:
-        return math.inf
-    q1 = auc / (2 - auc)
-    q2 = 2 * auc**2 / (1 + auc)
-    var = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc**2) + (n_neg - 1) * (q2 - auc**2)) / (
-        n_pos * n_neg
-    )
-    return math.sqrt(max(var, 0.0))
 
 
 class LeakageSimulation(Simulation):
@@ -373,7 +348,7 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
             marker_test = marker[idx_test]
             auc_marker = float(roc_auc_score(y_test, marker_test))
             expected = 0.5 * (1 + leak - false_mark)
-            se = _hanley_mcneil_se(expected, n_pos, n_neg)
+            se = hanley_mcneil_se(expected, n_pos, n_neg)
             checks.append(
                 Check(
                     key="marker_auc",

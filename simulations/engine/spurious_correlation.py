@@ -11,6 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from ._stats import hanley_mcneil_se
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
 from .charts import bar_chart
 
@@ -426,7 +427,7 @@ the study dangerous.
         n_pos, n_neg = int(y_pop.sum()), int(len(y_pop) - y_pop.sum())
         if n_pos and n_neg:
             ceiling = _N.cdf(face / math.sqrt(2))
-            se = _hanley_mcneil_se(ceiling, n_pos, n_neg)
+            se = hanley_mcneil_se(ceiling, n_pos, n_neg)
             checks.append(
                 Check(
                     key="population_auc_ceiling",
@@ -518,28 +519,6 @@ the study dangerous.
                 f"the artefact features ({art_weight:.2f})."
             )
         return findings[:5]
-
-
-def _hanley_mcneil_se(auc: float, n_pos: int, n_neg: int) -> float:
-    """Standard error of an AUC (Hanley & McNeil 1982).
-
-    Parameters
-    ----------
-    auc : float
-        The AUC.
-    n_pos, n_neg : int
-        Numbers of positive and negative cases.
-
-    Returns
-    -------
-    float
-    """
-    q1 = auc / (2 - auc)
-    q2 = 2 * auc**2 / (1 + auc)
-    var = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc**2) + (n_neg - 1) * (q2 - auc**2)) / (
-        n_pos * n_neg
-    )
-    return math.sqrt(max(var, 0.0))
 
 
 SIMULATION = SpuriousCorrelationSimulation()

@@ -113,7 +113,7 @@ def test_reference_checks_pass_over_many_seeds():
         ({"women_share": 5}, "women_share"),
         ({"penalty": "big"}, "penalty"),
         ({"features": "gender"}, "features"),
-        ({"mitigation": "debias"}, "mitigation"),
+        ({"mitigation": "reweighing"}, "mitigation"),
         ({"gender_column": True}, "gender_column"),
         ({"mitigation": "exponentiated-gradient", "n_history": 20_000}, "n_history"),
     ],
