@@ -70,21 +70,24 @@ def _child(slug: str, params_json: str, repeat: int) -> None:
     print(json.dumps({"times_ms": times, "baseline_kb": baseline_kb, "peak_kb": peak_kb}))
 
 
-def measure(slug: str, params: dict, repeat: int) -> dict:
+def measure(slug: str, params: dict, repeat: int, timeout: float = 600) -> dict:
     env = {
         **os.environ,
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
     }
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", slug, json.dumps(params), str(repeat)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=600,
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", slug, json.dumps(params), str(repeat)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"{repeat} runs took more than {timeout:.0f} s"}
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
     data = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -134,6 +137,9 @@ def main() -> None:
     parser.add_argument(
         "--probe", action="store_true", help="Search choices and booleans for the slowest values."
     )
+    parser.add_argument(
+        "--timeout", type=float, default=300, help="Seconds allowed per measurement (all repeats)."
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -150,9 +156,11 @@ def main() -> None:
                 else:
                     params = largest_params(simulation, probe=args.probe)
             except ValueError as exc:
-                rows.append({"slug": simulation.slug, "case": case, "error": str(exc)})
+                row = {"slug": simulation.slug, "case": case, "error": str(exc)}
+                rows.append(row)
+                print(_line(row), flush=True)
                 continue
-            result = measure(simulation.slug, params, args.repeat)
+            result = measure(simulation.slug, params, args.repeat, args.timeout)
             bar_ms = DEFAULT_BAR_MS if case == "default" else LARGEST_BAR_MS
             if "median_ms" in result:
                 result["within_bars"] = (
@@ -161,7 +169,14 @@ def main() -> None:
             row = {"slug": simulation.slug, "case": case, "params": params, **result}
             rows.append(row)
             print(_line(row), flush=True)
+            _write(rows)  # partial results survive an interrupted run
+    _write(rows)
+    print()
+    print(_table(rows))
+    print(f"\nWrote {OUT.relative_to(ROOT)}")
 
+
+def _write(rows: list[dict]) -> None:
     report = {
         "python": platform.python_version(),
         "machine": platform.machine(),
@@ -175,9 +190,6 @@ def main() -> None:
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, indent=2))
-    print()
-    print(_table(rows))
-    print(f"\nWrote {OUT.relative_to(ROOT)}")
 
 
 def _line(row: dict) -> str:
