@@ -2,33 +2,15 @@
 
 import gzip
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from kb.models import CaseStudy
-
-
-def _manage(db_path, *args, check=True):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": f"sqlite:///{db_path}",
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=check,
-        timeout=300,
-    )
 
 
 def _records(path):
@@ -62,23 +44,34 @@ def test_backup_restores_an_identical_site(tmp_path, django_user_model):
     assert django_user_model.objects.get(username="alice").check_password("x-Long-pass-1")
 
 
-def test_restore_refuses_a_database_with_content(tmp_path):
-    db = tmp_path / "a.sqlite3"
-    _manage(db, "migrate", "-v0")
-    _manage(
-        db,
-        "shell",
-        "-c",
-        "from django.contrib.auth.models import User; User.objects.create_user('bob')",
-    )
+@pytest.mark.django_db
+def test_restore_refuses_a_database_with_content(tmp_path, django_user_model):
+    django_user_model.objects.create_user("bob")
     dump = tmp_path / "dump.json"
-    _manage(db, "backup_site", str(dump))
-    out = _manage(db, "restore_site", str(dump), check=False)
-    assert out.returncode != 0
-    assert "not empty" in out.stderr
+    call_command("backup_site", str(dump))
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("restore_site", str(dump))
 
 
+@pytest.mark.django_db
 def test_restore_names_a_missing_file(tmp_path):
-    out = _manage(tmp_path / "a.sqlite3", "restore_site", str(tmp_path / "nope.json"), check=False)
-    assert out.returncode != 0
-    assert "No such backup file" in out.stderr
+    with pytest.raises(CommandError, match="No such backup file"):
+        call_command("restore_site", str(tmp_path / "nope.json"))
+
+
+@pytest.mark.django_db
+def test_backup_refuses_an_unknown_extension(tmp_path):
+    with pytest.raises(CommandError, match="must end in"):
+        call_command("backup_site", str(tmp_path / "dump.txt"))
+
+
+def test_make_restore_without_file_exits_2():
+    out = subprocess.run(
+        ["make", "-s", "restore"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2
+    assert "usage: make restore FILE=" in out.stderr
