@@ -25,12 +25,6 @@ def run_key(*, slug: str, version: str, params: dict[str, Any], seed: int) -> st
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-class SimulationRunQuerySet(models.QuerySet):
-    def for_listing(self):
-        """The admin list: everything but the (large) result."""
-        return self.defer("result", "params")
-
-
 class SimulationRun(models.Model):
     key = models.CharField(
         max_length=64,
@@ -49,8 +43,6 @@ class SimulationRun(models.Model):
     result = models.JSONField(help_text="Metrics, tables, charts, findings and checks.")
     duration_ms = models.PositiveIntegerField(help_text="How long the engine took, in ms.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = SimulationRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

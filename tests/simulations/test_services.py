@@ -1,9 +1,10 @@
 """get_or_run: validates through the engine, stores once, never computes a stored key again."""
 
 import pytest
+from django.db.models import QuerySet
 
 from simulations.engine import ParamError
-from simulations.models import SimulationRun, SimulationRunQuerySet
+from simulations.models import SimulationRun
 from simulations.services import UnknownSimulation, get_or_run, parse_seed
 
 from . import fakes
@@ -68,7 +69,7 @@ def test_preset_fills_params_and_is_recorded(fake_sim):
 def test_race_on_the_unique_key_returns_the_stored_row(fake_sim, monkeypatch):
     stored, _ = get_or_run(slug=FAKE_SLUG, params={}, seed=9)
     # Another request stored the row between our lookup and our insert.
-    monkeypatch.setattr(SimulationRunQuerySet, "first", lambda self: None)
+    monkeypatch.setattr(QuerySet, "first", lambda self: None)
     run, created = get_or_run(slug=FAKE_SLUG, params={}, seed=9)
     assert created is False
     assert run.pk == stored.pk
