@@ -1,0 +1,95 @@
+"""A student on a phone: reads a case, runs its simulation, takes its quiz and reads the feedback."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .content import (
+    CASE_TITLE,
+    GENERAL_FEEDBACK,
+    RIGHT,
+    WRONG,
+    WRONG_FEEDBACK,
+    case_quiz,
+    predpol_case,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+MIN_CHART_PX = 50
+
+
+def test_student_on_a_phone_reads_a_case_and_runs_its_simulation(phone, browser_errors):
+    case = predpol_case()
+
+    phone.goto(case.get_absolute_url())
+    expect(phone.get_by_role("heading", level=1)).to_have_text(CASE_TITLE)
+    expect(phone.locator("#story")).to_contain_text("It learnt from its own records.")
+    expect(phone.locator("#sources li")).to_have_count(2)
+
+    panel = phone.locator(".sim-panel")
+    panel.scroll_into_view_if_needed()
+    panel.get_by_role("link", name="Change the parameters").click()
+    expect(phone).to_have_url(re.compile(r"/simulations/feedback-loop/#run-form$"))
+
+    rate = phone.get_by_label("Incident rate in region A")
+    expect(rate).to_have_value("0.3")
+    rate.fill("0.45")
+    phone.get_by_role("button", name="Run the simulation").click()
+
+    expect(phone).to_have_url(re.compile(r"/simulations/runs/[^/]+/$"))
+    inputs = phone.locator("section", has=phone.locator("#inputs-heading"))
+    expect(inputs.get_by_role("row", name=re.compile("Incident rate in region A"))).to_contain_text(
+        "0.45"
+    )
+
+    charts = phone.locator(".sim-chart")
+    assert charts.count() >= 1
+    for n in range(charts.count()):
+        chart = charts.nth(n)
+        chart.scroll_into_view_if_needed()
+        expect(chart).to_have_class(re.compile(r"\bsim-chart-drawn\b"))
+        drawn = chart.locator("svg, canvas").first
+        box = drawn.bounding_box()
+        assert box is not None, f"chart {n + 1} has no rendered SVG/canvas"
+        assert box["width"] > MIN_CHART_PX and box["height"] > MIN_CHART_PX, box
+        # On a phone the chart fits the screen.
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1, box
+
+    # Once drawn, each chart's data table folds into a <details>; the student opens the first.
+    figure = phone.locator("figure.sim-figure").first
+    table = figure.locator("details.sim-data table")
+    expect(table).to_be_hidden()
+    figure.locator("details.sim-data summary").click()
+    expect(table).to_be_visible()
+    assert table.locator("tbody tr").count() > 0
+    assert browser_errors == []
+
+
+def test_student_on_a_phone_takes_the_case_quiz_and_reads_the_feedback(phone, browser_errors):
+    case = predpol_case()
+    quiz = case_quiz(case)
+
+    phone.goto(case.get_absolute_url())
+    phone.locator(".quiz-panel").get_by_role("link", name=quiz.title).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(quiz.title)
+
+    phone.get_by_label(WRONG).check()
+    phone.get_by_label("Counting reported incidents").check()
+    phone.get_by_label("Ensign et al.'s correction").check()
+    phone.get_by_label("Your answer").fill("60")
+    phone.get_by_role("button", name="Submit answers").click()
+
+    expect(phone).to_have_url(re.compile(r"/quizzes/attempts/[0-9a-f-]+/$"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text(f"Your result: {quiz.title}")
+    expect(phone.locator(".score")).to_contain_text("You scored 2 / 3")
+    first = phone.locator("#answer-1")
+    expect(first.locator(".verdict")).to_contain_text("Not right.")
+    expect(first).to_contain_text(WRONG_FEEDBACK)
+    expect(first).to_contain_text(f"The right answer{RIGHT}")
+    expect(first).to_contain_text("Common misconception: Records are a census of crime.")
+    expect(first.locator(".general-feedback")).to_have_text(GENERAL_FEEDBACK)
+    expect(phone.locator("#answer-2 .verdict")).to_contain_text("Right.")
+    expect(phone.locator("#answer-3 .verdict")).to_contain_text("Right.")
+    assert browser_errors == []
