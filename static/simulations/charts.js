@@ -82,7 +82,20 @@
       var labels = Object.keys(categories);
       var longest = labels.reduce(function (n, label) { return Math.max(n, label.length); }, 0);
       if (labels.length * Math.min(longest * LABEL_CHAR_PX, 160) > width - 90) {
-        x.axis = Object.assign({}, x.axis, { labelAngle: -40, labelAlign: "right", labelLimit: 150 });
+        if (labels.length <= 4) {
+          // Few long labels: break each into lines that fit its band (labelExpr looks the
+          // lines up in a literal map; the interpreter evaluates it without eval).
+          var perLine = Math.max(8, Math.floor((width - 90) / labels.length / LABEL_CHAR_PX));
+          var lines = {};
+          labels.forEach(function (label) { lines[label] = wrapTitle(label, perLine); });
+          x.axis = Object.assign({}, x.axis, {
+            labelAngle: 0,
+            labelLimit: 0,
+            labelExpr: JSON.stringify(lines) + "[datum.label] || datum.label"
+          });
+        } else {
+          x.axis = Object.assign({}, x.axis, { labelAngle: -40, labelAlign: "right", labelLimit: 150 });
+        }
       }
     }
     if (categoricalY) {
