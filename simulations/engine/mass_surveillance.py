@@ -106,7 +106,7 @@ class MassSurveillanceSimulation(Simulation):
 
 **What to try.**
 
-- Switch between Microsoft, Face++ and IBM: the worst subgroup changes little.
+- Switch between Microsoft, Face++ and IBM: for all three, darker-skinned women fare worst.
 - Raise *faces scanned a day* to a million: a 1% error becomes 10,000 errors a day.
 - Lower *darker-skinned share of faces*: the overall error falls, the darker-skinned
   women's error does not.
