@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from config.api_support import docs_csp
 from kb.api import views as kb_api
+from quiz.api import views as quiz_api
 from simulations.api import views as sim_api
 
 router = DefaultRouter()
@@ -17,6 +18,8 @@ router.register("cases", kb_api.CaseStudyViewSet, basename="case")
 router.register("themes", kb_api.ThemeViewSet, basename="theme")
 router.register("sources", kb_api.SourceViewSet, basename="source")
 router.register("key-facts", kb_api.KeyFactViewSet, basename="key-fact")
+router.register("quizzes", quiz_api.QuizViewSet, basename="quiz")
+router.register("attempts", quiz_api.AttemptViewSet, basename="attempt")
 
 v1_patterns = [
     path("export/cases.json", kb_api.CaseExportJSONView.as_view(), name="export-cases-json"),
@@ -31,6 +34,12 @@ v1_patterns = [
         name="simulation-runs",
     ),
     path("runs/<str:key>/", sim_api.RunDetailView.as_view(), name="run-detail"),
+    path(
+        "quizzes/<slug:slug>/attempts/",
+        quiz_api.AttemptSubmitView.as_view(),
+        name="quiz-attempts",
+    ),
+    path("attempts/<uuid:public_id>/", quiz_api.AttemptDetailView.as_view(), name="attempt-detail"),
     *router.urls,
 ]
 

@@ -1,0 +1,210 @@
+"""Quiz API serializers. Before submission nothing says which choice is right: no is_correct,
+no feedback, no misconception leaves the server until an attempt is graded."""
+
+from django.db.models import Prefetch
+from rest_framework import serializers
+
+from kb.models import CaseStudy, Theme
+from quiz.models import Answer, Attempt, Choice, Question, Quiz
+
+
+class PublicChoiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Choice
+        fields = ["id", "text"]
+
+
+class PublicQuestionSerializer(serializers.ModelSerializer):
+    prompt_html = serializers.CharField(read_only=True)
+    choices = PublicChoiceSerializer(many=True, read_only=True, source="active_choices")
+
+    class Meta:
+        model = Question
+        fields = ["id", "type", "title", "prompt", "prompt_html", "points", "unit", "choices"]
+
+
+class QuizListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:quiz-detail", lookup_field="slug")
+    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    cases = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    question_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "cases",
+            "themes",
+            "question_count",
+            "pass_mark",
+            "feedback_timing",
+            "attempts_allowed",
+            "is_published",
+            "updated_at",
+            "url",
+            "page_url",
+        ]
+
+
+class QuizDetailSerializer(QuizListSerializer):
+    description_html = serializers.CharField(read_only=True)
+    questions = PublicQuestionSerializer(many=True, read_only=True, source="active_questions_list")
+    attempts_url = serializers.HyperlinkedIdentityField(
+        view_name="api:quiz-attempts", lookup_field="slug"
+    )
+
+    class Meta(QuizListSerializer.Meta):
+        fields = [*QuizListSerializer.Meta.fields, "description_html", "questions", "attempts_url"]
+
+
+def quiz_detail_queryset(queryset):
+    """Questions (active, in order) and their choices in a fixed number of queries."""
+    return queryset.prefetch_related(
+        "cases",
+        "themes",
+        Prefetch(
+            "questions",
+            queryset=Question.objects.filter(is_archived=False)
+            .order_by("order", "id")
+            .prefetch_related(
+                Prefetch(
+                    "choices",
+                    queryset=Choice.objects.order_by("order", "id"),
+                    to_attr="active_choices",
+                )
+            ),
+            to_attr="active_questions_list",
+        ),
+    )
+
+
+class QuizWriteSerializer(serializers.ModelSerializer):
+    """Teachers' writes to a quiz's settings (questions are edited in the admin or by GIFT)."""
+
+    cases = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=CaseStudy.objects.all(), required=False
+    )
+    themes = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Theme.objects.all(), required=False
+    )
+    url = serializers.HyperlinkedIdentityField(view_name="api:quiz-detail", lookup_field="slug")
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "cases",
+            "themes",
+            "is_published",
+            "question_order",
+            "shuffle_choices",
+            "pass_mark",
+            "feedback_timing",
+            "attempts_allowed",
+            "url",
+        ]
+
+    def validate(self, attrs):
+        instance = Quiz(**{k: v for k, v in attrs.items() if k not in ("cases", "themes")})
+        if self.instance is not None:
+            instance = self.instance
+            for key, value in attrs.items():
+                if key not in ("cases", "themes"):
+                    setattr(instance, key, value)
+        instance.clean()  # Django ValidationError → 400 through config.api
+        return attrs
+
+
+class AttemptInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        allow_empty=True,
+        help_text=(
+            "Question id → a list of choice ids (choice questions) or a number (numeric), e.g. "
+            '{"12": [40], "13": [41, 43], "14": 237600}. Missing questions count as unanswered.'
+        ),
+    )
+
+
+class AnswerResultSerializer(serializers.ModelSerializer):
+    question = serializers.IntegerField(source="question_id")
+    given = serializers.CharField(source="given_text")
+    chosen = serializers.SerializerMethodField()
+    general_feedback_html = serializers.CharField(source="question.general_feedback_html")
+    case = serializers.SerializerMethodField()
+    simulation_url = serializers.CharField(source="question.simulation_url")
+
+    class Meta:
+        model = Answer
+        fields = [
+            "question",
+            "position",
+            "question_text",
+            "is_answered",
+            "given",
+            "number",
+            "chosen",
+            "is_correct",
+            "points",
+            "max_points",
+            "right_answer_text",
+            "general_feedback_html",
+            "case",
+            "simulation_url",
+        ]
+
+    def get_chosen(self, answer) -> list[dict]:
+        return [
+            {
+                "choice": link.choice_id,
+                "text": link.choice_text,
+                "was_correct": link.was_correct,
+                "feedback_html": link.choice.feedback_html,
+                "misconception": "" if link.was_correct else link.choice.misconception,
+            }
+            for link in answer.answer_choices.all()
+        ]
+
+    def get_case(self, answer) -> dict | None:
+        case = answer.question.case
+        if case is None or not case.is_published:
+            return None
+        return {"slug": case.slug, "title": case.title, "page_url": case.get_absolute_url()}
+
+
+class AttemptResultSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    quiz = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    percent = serializers.FloatField(read_only=True)
+    passed = serializers.BooleanField(read_only=True, allow_null=True)
+    answers = AnswerResultSerializer(many=True, read_only=True, source="result_answers")
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:attempt-detail", lookup_field="public_id", lookup_url_kwarg="public_id"
+    )
+    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "quiz",
+            "started_at",
+            "submitted_at",
+            "score",
+            "max_score",
+            "percent",
+            "passed",
+            "answers",
+            "url",
+            "page_url",
+        ]
+
+
+class AttemptSummarySerializer(AttemptResultSerializer):
+    class Meta(AttemptResultSerializer.Meta):
+        fields = [f for f in AttemptResultSerializer.Meta.fields if f != "answers"]
