@@ -169,14 +169,23 @@ def main() -> None:
             row = {"slug": simulation.slug, "case": case, "params": params, **result}
             rows.append(row)
             print(_line(row), flush=True)
-            _write(rows)  # partial results survive an interrupted run
-    _write(rows)
+            _write(rows, keep_others=bool(wanted))  # partial results survive an interruption
+    _write(rows, keep_others=bool(wanted))
     print()
     print(_table(rows))
     print(f"\nWrote {OUT.relative_to(ROOT)}")
 
 
-def _write(rows: list[dict]) -> None:
+def _write(rows: list[dict], *, keep_others: bool) -> None:
+    """Write the report; with ``--only``, keep the stored rows of the other simulations."""
+    if keep_others and OUT.exists():
+        measured = {row["slug"] for row in rows}
+        try:
+            previous = json.loads(OUT.read_text()).get("runs", [])
+        except ValueError:
+            previous = []
+        kept = [row for row in previous if row.get("slug") not in measured]
+        rows = sorted(kept + rows, key=lambda row: (row["slug"], row["case"]))
     report = {
         "python": platform.python_version(),
         "machine": platform.machine(),
