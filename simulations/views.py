@@ -209,6 +209,8 @@ def run_detail(request, key):
             try:
                 param = simulation.param(name)
                 label, unit = param.label, param.unit
+                if param.type == "choice":
+                    value = dict(param.choices).get(value, value)  # the label people read
             except KeyError:
                 pass
         params.append({"name": name, "label": label, "unit": unit, "value": value})

@@ -266,6 +266,12 @@ def test_run_again_with_another_seed(client, fake_sim):
     assert again.params == run.params and again.seed != run.seed
 
 
+def test_permalink_shows_choice_labels_and_units(client, fake_sim):
+    run, _ = get_or_run(slug=FAKE_SLUG, params={"side": "tails", "n": 1500}, seed=1)
+    html = client.get(run.get_absolute_url()).content.decode()
+    assert "<td>Tails</td>" in html and "<td>1,500 flips</td>" in html
+
+
 def test_permalink_of_a_removed_simulation_still_renders(client, fake_sim, monkeypatch):
     run, _ = get_or_run(slug=FAKE_SLUG, params={}, seed=1)
     monkeypatch.setattr(engine, "REGISTRY", {})
