@@ -1,22 +1,15 @@
 """A teacher edits a case in the admin, sees it on the site, and restores the old version."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect
 
 from .content import CASE_TITLE, predpol_case
-from .helpers import admin_login, admin_url
+from .helpers import HISTORY_PAGINATOR_STYLE, admin_login, admin_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NEW_TITLE = "PredPol, as edited by a teacher"
-# django-simple-history's own history list template (object_history_list.html, a dependency's
-# template, not ours) has <p class="paginator" style="border-top: 0">; the CSP blocks that one
-# cosmetic style attribute. Only that violation, only on history pages, is let through.
-HISTORY_PAGINATOR_STYLE = re.compile(
-    r"on \S+/history/: (Applying inline style violates|CSP violation: style-src-attr blocked inline)"
-)
 
 
 def test_teacher_edits_a_case_then_restores_the_old_version(page, teacher, browser_errors):
