@@ -1,0 +1,459 @@
+"""Overfitting: a tree-depth sweep on a small noisy study, a learning curve, and how far a
+score measured on a few dozen people can move."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+from scipy.stats import norm
+from sklearn.model_selection import ShuffleSplit, StratifiedKFold, learning_curve, validation_curve
+from sklearn.tree import DecisionTreeClassifier
+
+from ._shared import points
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .charts import line_chart
+
+N_FRESH = 4000
+PANEL_ROWS = 40_000
+UNLIMITED = 99
+"""Depth shown on charts for a tree grown without a depth limit."""
+
+IBORDERCTRL_CI = (
+    "Factsheet, 'Numbers for simulations' A: the ~76% came from about 30–32 people, so a binomial "
+    "95% interval is roughly ±15 points [derived]"
+)
+
+
+def _people(
+    n: int, p: dict[str, Any], rng: np.random.Generator, *, balanced: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` people: features and a lie (1) / truth (0) label.
+
+    Two Gaussian classes with identity covariance whose means differ by D = 2 Φ⁻¹(accuracy),
+    spread over the informative features, so the best possible classifier reaches exactly the
+    chosen true accuracy.
+
+    Parameters
+    ----------
+    n : int
+    p : dict
+        Validated parameters.
+    rng : numpy.random.Generator
+    balanced : bool
+        Exactly half liars (a staged study) rather than a coin flip per person.
+
+    Returns
+    -------
+    x : ndarray of shape (n, n_features)
+    y : ndarray of shape (n,)
+    """
+    if balanced:
+        y = rng.permutation(np.arange(n) % 2)
+    else:
+        y = (rng.random(n) < 0.5).astype(int)
+    distance = 2 * norm.ppf(p["true_accuracy"])
+    shift = distance / (2 * math.sqrt(p["informative"]))
+    x = rng.normal(size=(n, p["n_features"]))
+    x[:, : p["informative"]] += np.where(y == 1, shift, -shift)[:, None]
+    return x, y
+
+
+class OverfittingSimulation(Simulation):
+    """Sweep tree depth on a small study; compare training, cross-validated and real accuracy."""
+
+    slug: ClassVar[str] = "overfitting"
+    title: ClassVar[str] = "Overfitting: a perfect score on the people it has already seen"
+    question: ClassVar[str] = (
+        "How much does a model's score on a small study tell us about its accuracy on new people?"
+    )
+    version: ClassVar[str] = "1"
+    cases: ClassVar[tuple[str, ...]] = ("iborderctrl",)
+    themes: ClassVar[tuple[str, ...]] = ("overfitting", "reproducibility")
+    explanation: ClassVar[str] = """
+**The model.** A staged "deception" study: a few dozen people, half told to lie, each described
+by many measured features (think micro-expressions), of which only a few carry any signal. The
+best possible rule for this population reaches the *true accuracy* you set, and no better.
+Decision trees of growing depth (scikit-learn) learn from the study; we measure their accuracy on
+the people they learned from, by 5-fold cross-validation (`validation_curve`), and on 4,000 new
+people from the same population. A learning curve (`learning_curve`) shows what more data does.
+
+**What to try.** The iBorderCtrl preset (32 people, 38 features). Then raise the number of people;
+set the true accuracy to 50% (no signal at all); add features that carry nothing.
+
+**What to look for.** Training accuracy climbs to 100% as the tree deepens — it memorises. The
+cross-validated score peaks and falls. Picking the best of many depths on 32 people flatters the
+winner: on new people it scores less. And a score measured on 32 people can move by about ±15
+points from one group of 32 to the next, so "76% on 32 people" says little.
+
+**Limits.** Synthetic Gaussian data and one model family. iBorderCtrl's real features, model and
+data were not published; the preset only borrows the study's size and feature count.
+"""
+    params: ClassVar[tuple[Param, ...]] = (
+        Param(
+            name="n_people",
+            type="int",
+            default=60,
+            label="People in the study",
+            help="Size of the study the model learns from and is scored on.",
+            min=20,
+            max=1000,
+            step=1,
+            unit="people",
+        ),
+        Param(
+            name="n_features",
+            type="int",
+            default=20,
+            label="Measured features",
+            help="Features recorded per person, most of them pure noise.",
+            min=1,
+            max=60,
+            step=1,
+            unit="features",
+        ),
+        Param(
+            name="informative",
+            type="int",
+            default=3,
+            label="Features that carry signal",
+            help="How many of the features actually differ between liars and truth-tellers.",
+            min=1,
+            max=10,
+            step=1,
+            unit="features",
+        ),
+        Param(
+            name="true_accuracy",
+            type="float",
+            default=0.7,
+            label="True accuracy (best possible)",
+            help="Accuracy of the best possible rule on this population; 0.5 means no signal.",
+            min=0.5,
+            max=0.95,
+            step=0.01,
+        ),
+        Param(
+            name="max_depth",
+            type="int",
+            default=8,
+            label="Deepest tree in the sweep",
+            help="The sweep tries depths 1 to this value, then a tree with no depth limit.",
+            min=2,
+            max=15,
+            step=1,
+            unit="levels",
+        ),
+    )
+    presets: ClassVar[tuple[Preset, ...]] = (
+        Preset(
+            slug="iborderctrl-32",
+            title="iBorderCtrl's small study",
+            description=(
+                "32 people, half told to lie, 38 measured features; compare the cross-validated "
+                "score and its ±15-point uncertainty with the reported ~76%."
+            ),
+            params={"n_people": 32, "n_features": 38, "informative": 3, "true_accuracy": 0.6},
+            case="iborderctrl",
+            source=(
+                "32 participants: USA Today via a copy (about 30 per New Scientist via "
+                "Techwarrant) [uncertain/conflicting]; half told to lie: New Scientist via "
+                "Techwarrant [one source]; 38 micro-expressions: New Scientist via Techwarrant "
+                "[one source]; ~76% accuracy: Telegraph, New Scientist [confirmed]; ±15-point 95% "
+                "interval at n≈32: factsheet [derived]. The 3 informative features and the 60% "
+                "true accuracy are teaching values, not published: the real accuracy is unknown."
+            ),
+        ),
+        Preset(
+            slug="pure-noise",
+            title="No signal at all",
+            description="The features carry nothing: any score above 50% is overfitting or luck.",
+            params={"n_people": 32, "n_features": 38, "true_accuracy": 0.5},
+            case="iborderctrl",
+            source="Teaching values; study size and feature count as in the iBorderCtrl preset.",
+        ),
+        Preset(
+            slug="large-study",
+            title="A study thirty times larger",
+            description="1,000 people: the cross-validated score and the real one agree.",
+            params={"n_people": 1000, "n_features": 38, "true_accuracy": 0.6},
+            source="Teaching values (no case).",
+        ),
+    )
+
+    def check_params(self, p: dict[str, Any]) -> dict[str, list[str]]:
+        """The informative features are some of the measured ones."""
+        if p["informative"] > p["n_features"]:
+            return {
+                "informative": [
+                    f"Cannot exceed the number of measured features ({p['n_features']})."
+                ]
+            }
+        return {}
+
+    def simulate(self, p: dict[str, Any], rng: np.random.Generator) -> Result:
+        """Run the depth sweep, the fresh-population test, the panels and the learning curve.
+
+        Parameters
+        ----------
+        p : dict
+            Validated parameters (see :attr:`params`).
+        rng : numpy.random.Generator
+            The run's only source of randomness.
+
+        Returns
+        -------
+        Result
+        """
+        n = p["n_people"]
+        x, y = _people(n, p, rng, balanced=True)
+        x_fresh, y_fresh = _people(N_FRESH, p, rng, balanced=False)
+        tree_seed = derive_seed(rng)
+        depths: list[int | None] = [*range(1, p["max_depth"] + 1), None]
+        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=derive_seed(rng))
+        train_scores, cv_scores = validation_curve(
+            DecisionTreeClassifier(random_state=tree_seed),
+            x,
+            y,
+            param_name="max_depth",
+            param_range=depths,
+            cv=folds,
+            scoring="accuracy",
+        )
+        cv_mean = cv_scores.mean(axis=1)
+        fitted, train_full, fresh = [], [], []
+        for depth in depths:
+            model = DecisionTreeClassifier(max_depth=depth, random_state=tree_seed).fit(x, y)
+            fitted.append(model)
+            train_full.append(float(model.score(x, y)))
+            fresh.append(float(model.score(x_fresh, y_fresh)))
+        best = int(np.argmax(cv_mean))
+        best_depth = depths[best]
+        best_label = "no limit" if best_depth is None else str(best_depth)
+
+        # Another group of n people, many times over: how far the chosen model's score moves.
+        n_panels = min(400, PANEL_ROWS // n)
+        x_panels, y_panels = _people(n_panels * n, p, rng, balanced=False)
+        correct = fitted[best].predict(x_panels) == y_panels
+        panel_scores = correct.reshape(n_panels, n).mean(axis=1)
+        p_bar = float(correct.mean())
+        panel_sd = float(panel_scores.std(ddof=1))
+        binomial_sd = math.sqrt(p_bar * (1 - p_bar) / n)
+        half_width = 1.96 * binomial_sd
+
+        pool_x, pool_y = _people(1000, p, rng, balanced=False)
+        sizes, lc_train, lc_valid = learning_curve(
+            DecisionTreeClassifier(max_depth=best_depth, random_state=tree_seed),
+            pool_x,
+            pool_y,
+            train_sizes=np.array([20, 50, 100, 200, 400, 800]),
+            cv=ShuffleSplit(n_splits=3, test_size=200, random_state=derive_seed(rng)),
+            scoring="accuracy",
+        )
+
+        sweep_rows = []
+        for i, depth in enumerate(depths):
+            label = UNLIMITED if depth is None else depth
+            for kind, value in (
+                ("training (people it learned from)", float(train_scores[i].mean())),
+                ("cross-validated (5 folds of the study)", float(cv_mean[i])),
+                (f"new people ({N_FRESH:,})", fresh[i]),
+            ):
+                sweep_rows.append({"depth": label, "measured_on": kind, "accuracy": value})
+        curve_rows = []
+        for size, tr, va in zip(sizes, lc_train.mean(axis=1), lc_valid.mean(axis=1), strict=True):
+            curve_rows.append({"size": int(size), "measured_on": "training", "accuracy": float(tr)})
+            curve_rows.append(
+                {"size": int(size), "measured_on": "validation", "accuracy": float(va)}
+            )
+        tables = [
+            Table(
+                key="depth-sweep",
+                title=f"Accuracy by tree depth ({UNLIMITED} = no depth limit)",
+                columns=[
+                    ("depth", "Tree depth"),
+                    ("measured_on", "Measured on"),
+                    ("accuracy", "Accuracy"),
+                ],
+                rows=sweep_rows,
+            ),
+            Table(
+                key="learning-curve",
+                title=f"Learning curve of the depth-{best_label} tree",
+                columns=[
+                    ("size", "People to learn from"),
+                    ("measured_on", "Measured on"),
+                    ("accuracy", "Accuracy"),
+                ],
+                rows=curve_rows,
+            ),
+        ]
+        sweep_spec = line_chart(
+            f"Accuracy by tree depth, {n:,} people",
+            sweep_rows,
+            x="depth",
+            y="accuracy",
+            x_title=f"Tree depth ({UNLIMITED} = no limit)",
+            y_title="Accuracy",
+            color="measured_on",
+            color_title="Measured on",
+            y_format=".0%",
+            y_domain=[0.3, 1.0],
+        )
+        curve_spec = line_chart(
+            f"Learning curve of the depth-{best_label} tree",
+            curve_rows,
+            x="size",
+            y="accuracy",
+            x_title="People to learn from",
+            y_title="Accuracy",
+            color="measured_on",
+            color_title="Measured on",
+            y_format=".0%",
+            y_domain=[0.3, 1.0],
+        )
+        charts = [
+            Chart(
+                key="depth-sweep",
+                title="Training, cross-validated and real accuracy by depth",
+                description=(
+                    f"The unlimited tree scores {pct(train_full[-1])} on the {n:,} people it "
+                    f"learned from and {pct(fresh[-1])} on new people."
+                ),
+                spec=sweep_spec,
+                table="depth-sweep",
+            ),
+            Chart(
+                key="learning-curve",
+                title="Learning curve",
+                description=(
+                    f"Validation accuracy goes from {pct(float(lc_valid[0].mean()))} with "
+                    f"{int(sizes[0])} people to {pct(float(lc_valid[-1].mean()))} with "
+                    f"{int(sizes[-1])}."
+                ),
+                spec=curve_spec,
+                table="learning-curve",
+            ),
+        ]
+        optimism = float(cv_mean[best]) - fresh[best]
+        metrics = [
+            Metric(
+                key="train_unlimited",
+                label="Training accuracy, no depth limit",
+                value=train_full[-1],
+                unit="share",
+            ),
+            Metric(
+                key="fresh_unlimited",
+                label="Accuracy on new people, no depth limit",
+                value=fresh[-1],
+                unit="share",
+            ),
+            Metric(
+                key="best_cv",
+                label="Best cross-validated accuracy",
+                value=float(cv_mean[best]),
+                unit="share",
+            ),
+            Metric(
+                key="best_depth",
+                label=f"Depth chosen by cross-validation ({UNLIMITED} = no limit)",
+                value=UNLIMITED if best_depth is None else best_depth,
+            ),
+            Metric(
+                key="fresh_best",
+                label="Chosen tree's accuracy on new people",
+                value=fresh[best],
+                unit="share",
+            ),
+            Metric(
+                key="optimism",
+                label="Cross-validated score minus real accuracy",
+                value=optimism,
+                unit="share",
+            ),
+            Metric(
+                key="panel_half_width",
+                label=f"95% range of the score over groups of {n:,} people",
+                value=half_width,
+                unit="± share",
+            ),
+            Metric(
+                key="true_accuracy",
+                label="Best possible accuracy",
+                value=p["true_accuracy"],
+                unit="share",
+            ),
+        ]
+        findings = [
+            f"The tree grown without a depth limit scores {pct(train_full[-1])} on the {n:,} people "
+            f"it learned from but {pct(fresh[-1])} on {N_FRESH:,} new people; the best possible "
+            f"is {pct(p['true_accuracy'])}."
+        ]
+        if optimism > 0.02:
+            findings.append(
+                f"Cross-validation picks depth {best_label} with {pct(float(cv_mean[best]))}; on new "
+                f"people that tree scores {pct(fresh[best])}: choosing the best of "
+                f"{len(depths)} depths on {n:,} people flatters it by {points(optimism)}."
+            )
+        elif fresh[best] - 0.5 < 0.03:
+            findings.append(
+                f"Cross-validation picks depth {best_label} with {pct(float(cv_mean[best]))}, and on "
+                f"new people that tree scores {pct(fresh[best])}: no better than a coin toss."
+            )
+        else:
+            findings.append(
+                f"Cross-validation picks depth {best_label} with {pct(float(cv_mean[best]))}, and "
+                f"the tree holds up on new people ({pct(fresh[best])})."
+            )
+        interval = (
+            f"Tested on another {n:,} people, the chosen tree's score would land within "
+            f"±{100 * half_width:.0f} points of {pct(p_bar)} 95% of the time"
+        )
+        if n <= 40:
+            interval += (
+                " — about the ±15 points the factsheet derives for iBorderCtrl's ~32 people."
+            )
+        else:
+            interval += "."
+        findings.append(interval)
+
+        checks = [
+            Check(
+                key="unlimited-tree-memorises",
+                label="A tree grown without a depth limit memorises its training data",
+                passed=train_full[-1] == 1.0,
+                expected="training accuracy 100% (every person with distinct features gets a leaf)",
+                observed=pct(train_full[-1], 1),
+                reference="Arithmetic: an unpruned decision tree splits until every leaf is pure",
+            ),
+            Check(
+                key="binomial-interval",
+                label=f"A score on {n:,} people moves as binomial sampling predicts",
+                passed=0.75 <= panel_sd / binomial_sd <= 1.3 if binomial_sd > 0 else panel_sd == 0,
+                expected=(
+                    f"sd over groups of {n} = √(p(1−p)/n) = {100 * binomial_sd:.1f} points, a 95% "
+                    f"range of ±{100 * half_width:.1f} (at p = 0.76, n = 32: ±14.8)"
+                ),
+                observed=f"sd over {n_panels} groups of {n:,} people = {100 * panel_sd:.1f} points",
+                reference=IBORDERCTRL_CI,
+            ),
+            Check(
+                key="no-model-beats-bayes",
+                label="No tree beats the best possible accuracy on new people",
+                passed=max(fresh) <= p["true_accuracy"] + 4 * math.sqrt(0.25 / N_FRESH),
+                expected=(
+                    f"every depth ≤ {pct(p['true_accuracy'])} + sampling error "
+                    f"({points(4 * math.sqrt(0.25 / N_FRESH))})"
+                ),
+                observed=f"best on new people {pct(max(fresh), 1)}",
+                reference="Bayes error: two Gaussian classes whose means are 2Φ⁻¹(accuracy) apart",
+            ),
+        ]
+        return Result(
+            metrics=metrics, tables=tables, charts=charts, findings=findings, checks=checks
+        )
+
+
+SIMULATION = OverfittingSimulation()
