@@ -1,0 +1,421 @@
+"""Asymmetric costs: a target/civilian classifier tuned for accuracy or for expected harm, in the
+lab and in a field with more civilians and look-alike objects."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+from fairlearn.metrics import MetricFrame, selection_rate
+from sklearn.linear_model import LogisticRegression
+
+from ._shared import sig
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .charts import bar_chart
+
+N_FEATURES = 3
+POLICY_LABELS = {"accuracy": "tuned for accuracy", "harm": "tuned for expected harm"}
+BAYES_RULE = (
+    "Bayes decision rule: with calibrated probabilities, engaging only when P(target) > "
+    "c/(1+c), c = cost of a civilian ÷ cost of a missed target, minimises expected harm"
+)
+PRIOR_SHIFT = (
+    "Prior shift: when only the share of targets changes, the rate at which an ordinary "
+    "civilian is wrongly engaged stays the same (it depends on P(x | civilian) only)"
+)
+
+
+def _objects(
+    n: int, target_share: float, lookalike_share: float, p: dict[str, Any], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sensor readings of ``n`` objects, their class (1 = target) and kind.
+
+    Parameters
+    ----------
+    n : int
+    target_share : float
+        Share of targets.
+    lookalike_share : float
+        Share of the civilians whose readings are pulled towards the targets'.
+    p : dict
+        Validated parameters.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    x : ndarray of shape (n, 3)
+    y : ndarray of shape (n,)
+    kind : ndarray of str, "target", "civilian" or "look-alike civilian"
+    """
+    direction = np.ones(N_FEATURES) / math.sqrt(N_FEATURES)
+    half = p["separation"] / 2
+    y = (rng.random(n) < target_share).astype(int)
+    lookalike = (y == 0) & (rng.random(n) < lookalike_share)
+    centre = np.where(y == 1, half, -half) + lookalike * p["lookalike_similarity"] * 2 * half
+    x = rng.normal(size=(n, N_FEATURES)) + centre[:, None] * direction
+    kind = np.where(y == 1, "target", np.where(lookalike, "look-alike civilian", "civilian"))
+    return x, y, kind
+
+
+class AsymmetricCostsSimulation(Simulation):
+    """Compare an accuracy-tuned and a harm-tuned engagement threshold, lab versus field."""
+
+    slug: ClassVar[str] = "asymmetric-costs"
+    title: ClassVar[str] = "Asymmetric costs: when a wrong 'yes' costs a life"
+    question: ClassVar[str] = (
+        "What changes when a target-recognition classifier is tuned for the harm of its errors "
+        "rather than for accuracy, and what happens to civilians once it leaves the lab?"
+    )
+    version: ClassVar[str] = "1"
+    cases: ClassVar[tuple[str, ...]] = ("killer-robots",)
+    themes: ClassVar[tuple[str, ...]] = ("loss-function", "acceptance-of-errors", "accountability")
+    explanation: ClassVar[str] = """
+**The model.** A logistic regression (scikit-learn) reads three noisy sensor values and gives the
+probability that an object is a legitimate target rather than a civilian. It is trained and
+tested in a *lab* where half of the objects are targets. Two ways to turn the probability into a
+decision to engage:
+
+- **tuned for accuracy** — engage when the probability is above 50%, which makes the fewest
+  errors of either kind;
+- **tuned for expected harm** — engage only when the probability is above c / (1 + c), where c
+  says how many missed targets one wrongly engaged civilian is worth (the loss function).
+
+Then the system is *deployed* in a field where targets are rarer and some civilians carry objects
+that look like the targets' (distribution shift).
+
+**What to try.** Raise the cost ratio; lower the share of targets in the field; add look-alikes
+and make them more similar.
+
+**What to look for.** Civilians wrongly engaged per 1,000 decisions, lab against field. The
+harm-tuned threshold spares civilians in the lab at the price of missed targets; in the field the
+same threshold engages more civilians per 1,000 decisions, because there are more civilians and
+some of them look like targets — conditions the lab never showed.
+
+**Limits.** Every number here is a teaching value: no error rates of real target-recognition
+systems are published. Choosing c itself is a moral and legal decision that no loss function
+settles, and someone must answer for it.
+"""
+    params: ClassVar[tuple[Param, ...]] = (
+        Param(
+            name="cost_ratio",
+            type="float",
+            default=10.0,
+            label="Cost ratio",
+            help="How many missed targets one wrongly engaged civilian counts for.",
+            min=1.0,
+            max=100.0,
+            step=1.0,
+            unit="×",
+        ),
+        Param(
+            name="field_target_share",
+            type="float",
+            default=0.1,
+            label="Share of targets in the field",
+            help="In the lab half of the objects are targets; in the field usually far fewer.",
+            min=0.01,
+            max=0.5,
+            step=0.01,
+        ),
+        Param(
+            name="lookalike_share",
+            type="float",
+            default=0.2,
+            label="Share of look-alike civilians in the field",
+            help="Civilians whose sensor readings resemble a target's (never seen in the lab).",
+            min=0.0,
+            max=0.6,
+            step=0.05,
+        ),
+        Param(
+            name="lookalike_similarity",
+            type="float",
+            default=0.7,
+            label="How much look-alikes resemble targets",
+            help="0: like other civilians; 1: indistinguishable from targets.",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+        ),
+        Param(
+            name="separation",
+            type="float",
+            default=2.5,
+            label="Separation in the lab",
+            help="Distance between targets' and civilians' readings, in noise standard deviations.",
+            min=1.0,
+            max=4.0,
+            step=0.25,
+        ),
+        Param(
+            name="n_lab",
+            type="int",
+            default=2000,
+            label="Lab objects",
+            help="Objects in the lab data (half to train, half to test).",
+            min=500,
+            max=10000,
+            step=500,
+            unit="objects",
+        ),
+        Param(
+            name="n_field",
+            type="int",
+            default=10000,
+            label="Field decisions",
+            help="Objects the deployed system decides about.",
+            min=1000,
+            max=50000,
+            step=1000,
+            unit="decisions",
+        ),
+    )
+    presets: ClassVar[tuple[Preset, ...]] = (
+        Preset(
+            slug="crowded-field",
+            title="Rare targets, crowded field",
+            description="2% targets among many civilians, a quarter of whom carry look-alike objects.",
+            params={"field_target_share": 0.02, "lookalike_share": 0.25, "cost_ratio": 10.0},
+            case="killer-robots",
+            source=(
+                "Teaching values, not published: no error rates or target shares of autonomous "
+                "target recognition are published in the case sources. The case's factsheet lists "
+                "rare true targets among many civilians (base-rate fallacy) and irreversible "
+                "errors as the problems illustrated."
+            ),
+        ),
+        Preset(
+            slug="field-like-lab",
+            title="A field like the lab",
+            description="Half targets and no look-alikes: the lab's numbers hold.",
+            params={"field_target_share": 0.5, "lookalike_share": 0.0},
+            case="killer-robots",
+            source="Teaching values, not published.",
+        ),
+        Preset(
+            slug="accuracy-only",
+            title="Accuracy is all that counts",
+            description="Cost ratio 1: both tunings coincide, and nothing weighs a civilian's life.",
+            params={"cost_ratio": 1.0},
+            case="killer-robots",
+            source="Teaching values, not published.",
+        ),
+    )
+
+    def simulate(self, p: dict[str, Any], rng: np.random.Generator) -> Result:
+        """Train in the lab, pick two thresholds, measure both in the lab and in the field.
+
+        Parameters
+        ----------
+        p : dict
+            Validated parameters (see :attr:`params`).
+        rng : numpy.random.Generator
+            The run's only source of randomness.
+
+        Returns
+        -------
+        Result
+        """
+        c = p["cost_ratio"]
+        x_lab, y_lab, kind_lab = _objects(p["n_lab"], 0.5, 0.0, p, rng)
+        half = p["n_lab"] // 2
+        model = LogisticRegression(random_state=derive_seed(rng))
+        model.fit(x_lab[:half], y_lab[:half])
+        x_field, y_field, kind_field = _objects(
+            p["n_field"], p["field_target_share"], p["lookalike_share"], p, rng
+        )
+        thresholds = {"accuracy": 0.5, "harm": c / (1 + c)}
+        settings = {
+            "lab": (model.predict_proba(x_lab[half:])[:, 1], y_lab[half:], kind_lab[half:]),
+            "field": (model.predict_proba(x_field)[:, 1], y_field, kind_field),
+        }
+        rows, summary = [], {}
+        for setting, (prob, y, kind) in settings.items():
+            for policy, threshold in thresholds.items():
+                engage = (prob > threshold).astype(int)
+                frame = MetricFrame(
+                    metrics=selection_rate, y_true=y, y_pred=engage, sensitive_features=kind
+                )
+                n = len(y)
+                civilians_hit = int(np.sum(engage & (y == 0)))
+                missed = int(np.sum((1 - engage) & (y == 1)))
+                engaged = int(engage.sum())
+                record = {
+                    "setting": setting,
+                    "policy": POLICY_LABELS[policy],
+                    "civilians_per_1000": 1000 * civilians_hit / n,
+                    "missed_per_1000": 1000 * missed / n,
+                    "civilian_share_of_engagements": civilians_hit / engaged if engaged else 0.0,
+                    "harm_per_1000": 1000 * (c * civilians_hit + missed) / n,
+                    "civilian_rate": float(frame.by_group.get("civilian", float("nan"))),
+                    "lookalike_rate": float(
+                        frame.by_group.get("look-alike civilian", float("nan"))
+                    ),
+                    "n_civilian": int(np.sum(kind == "civilian")),
+                }
+                rows.append(record)
+                summary[(setting, policy)] = record
+
+        lab_acc, lab_harm = summary[("lab", "accuracy")], summary[("lab", "harm")]
+        field_harm = summary[("field", "harm")]
+        table = Table(
+            key="outcomes",
+            title="Errors per 1,000 decisions, lab and field",
+            columns=[
+                ("setting", "Where"),
+                ("policy", "Threshold"),
+                ("civilians_per_1000", "Civilians wrongly engaged per 1,000 decisions"),
+                ("missed_per_1000", "Targets missed per 1,000 decisions"),
+                ("civilian_share_of_engagements", "Share of engagements that hit civilians"),
+                ("harm_per_1000", "Expected harm per 1,000 (missed-target units)"),
+                ("civilian_rate", "Ordinary civilians engaged (rate)"),
+                ("lookalike_rate", "Look-alike civilians engaged (rate)"),
+            ],
+            rows=[{k: v for k, v in r.items() if k != "n_civilian"} for r in rows],
+        )
+        chart_rows = [
+            {
+                "setting": r["setting"],
+                "policy": r["policy"],
+                "civilians_per_1000": r["civilians_per_1000"],
+            }
+            for r in rows
+        ]
+        chart = Chart(
+            key="civilians",
+            title="Civilians wrongly engaged per 1,000 decisions",
+            description=(
+                f"Tuned for expected harm, the system wrongly engages "
+                f"{lab_harm['civilians_per_1000']:.1f} civilians per 1,000 decisions in the lab "
+                f"and {field_harm['civilians_per_1000']:.1f} in the field."
+            ),
+            spec=bar_chart(
+                "Civilians wrongly engaged per 1,000 decisions",
+                chart_rows,
+                x="setting",
+                y="civilians_per_1000",
+                x_title="Where",
+                y_title="Civilians wrongly engaged per 1,000",
+                color="policy",
+                color_title="Threshold",
+                sort=["lab", "field"],
+            ),
+            table="outcomes",
+        )
+        metrics = [
+            Metric(
+                key="harm_threshold",
+                label="Harm-tuned threshold c/(1+c)",
+                value=thresholds["harm"],
+                unit="probability",
+            ),
+            Metric(
+                key="lab_civilians_accuracy",
+                label="Lab: civilians per 1,000, tuned for accuracy",
+                value=lab_acc["civilians_per_1000"],
+                unit="per 1,000",
+            ),
+            Metric(
+                key="lab_civilians_harm",
+                label="Lab: civilians per 1,000, tuned for harm",
+                value=lab_harm["civilians_per_1000"],
+                unit="per 1,000",
+            ),
+            Metric(
+                key="field_civilians_accuracy",
+                label="Field: civilians per 1,000, tuned for accuracy",
+                value=summary[("field", "accuracy")]["civilians_per_1000"],
+                unit="per 1,000",
+            ),
+            Metric(
+                key="field_civilians_harm",
+                label="Field: civilians per 1,000, tuned for harm",
+                value=field_harm["civilians_per_1000"],
+                unit="per 1,000",
+            ),
+            Metric(
+                key="lab_missed_harm",
+                label="Lab: targets missed per 1,000, tuned for harm",
+                value=lab_harm["missed_per_1000"],
+                unit="per 1,000",
+            ),
+            Metric(
+                key="field_civilian_share_harm",
+                label="Field: share of engagements that hit civilians, tuned for harm",
+                value=field_harm["civilian_share_of_engagements"],
+                unit="share",
+            ),
+        ]
+        findings = []
+        if c > 1:
+            findings.append(
+                f"In the lab, tuning for accuracy engages {lab_acc['civilians_per_1000']:.1f} "
+                f"civilians per 1,000 decisions; counting each civilian as {c:g} missed targets "
+                f"raises the threshold to {pct(thresholds['harm'])} and brings that to "
+                f"{lab_harm['civilians_per_1000']:.1f}, while missed targets go from "
+                f"{lab_acc['missed_per_1000']:.1f} to {lab_harm['missed_per_1000']:.1f}."
+            )
+        else:
+            findings.append(
+                f"With a cost ratio of 1 both thresholds are 50%: the system engages "
+                f"{lab_acc['civilians_per_1000']:.1f} civilians per 1,000 decisions in the lab and "
+                "weighs a civilian's life no more than a missed target."
+            )
+        lab_value = lab_harm["civilians_per_1000"]
+        field_value = field_harm["civilians_per_1000"]
+        if lab_value > 0 and field_value > 1.2 * lab_value:
+            comparison = f"{sig(field_value / lab_value)} times the lab figure"
+        elif field_value < 0.8 * lab_value:
+            comparison = "fewer than in the lab"
+        else:
+            comparison = "about the lab figure"
+        findings.append(
+            f"In the field ({pct(p['field_target_share'])} targets, "
+            f"{pct(p['lookalike_share'])} of civilians look-alikes) the harm-tuned system "
+            f"engages {field_value:.1f} civilians per 1,000 decisions: {comparison}."
+        )
+        findings.append(
+            f"In the field {pct(field_harm['civilian_share_of_engagements'])} of its engagements "
+            f"hit civilians, against {pct(lab_harm['civilian_share_of_engagements'])} in the lab."
+        )
+
+        lab_rate, field_rate = lab_harm["civilian_rate"], field_harm["civilian_rate"]
+        n_lab_civ, n_field_civ = lab_harm["n_civilian"], field_harm["n_civilian"]
+        se = math.sqrt(
+            max(lab_rate * (1 - lab_rate), 1e-4) / max(n_lab_civ, 1)
+            + max(lab_rate * (1 - lab_rate), 1e-4) / max(n_field_civ, 1)
+        )
+        checks = [
+            Check(
+                key="prior-shift",
+                label="Ordinary civilians are engaged at the lab's rate in the field",
+                passed=abs(field_rate - lab_rate) <= 4 * se,
+                expected=f"{pct(lab_rate, 1)} (lab) within ±{pct(4 * se, 1)}",
+                observed=f"{pct(field_rate, 1)} in the field",
+                reference=PRIOR_SHIFT,
+            )
+        ]
+        if c >= 2:
+            checks.append(
+                Check(
+                    key="bayes-threshold",
+                    label="The harm-tuned threshold does less harm in the lab",
+                    passed=lab_harm["harm_per_1000"] <= lab_acc["harm_per_1000"],
+                    expected=(
+                        f"expected harm at threshold {thresholds['harm']:.2f} ≤ harm at 0.50 "
+                        f"(a civilian counts {c:g} times a missed target)"
+                    ),
+                    observed=(
+                        f"{lab_harm['harm_per_1000']:.1f} against {lab_acc['harm_per_1000']:.1f} "
+                        "per 1,000 decisions"
+                    ),
+                    reference=BAYES_RULE,
+                )
+            )
+        return Result(
+            metrics=metrics, tables=[table], charts=[chart], findings=findings, checks=checks
+        )
+
+
+SIMULATION = AsymmetricCostsSimulation()
