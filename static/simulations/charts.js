@@ -62,8 +62,10 @@
     spec.config = spec.config || {};
     var encoding = spec.encoding || {};
     var values = spec.data && spec.data.values;
+    var columns = legendColumns(encoding.color, values, width);
     spec.config.legend = Object.assign(
-      { columns: legendColumns(encoding.color, values, width), symbolLimit: 0 },
+      // One column: entries may use the whole width instead of vega's 160 px.
+      { columns: columns, symbolLimit: 0, labelLimit: columns === 1 ? width - 60 : 160 },
       spec.config.legend
     );
     var x = encoding.x;
