@@ -1,0 +1,465 @@
+"""Proxy scoring: bag-of-words "risk" scores learned from biased annotators, in which dialect
+markers stand in for risk."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from ._shared import points
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .charts import bar_chart
+
+EVERYDAY = (
+    "park kids dinner movie school weekend coffee music game friends beach birthday homework "
+    "garden pizza bike library dog cat rain summer book lunch bus class swim cake concert "
+    "walk family holiday photo song team shop sunday morning tea story zoo"
+).split()
+RISK_WORDS = "fight wasted pills smash hate drunk revenge weed".split()
+#: Invented words of a fictional dialect: they stand for any dialect's markers without
+#: stereotyping a real one.
+MARKERS = "zeb kora tuli mava selo brin".split()
+POST_LENGTH = 40
+CUTS = np.array([0.2, 0.4, 0.6, 0.8])
+ANNOTATOR_NOISE = 0.03
+"""Share of harmless people without dialect markers whom annotators still label risky."""
+ANNOTATOR_RECALL = 0.9
+"""Share of genuinely risky people whom annotators label risky."""
+
+
+def _kind(word: str) -> str:
+    if word in RISK_WORDS:
+        return "risk word"
+    if word in MARKERS:
+        return "dialect marker"
+    return "everyday word"
+
+
+def _people(
+    n: int, p: dict[str, Any], rng: np.random.Generator
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Generate ``n`` people's posts, group, true risk and annotator label.
+
+    Parameters
+    ----------
+    n : int
+    p : dict
+        Validated parameters.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    posts : list of str
+    group : ndarray of str ("A" or "B")
+    risky : ndarray of int
+        The truth, independent of group.
+    label : ndarray of int
+        What the annotators said.
+    """
+    in_b = rng.random(n) < p["group_b_share"]
+    risky = (rng.random(n) < p["base_rate"]).astype(int)
+    risk_p = np.where(risky == 1, 0.08, 0.01)
+    marker_p = np.where(in_b, p["marker_rate"], 0.0)
+    u = rng.random((n, POST_LENGTH))
+    everyday = rng.integers(0, len(EVERYDAY), (n, POST_LENGTH))
+    risk_idx = rng.integers(0, len(RISK_WORDS), (n, POST_LENGTH))
+    marker_idx = rng.integers(0, len(MARKERS), (n, POST_LENGTH))
+    posts, has_marker = [], np.zeros(n, dtype=bool)
+    for i in range(n):
+        words = []
+        for j in range(POST_LENGTH):
+            if u[i, j] < risk_p[i]:
+                words.append(RISK_WORDS[risk_idx[i, j]])
+            elif u[i, j] < risk_p[i] + marker_p[i]:
+                words.append(MARKERS[marker_idx[i, j]])
+                has_marker[i] = True
+            else:
+                words.append(EVERYDAY[everyday[i, j]])
+        posts.append(" ".join(words))
+    v = rng.random(n)
+    harmless_p = np.where(
+        has_marker, ANNOTATOR_NOISE + (1 - ANNOTATOR_NOISE) * p["annotator_bias"], ANNOTATOR_NOISE
+    )
+    label = np.where(risky == 1, v < ANNOTATOR_RECALL, v < harmless_p).astype(int)
+    return posts, np.where(in_b, "B", "A"), risky, label
+
+
+class ProxyScoringSimulation(Simulation):
+    """Train a bag-of-words risk score on biased labels and compare groups at the flag threshold."""
+
+    slug: ClassVar[str] = "proxy-scoring"
+    title: ClassVar[str] = "Proxy scoring: a 'risk' score that reads dialect"
+    question: ClassVar[str] = (
+        "When annotators judge one group's way of writing as risky, what does a word-counting "
+        "risk score learn, and what does a parent see?"
+    )
+    version: ClassVar[str] = "1"
+    cases: ClassVar[tuple[str, ...]] = ("predictim",)
+    themes: ClassVar[tuple[str, ...]] = ("proxies", "biased-data", "opacity", "consent-privacy")
+    explanation: ClassVar[str] = """
+**The model.** Synthetic babysitters write posts. A few are genuinely risky, at the same rate in
+both groups, and use risk words ("fight", "pills") a bit more often. Group B also uses the markers
+of its dialect — here invented words ("zeb", "kora"…) standing for any dialect. Annotators label
+the training posts, and some of them read dialect as risk: they label harmless posts with dialect
+markers as risky more often. A bag-of-words model (scikit-learn's `CountVectorizer` or
+`TfidfVectorizer` and a logistic regression) learns from those labels and turns its probability
+into a bare 1–5 score, as Predictim showed parents. Group error rates come from Fairlearn's
+`MetricFrame`.
+
+**What to try.** Set the annotators' bias to 0, then raise it; change how often group B uses its
+markers; lower the flag threshold to 2 — a parent in the Washington Post's example doubted a
+sitter rated 2 out of 5.
+
+**What to look for.** The false-positive rate by group: harmless sitters flagged. The top-weighted
+words: the dialect markers rank among the "risk" words, although they carry no information about
+risk. The parent sees only the number.
+
+**Limits.** A toy generator and one risk category (Predictim reported four). Predictim's model,
+data and labels were never published; this shows a mechanism that its critics warned about, not
+a measurement of that product.
+"""
+    params: ClassVar[tuple[Param, ...]] = (
+        Param(
+            name="annotator_bias",
+            type="float",
+            default=0.3,
+            label="Annotators' bias",
+            help="Extra chance that a harmless post with dialect markers is labelled risky.",
+            min=0.0,
+            max=0.6,
+            step=0.05,
+        ),
+        Param(
+            name="marker_rate",
+            type="float",
+            default=0.1,
+            label="Dialect markers per word (group B)",
+            help="Share of group B's words that are dialect markers.",
+            min=0.0,
+            max=0.3,
+            step=0.02,
+        ),
+        Param(
+            name="base_rate",
+            type="float",
+            default=0.1,
+            label="Share of genuinely risky sitters",
+            help="The same in both groups.",
+            min=0.02,
+            max=0.3,
+            step=0.01,
+        ),
+        Param(
+            name="group_b_share",
+            type="float",
+            default=0.4,
+            label="Share in group B",
+            help="Share of sitters who write in the dialect.",
+            min=0.1,
+            max=0.6,
+            step=0.05,
+        ),
+        Param(
+            name="vectorizer",
+            type="choice",
+            default="count",
+            label="Word features",
+            help="How posts become numbers.",
+            choices=(("count", "Word counts"), ("tfidf", "TF-IDF")),
+        ),
+        Param(
+            name="flag_score",
+            type="int",
+            default=3,
+            label="Flag at score",
+            help="Sitters scored at or above this (1–5) count as flagged.",
+            min=2,
+            max=5,
+            step=1,
+        ),
+        Param(
+            name="n_people",
+            type="int",
+            default=1500,
+            label="Sitters (training and test each)",
+            help="Sitters in the training set; as many again are scored.",
+            min=500,
+            max=5000,
+            step=500,
+            unit="people",
+        ),
+    )
+    presets: ClassVar[tuple[Preset, ...]] = (
+        Preset(
+            slug="predictim-parent",
+            title="A parent reads a 2 as a warning",
+            description="The 1–5 scale Predictim sold; flag at 2, as the mother in the Washington Post example read it.",
+            params={"flag_score": 2},
+            case="predictim",
+            source=(
+                "1–5 risk scale per category: Washington Post and others [confirmed]; a sitter "
+                "rated 2/5 for bullying and disrespect whom the mother began to doubt: Washington "
+                "Post, Nov 2018 [confirmed]. Annotator bias, marker rate and base rate are "
+                "teaching values, not published."
+            ),
+        ),
+        Preset(
+            slug="no-annotator-bias",
+            title="Annotators without bias",
+            description="The same posts and markers, labelled without reading dialect as risk.",
+            params={"annotator_bias": 0.0},
+            case="predictim",
+            source="Teaching values, not published.",
+        ),
+        Preset(
+            slug="strong-dialect",
+            title="Strong dialect, strongly biased annotators",
+            description="Markers in one word of five, annotators who label half of those posts risky.",
+            params={"marker_rate": 0.2, "annotator_bias": 0.5},
+            case="predictim",
+            source="Teaching values, not published.",
+        ),
+    )
+
+    def simulate(self, p: dict[str, Any], rng: np.random.Generator) -> Result:
+        """Generate, label, train, score and compare groups.
+
+        Parameters
+        ----------
+        p : dict
+            Validated parameters (see :attr:`params`).
+        rng : numpy.random.Generator
+            The run's only source of randomness.
+
+        Returns
+        -------
+        Result
+        """
+        posts, group, _, label = _people(p["n_people"], p, rng)
+        test_posts, test_group, test_risky, test_label = _people(p["n_people"], p, rng)
+        vectorizer = CountVectorizer() if p["vectorizer"] == "count" else TfidfVectorizer()
+        x = vectorizer.fit_transform(posts)
+        model = LogisticRegression(max_iter=2000, random_state=derive_seed(rng)).fit(x, label)
+        x_test = vectorizer.transform(test_posts)
+        prob = model.predict_proba(x_test)[:, 1]
+        score = 1 + np.digitize(prob, CUTS)
+        flagged = (score >= p["flag_score"]).astype(int)
+
+        frame = MetricFrame(
+            metrics={"fpr": false_positive_rate, "flag_rate": selection_rate},
+            y_true=test_risky,
+            y_pred=flagged,
+            sensitive_features=test_group,
+        )
+        fpr = {g: float(frame.by_group.loc[g, "fpr"]) for g in ("A", "B")}
+        flag_rate = {g: float(frame.by_group.loc[g, "flag_rate"]) for g in ("A", "B")}
+        harmless = {g: int(np.sum((test_group == g) & (test_risky == 0))) for g in ("A", "B")}
+        risk_rate = {g: float(test_risky[test_group == g].mean()) for g in ("A", "B")}
+
+        words = vectorizer.get_feature_names_out()
+        coef = model.coef_[0]
+        top = np.argsort(-coef)[:10]
+        word_rows = [
+            {"word": str(words[i]), "kind": _kind(str(words[i])), "weight": float(coef[i])}
+            for i in top
+        ]
+        markers_in_top = sum(r["kind"] == "dialect marker" for r in word_rows)
+
+        dist_rows = []
+        for g in ("A", "B"):
+            mask = (test_group == g) & (test_risky == 0)
+            for s in range(1, 6):
+                share = float(np.mean(score[mask] == s)) if mask.any() else 0.0
+                dist_rows.append({"score": str(s), "group": f"group {g}", "share": share})
+
+        parent_rows = []
+        for g in ("B", "A"):
+            candidates = np.flatnonzero((test_group == g) & (test_risky == 0))[:3]
+            for i in candidates:
+                row = x_test[i].toarray()[0] * coef
+                pushes = [str(words[j]) for j in np.argsort(-row)[:3] if row[j] > 0]
+                parent_rows.append(
+                    {
+                        "sitter": f"sitter {len(parent_rows) + 1} (group {g}, harmless)",
+                        "score": int(score[i]),
+                        "flagged": "yes" if flagged[i] else "no",
+                        "words_used": ", ".join(pushes) or "none",
+                    }
+                )
+
+        label_rows = [
+            {"group": f"group {g}", "fpr": fpr[g], "flag_rate": flag_rate[g]} for g in ("A", "B")
+        ]
+        tables = [
+            Table(
+                key="false-positives",
+                title=f"Harmless sitters flagged (score ≥ {p['flag_score']}) by group",
+                columns=[
+                    ("group", "Group"),
+                    ("fpr", "False-positive rate (harmless sitters flagged)"),
+                    ("flag_rate", "Share of all sitters flagged"),
+                ],
+                rows=label_rows,
+            ),
+            Table(
+                key="score-distribution",
+                title="Scores of harmless sitters, by group",
+                columns=[("score", "Score (1–5)"), ("group", "Group"), ("share", "Share")],
+                rows=dist_rows,
+            ),
+            Table(
+                key="top-words",
+                title="The words that raise the score most",
+                columns=[("word", "Word"), ("kind", "Kind"), ("weight", "Weight")],
+                rows=word_rows,
+            ),
+            Table(
+                key="parent-view",
+                title="What a parent sees, and what the model used",
+                columns=[
+                    ("sitter", "Sitter"),
+                    ("score", "Score shown to the parent (1–5)"),
+                    ("flagged", "Flagged"),
+                    ("words_used", "Words that raised this score most (never shown)"),
+                ],
+                rows=parent_rows,
+            ),
+        ]
+        charts = [
+            Chart(
+                key="false-positives",
+                title="False-positive rate by group",
+                description=(
+                    f"At score {p['flag_score']} or more, {pct(fpr['B'])} of harmless group B "
+                    f"sitters are flagged against {pct(fpr['A'])} in group A."
+                ),
+                spec=bar_chart(
+                    f"Harmless sitters flagged at score ≥ {p['flag_score']}",
+                    label_rows,
+                    x="group",
+                    y="fpr",
+                    x_title="Group",
+                    y_title="False-positive rate",
+                    y_format=".0%",
+                ),
+                table="false-positives",
+            ),
+            Chart(
+                key="score-distribution",
+                title="Scores of harmless sitters",
+                description=(
+                    f"Among harmless sitters, {pct(1 - dist_rows[5]['share'])} of group B score "
+                    f"above 1 against {pct(1 - dist_rows[0]['share'])} of group A."
+                ),
+                spec=bar_chart(
+                    "Scores of harmless sitters, by group",
+                    dist_rows,
+                    x="score",
+                    y="share",
+                    x_title="Score shown to the parent (1–5)",
+                    y_title="Share of harmless sitters",
+                    color="group",
+                    color_title="Group",
+                    y_format=".0%",
+                ),
+                table="score-distribution",
+            ),
+        ]
+        metrics = [
+            Metric(key="fpr_a", label="False-positive rate, group A", value=fpr["A"], unit="share"),
+            Metric(key="fpr_b", label="False-positive rate, group B", value=fpr["B"], unit="share"),
+            Metric(
+                key="fpr_gap",
+                label="False-positive gap (B − A)",
+                value=fpr["B"] - fpr["A"],
+                unit="share",
+            ),
+            Metric(
+                key="risk_a", label="Genuinely risky, group A", value=risk_rate["A"], unit="share"
+            ),
+            Metric(
+                key="risk_b", label="Genuinely risky, group B", value=risk_rate["B"], unit="share"
+            ),
+            Metric(
+                key="markers_in_top",
+                label="Dialect markers among the 10 heaviest words",
+                value=markers_in_top,
+                unit="words",
+            ),
+        ]
+        gap = fpr["B"] - fpr["A"]
+        se = math.sqrt(
+            sum(max(fpr[g] * (1 - fpr[g]), 1e-4) / max(harmless[g], 1) for g in ("A", "B"))
+        )
+        findings = [
+            f"Genuinely risky sitters are {pct(risk_rate['A'], 1)} of group A and "
+            f"{pct(risk_rate['B'], 1)} of group B, yet at score {p['flag_score']} or more the "
+            f"model flags {pct(fpr['B'])} of harmless group B sitters against {pct(fpr['A'])} "
+            "in group A."
+        ]
+        if abs(gap) > 2 * se:
+            findings.append(
+                f"That is a gap of {points(gap)} in false-positive rates, learned from the "
+                "annotators' labels, not from risk."
+            )
+        else:
+            findings.append(
+                f"The false-positive rates differ by {points(gap)}, within sampling error: no "
+                "disparity shows at this setting."
+            )
+        if markers_in_top:
+            findings.append(
+                f"{markers_in_top} of the 10 words that raise the score most "
+                f"{'is a dialect marker' if markers_in_top == 1 else 'are dialect markers'} "
+                f"(heaviest: '{next(r['word'] for r in word_rows if r['kind'] == 'dialect marker')}'); "
+                "the parent sees only a number from 1 to 5."
+            )
+        else:
+            findings.append(
+                "None of the 10 words that raise the score most is a dialect marker; the parent "
+                "still sees only a number from 1 to 5, with no reason."
+            )
+
+        with_markers = np.array([any(m in post.split() for m in MARKERS) for post in test_posts])
+        harmless_marked = with_markers & (test_risky == 0)
+        expected_rate = ANNOTATOR_NOISE + (1 - ANNOTATOR_NOISE) * p["annotator_bias"]
+        observed_rate = float(test_label[harmless_marked].mean()) if harmless_marked.any() else 0.0
+        n_marked = int(harmless_marked.sum())
+        label_se = math.sqrt(expected_rate * (1 - expected_rate) / max(n_marked, 1))
+        checks = []
+        if n_marked >= 30:
+            checks.append(
+                Check(
+                    key="annotator-arithmetic",
+                    label="Annotators label harmless dialect posts risky at the set rate",
+                    passed=abs(observed_rate - expected_rate) <= 4 * label_se + 1e-12,
+                    expected=(
+                        f"{ANNOTATOR_NOISE:g} + (1 − {ANNOTATOR_NOISE:g}) × "
+                        f"{p['annotator_bias']:g} = {pct(expected_rate, 1)}"
+                    ),
+                    observed=f"{pct(observed_rate, 1)} of {n_marked:,} harmless posts with markers",
+                    reference="Arithmetic of the labelling process (sampling error ±4 sd)",
+                )
+            )
+        if p["annotator_bias"] == 0:
+            checks.append(
+                Check(
+                    key="no-bias-no-gap",
+                    label="Without annotator bias, markers carry no risk and no gap appears",
+                    passed=abs(gap) <= 4 * se,
+                    expected=f"false-positive gap within sampling error (±{points(4 * se)})",
+                    observed=f"gap {100 * gap:+.1f} points",
+                    reference="Markers independent of risk and of the labels: their weights are noise",
+                )
+            )
+        return Result(
+            metrics=metrics, tables=tables, charts=charts, findings=findings, checks=checks
+        )
+
+
+SIMULATION = ProxyScoringSimulation()
