@@ -9,7 +9,7 @@ import pytest
 from simulations.engine import ParamError, get
 from simulations.engine.overfitting import SIMULATION
 
-FAST = {"max_depth": 5}
+FAST = {"max_depth": 4}
 
 
 def _json(result):
@@ -90,7 +90,7 @@ def test_more_people_less_optimism():
     )
     large = np.mean(
         [
-            SIMULATION.run({**FAST, "n_people": 600}, seed=s).metric("optimism").value
+            SIMULATION.run({**FAST, "n_people": 400}, seed=s).metric("optimism").value
             for s in range(5)
         ]
     )
@@ -109,7 +109,7 @@ def test_findings_move_with_the_numbers():
     ("params", "field"),
     [
         ({"n_people": 10}, "n_people"),
-        ({"n_people": 1001}, "n_people"),
+        ({"n_people": 501}, "n_people"),
         ({"true_accuracy": 1.0}, "true_accuracy"),
         ({"max_depth": "deep"}, "max_depth"),
         ({"n_features": 2, "informative": 5}, "informative"),
