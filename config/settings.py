@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kb",
     "simulations",
     "quiz",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pagecache.middleware.PublicPageCacheMiddleware",  # after auth and messages: it reads both
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
@@ -263,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "kb.models.CaseStatus",
         "FactStatusEnum": "kb.models.FactStatus",
@@ -273,6 +279,27 @@ SPECTACULAR_SETTINGS = {
 # --- App settings --------------------------------------------------------------------------
 SIMULATIONS = {
     "MAX_SEED": 2**32 - 1,
+}
+# Whole pages served to anonymous visitors from the cache until content changes (pagecache/).
+PAGE_CACHE = {
+    # Off under DEBUG: template edits do not change the generation, so a developer would see
+    # stale pages.
+    "ENABLED": env_bool("DJANGO_PAGE_CACHE", not DEBUG),
+    "TIMEOUT": 600,
+    "VIEWS": [
+        "kb:home",
+        "kb:case-list",
+        "kb:case-detail",
+        "kb:theme-list",
+        "kb:theme-detail",
+        "kb:feed",
+        "quiz:quiz-list",
+        "simulations:simulation-list",
+        "api:case-list",
+        "api:case-detail",
+        "api:theme-list",
+        "api:theme-detail",
+    ],
 }
 
 # --- Logging -------------------------------------------------------------------------------

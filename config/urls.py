@@ -24,3 +24,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("kb.urls")),
 ]
+
+handler404 = "config.views.not_found"

@@ -192,3 +192,9 @@ class CaseStudyWriteSerializer(serializers.ModelSerializer):
         if publishing and (self.instance is None or not self.instance.sources.exists()):
             raise serializers.ValidationError({"is_published": [PUBLISHED_NEEDS_SOURCE]})
         return attrs
+
+
+class CaseExportSerializer(serializers.Serializer):
+    exported_at = serializers.DateTimeField()
+    count = serializers.IntegerField()
+    cases = CaseStudyDetailSerializer(many=True)

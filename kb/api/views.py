@@ -6,14 +6,19 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_support import CacheHeadersMixin
-from kb.models import CaseStudy, KeyFact, Source, Theme
+from kb.models import MAX_YEAR, MIN_YEAR, CaseStudy, KeyFact, Source, Theme
 
 from . import serializers
 from .filters import CaseStudyFilter
@@ -41,6 +46,17 @@ def case_extras_context() -> dict:
     list=extend_schema(
         summary="List case studies",
         description="Published cases (teachers also see drafts). Filter, search (title, summary, body) and order.",
+        parameters=[
+            OpenApiParameter(
+                name,
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                description=text,
+            )
+            for name, text in (
+                ("year_from", "Cases still running in or after this year."),
+                ("year_to", "Cases that started by this year."),
+            )
+        ],
     ),
     retrieve=extend_schema(
         summary="One case study with its sources, key facts, timeline, themes, related cases, simulations and quizzes"
@@ -179,7 +195,7 @@ class CaseExportJSONView(APIView):
 
     @extend_schema(
         summary="Every published case with its sources, key facts and timeline, as one JSON document",
-        responses={200: serializers.CaseStudyDetailSerializer(many=True)},
+        responses={200: serializers.CaseExportSerializer},
     )
     def get(self, request):
         rows = _export_rows(request)
@@ -193,7 +209,7 @@ class CaseExportCSVView(APIView):
 
     @extend_schema(
         summary="Every published case as CSV: one row per case, facts and sources in cells",
-        responses={200: OpenApiResponse(OpenApiTypes.STR, description="text/csv")},
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")},
     )
     def get(self, request):
         rows = _export_rows(request)

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
@@ -127,7 +128,7 @@ class AttemptDetailView(CacheHeadersMixin, APIView):
     @extend_schema(
         summary="A graded attempt (its owner, by user or session, and teachers)",
         responses=serializers.AttemptResultSerializer,
-        parameters=[OpenApiParameter("public_id", str, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
     )
     def get(self, request, public_id):
         attempt = Attempt.objects.filter(public_id=public_id).first()
