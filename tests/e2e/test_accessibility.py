@@ -85,6 +85,18 @@ def student_login(page) -> None:
     expect(page).not_to_have_url(re.compile("/accounts/login/"))
 
 
+# On a phone, the pages whose layout changes most (tables that scroll, charts that resize, the
+# question form, the attempts table); the desktop pass covers every page type.
+PHONE_PAGES = {
+    "case detail",
+    "simulation detail",
+    "run permalink",
+    "quiz page",
+    "attempt result",
+    "my attempts",
+}
+
+
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_public_pages_have_no_serious_violation(
     device, open_page, content, student, browser_errors
@@ -101,6 +113,8 @@ def test_public_pages_have_no_serious_violation(
             ),
         )
     )
+    if device == "phone":
+        steps = [step for step in steps if step[0] in PHONE_PAGES]
     walk(page, steps, browser_errors)
 
 
