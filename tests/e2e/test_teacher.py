@@ -1,6 +1,5 @@
 """A teacher edits a case in the admin, sees it on the site, and restores the old version."""
 
-
 import pytest
 from playwright.sync_api import expect
 
