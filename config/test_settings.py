@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import REST_FRAMEWORK, STORAGES  # noqa: E402
+from config.settings import PAGE_CACHE, REST_FRAMEWORK, STORAGES  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # MD5 hashing makes creating users in tests ~100x faster; never used outside tests.
@@ -27,3 +27,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon_runs": "10000/minute", "anon_submissions": "10000/minute"},
 }
+# Tests roll the database back but share one process-wide cache: a page cached by one test
+# must not answer another. tests/test_caching.py turns the page cache on where it is tested.
+PAGE_CACHE = {**PAGE_CACHE, "ENABLED": False}

@@ -1,0 +1,106 @@
+"""Serve public pages to anonymous visitors from the cache, keyed by the content generation.
+
+Which views: settings.PAGE_CACHE["VIEWS"] (URL names). What is never cached or served from the
+cache: anything but GET/HEAD; requests from a logged-in user (teachers see drafts and their own
+links) or carrying an Authorization header (API tokens); requests with messages waiting to be
+shown; responses other than 200, streamed ones, ones that set a cookie, touched the CSRF token
+(a form), changed the session, or say private/no-store. A cached page stays valid until any
+content model changes (pagecache.apps.CONTENT_MODELS) or TIMEOUT seconds pass.
+
+On a hit the view does not run; the middleware below this one still does (security headers,
+CSP, ETag), so a cached page carries the same headers as a fresh one.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+
+from .models import current_generation
+
+# Headers a view sets that belong to the page itself; everything else is added per request.
+KEPT_HEADERS = {
+    "content-type",
+    "cache-control",
+    "vary",
+    "last-modified",
+    "content-language",
+    "allow",
+}
+
+
+def page_cache_settings() -> dict:
+    return {"ENABLED": True, "VIEWS": (), "TIMEOUT": 600, "CACHE": "default"} | getattr(
+        settings, "PAGE_CACHE", {}
+    )
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        config = page_cache_settings()
+        match = request.resolver_match
+        if not config["ENABLED"] or match is None or match.view_name not in config["VIEWS"]:
+            return None
+        if not self.request_is_public(request):
+            return None
+        cache = caches[config["CACHE"]]
+        key = self.key(request, current_generation())
+        stored = cache.get(key)
+        if stored is not None:
+            status, content, headers = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view_func(request, *view_args, **view_kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if self.response_is_public(request, response):
+            headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
+            cache.set(key, (response.status_code, response.content, headers), config["TIMEOUT"])
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def request_is_public(request) -> bool:
+        if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+            return False
+        user = getattr(request, "user", None)
+        if user is None or user.is_authenticated:
+            return False
+        messages = getattr(request, "_messages", None)
+        return not (messages is not None and len(messages))  # len() does not consume them
+
+    @staticmethod
+    def response_is_public(request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token
+            return False
+        session = getattr(request, "session", None)
+        if session is not None and session.modified:
+            return False
+        cache_control = response.get("Cache-Control", "")
+        return "private" not in cache_control and "no-store" not in cache_control
+
+    @staticmethod
+    def key(request, generation: int) -> str:
+        """Everything the page depends on for an anonymous visitor: where it was asked for
+        (host and scheme appear in absolute links and citations), the path and query, and the
+        format asked for (the API negotiates JSON or HTML from Accept)."""
+        parts = [
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            request.META.get("HTTP_ACCEPT", ""),
+        ]
+        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return f"page:{generation}:{digest}"

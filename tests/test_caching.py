@@ -1,0 +1,147 @@
+"""The public page cache (pagecache/): teachers' edits show at once, drafts and personal pages never leak."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
+
+from pagecache.models import Generation, current_generation
+from tests.kb.factories import CaseStudyFactory, SourceFactory, ThemeFactory
+from tests.quiz.factories import mixed_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache():
+    """The page cache is off in the test settings; these tests turn it on, with an empty cache."""
+    cache.clear()
+    with override_settings(PAGE_CACHE={**settings.PAGE_CACHE, "ENABLED": True}):
+        yield
+    cache.clear()
+
+
+def cached(response) -> str:
+    return response.headers.get("X-Page-Cache", "")
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client):
+    case = CaseStudyFactory(title="Cached case", with_sources=1)
+    first = client.get(case.get_absolute_url())
+    second = client.get(case.get_absolute_url())
+    assert (cached(first), cached(second)) == ("miss", "hit")
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_a_teachers_edit_is_visible_on_the_next_anonymous_request(client):
+    case = CaseStudyFactory(title="Before the edit", summary="One line.", with_sources=1)
+    client.get(case.get_absolute_url())
+    client.get("/cases/")
+    case.title = "After the edit"
+    case.save()
+    detail = client.get(case.get_absolute_url())
+    listing = client.get("/cases/")
+    assert "After the edit" in detail.content.decode()
+    assert "After the edit" in listing.content.decode()
+    assert "Before the edit" not in listing.content.decode()
+
+
+def test_editing_a_source_or_a_theme_link_refreshes_the_pages_that_show_it(client):
+    theme = ThemeFactory(name="Feedback loops")
+    case = CaseStudyFactory(title="Linked case", with_sources=1)
+    source = case.sources.get()
+    assert "Linked case" not in client.get(theme.get_absolute_url()).content.decode()
+    case.themes.add(theme)  # m2m_changed
+    assert "Linked case" in client.get(theme.get_absolute_url()).content.decode()
+    client.get(case.get_absolute_url())
+    source.publisher = "A newly named publisher"
+    source.save()
+    assert "A newly named publisher" in client.get(case.get_absolute_url()).content.decode()
+    SourceFactory(case=case, publisher="Another outlet")
+    assert "Another outlet" in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_unpublishing_or_deleting_takes_a_case_off_the_cached_pages(client):
+    case = CaseStudyFactory(title="Soon withdrawn", with_sources=1)
+    other = CaseStudyFactory(title="Soon deleted", with_sources=1)
+    assert client.get(case.get_absolute_url()).status_code == 200
+    assert "Soon deleted" in client.get("/cases/").content.decode()
+    case.is_published = False
+    case.save()
+    assert client.get(case.get_absolute_url()).status_code == 404
+    other.sources.all().delete()
+    other.key_facts.all().delete()
+    other.delete()
+    assert "Soon deleted" not in client.get("/cases/").content.decode()
+
+
+def test_drafts_a_teacher_previews_are_never_served_to_the_public(client, teacher):
+    draft = CaseStudyFactory(title="Secret draft", is_published=False)
+    client.force_login(teacher)
+    preview = client.get(draft.get_absolute_url())
+    listing = client.get("/api/v1/cases/")
+    assert preview.status_code == 200 and "Secret draft" in preview.content.decode()
+    assert "Secret draft" in listing.content.decode()
+    assert cached(preview) == "" and cached(listing) == ""
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for path in ("/cases/", "/api/v1/cases/", "/"):
+        response = client.get(path)
+        assert "Secret draft" not in response.content.decode(), path
+
+
+def test_pages_of_a_logged_in_user_are_neither_cached_nor_taken_from_the_cache(client, student):
+    case = CaseStudyFactory(with_sources=1)
+    client.get(case.get_absolute_url())  # cached for anonymous visitors
+    client.force_login(student)
+    response = client.get(case.get_absolute_url())
+    assert cached(response) == ""
+    assert "Log out" in response.content.decode()
+    client.logout()
+    assert "Log out" not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_api_calls_with_credentials_bypass_the_cache(client, teacher):
+    from rest_framework.authtoken.models import Token
+
+    CaseStudyFactory(title="Public case", with_sources=1)
+    CaseStudyFactory(title="Draft for the API", is_published=False)
+    client.get("/api/v1/cases/")
+    token = Token.objects.create(user=teacher)
+    response = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert cached(response) == ""
+    assert "Draft for the API" in response.content.decode()
+    assert "Draft for the API" not in client.get("/api/v1/cases/").content.decode()
+
+
+def test_pages_with_a_form_or_a_session_change_are_not_cached(client):
+    quiz = mixed_quiz(is_published=True)
+    response = client.get(quiz.get_absolute_url())  # starts an attempt, holds a CSRF token
+    assert response.status_code == 200 and cached(response) == ""
+    assert cached(client.get("/accounts/login/")) == ""
+
+
+def test_the_generation_lives_in_the_database_so_every_worker_sees_an_edit(client):
+    """Each gunicorn worker has its own local-memory cache; the key comes from the database."""
+    case = CaseStudyFactory(with_sources=1)
+    client.get(case.get_absolute_url())
+    assert cached(client.get(case.get_absolute_url())) == "hit"
+    before = current_generation()
+    Generation.objects.update(value=before + 1)  # what a save in another process does
+    assert cached(client.get(case.get_absolute_url())) == "miss"
+
+
+def test_editing_a_quiz_refreshes_the_quiz_list(client):
+    quiz = mixed_quiz(is_published=True, title="Quiz before")
+    assert "Quiz before" in client.get("/quizzes/").content.decode()
+    quiz.title = "Quiz after"
+    quiz.save()
+    assert "Quiz after" in client.get("/quizzes/").content.decode()
+
+
+def test_the_cache_is_off_when_the_setting_says_so(client):
+    case = CaseStudyFactory(with_sources=1)
+    with override_settings(PAGE_CACHE={**settings.PAGE_CACHE, "ENABLED": False}):
+        client.get(case.get_absolute_url())
+        assert cached(client.get(case.get_absolute_url())) == ""
