@@ -45,6 +45,12 @@ test: install-dev lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Load test: gunicorn (production settings) driven by wrk, SMALL and LARGE generated databases
+# kept in benchmarks/out/ (or beside DATABASE_URL's PostgreSQL database), then bench-sims.
+# Needs Debian's wrk (sudo apt-get install wrk). ARGS="--only home,case detail --skip-sims".
+bench: install
+	$(PY) benchmarks/run.py $(ARGS)
+
 # Median of 5 default and largest runs of every simulation, with peak memory (ARGS="--only SLUG").
 bench-sims: install
 	$(PY) benchmarks/simulations.py $(ARGS)
