@@ -295,6 +295,8 @@ PAGE_CACHE = {
         "kb:feed",
         "quiz:quiz-list",
         "simulations:simulation-list",
+        "simulations:simulation-detail",
+        "simulations:run-detail",
         "api:case-list",
         "api:case-detail",
         "api:theme-list",

@@ -3,19 +3,26 @@
 Which views: settings.PAGE_CACHE["VIEWS"] (URL names). What is never cached or served from the
 cache: anything but GET/HEAD; requests from a logged-in user (teachers see drafts and their own
 links) or carrying an Authorization header (API tokens); requests with messages waiting to be
-shown; responses other than 200, streamed ones, ones that set a cookie, touched the CSRF token
-(a form), changed the session, or say private/no-store. A cached page stays valid until any
-content model changes (pagecache.apps.CONTENT_MODELS) or TIMEOUT seconds pass.
+shown; responses other than 200, streamed ones, ones that set a cookie, changed the session, or
+say private/no-store. A cached page stays valid until any content model changes
+(pagecache.apps.CONTENT_MODELS) or TIMEOUT seconds pass.
+
+Forms: a page whose only per-visitor part is the CSRF token of its forms (a simulation run's
+"run again" button) is stored with the token replaced by a placeholder, and every hit gets the
+visitor's own token (get_token: the CSRF middleware then sets the cookie, as for a fresh page).
+A page that used the token any other way is not cached.
 
 On a hit the view does not run; the middleware below this one still does (security headers,
 CSP, ETag), so a cached page carries the same headers as a fresh one.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 from .models import current_generation
 
@@ -28,6 +35,9 @@ KEPT_HEADERS = {
     "content-language",
     "allow",
 }
+# What {% csrf_token %} renders; the placeholder cannot occur in HTML text (NUL bytes).
+CSRF_INPUT_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,128})"')
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 
 
 def page_cache_settings() -> dict:
@@ -55,6 +65,8 @@ class PublicPageCacheMiddleware:
         stored = cache.get(key)
         if stored is not None:
             status, content, headers = stored
+            if CSRF_PLACEHOLDER in content:
+                content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -64,10 +76,24 @@ class PublicPageCacheMiddleware:
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if self.response_is_public(request, response):
-            headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
-            cache.set(key, (response.status_code, response.content, headers), config["TIMEOUT"])
-            response["X-Page-Cache"] = "miss"
+            content = self.without_csrf_tokens(request, response.content)
+            if content is not None:
+                headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
+                cache.set(key, (response.status_code, content, headers), config["TIMEOUT"])
+                response["X-Page-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def without_csrf_tokens(request, content: bytes) -> bytes | None:
+        """The page with its form tokens replaced by the placeholder; None if it cannot be."""
+        if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds no token
+            return content
+        tokens = set(CSRF_INPUT_RE.findall(content))
+        if not tokens or CSRF_PLACEHOLDER in content:
+            return None
+        for token in tokens:
+            content = content.replace(token, CSRF_PLACEHOLDER)
+        return content
 
     @staticmethod
     def request_is_public(request) -> bool:
@@ -82,8 +108,6 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def response_is_public(request, response) -> bool:
         if response.status_code != 200 or response.streaming or response.cookies:
-            return False
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token
             return False
         session = getattr(request, "session", None)
         if session is not None and session.modified:

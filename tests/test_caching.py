@@ -1,9 +1,12 @@
 """The public page cache (pagecache/): teachers' edits show at once, drafts and personal pages never leak."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from pagecache.models import Generation, current_generation
 from tests.kb.factories import CaseStudyFactory, SourceFactory, ThemeFactory
@@ -145,3 +148,23 @@ def test_the_cache_is_off_when_the_setting_says_so(client):
     with override_settings(PAGE_CACHE={**settings.PAGE_CACHE, "ENABLED": False}):
         client.get(case.get_absolute_url())
         assert cached(client.get(case.get_absolute_url())) == ""
+
+
+def test_a_cached_page_with_a_form_gives_each_visitor_their_own_csrf_token():
+    from simulations import engine
+    from simulations.services import get_or_run
+
+    simulation = engine.all_simulations()[0]
+    run, _ = get_or_run(slug=simulation.slug, params={}, seed=1)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(run.get_absolute_url())
+    page = second.get(run.get_absolute_url())
+    assert cached(page) == "hit"
+    assert b"\x00" not in page.content
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()))
+    assert len(tokens) == 1 and "csrftoken" in page.cookies
+    response = second.post(
+        reverse("simulations:simulation-run", kwargs={"slug": simulation.slug}),
+        {"csrfmiddlewaretoken": tokens.pop(), "preset": ""},
+    )
+    assert response.status_code != 403
