@@ -6,6 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+from fairlearn.metrics import MetricFrame
+
 
 def log_axis(spec: dict[str, Any], channel: str = "y") -> dict[str, Any]:
     """Switch one positional channel of a Vega-Lite spec to a logarithmic scale, in place.
@@ -82,3 +85,36 @@ def points(x: float) -> str:
     str
     """
     return f"{100 * abs(x):.1f} points"
+
+
+def group_metric_frame(
+    metrics: dict[str, Any], y_true: Any, y_pred: Any, sensitive_features: Any
+) -> MetricFrame:
+    """Fairlearn's :class:`~fairlearn.metrics.MetricFrame` on 0/1 labels, computed from counts.
+
+    MetricFrame's per-row overhead grows with the number of records; for binary labels the
+    metrics only depend on how many records share each (group, truth, decision), so the frame
+    is built from those few combinations weighted by their counts. The values are identical.
+
+    Parameters
+    ----------
+    metrics : dict of str to callable
+        Fairlearn metrics that accept ``sample_weight`` (selection_rate, false_positive_rate, …).
+    y_true, y_pred : array-like of 0/1
+    sensitive_features : array-like
+        Group label of each record.
+
+    Returns
+    -------
+    fairlearn.metrics.MetricFrame
+    """
+    labels, group_idx = np.unique(np.asarray(sensitive_features), return_inverse=True)
+    code = (group_idx * 2 + np.asarray(y_true, dtype=int)) * 2 + np.asarray(y_pred, dtype=int)
+    combos, counts = np.unique(code, return_counts=True)
+    return MetricFrame(
+        metrics=metrics,
+        y_true=(combos // 2) % 2,
+        y_pred=combos % 2,
+        sensitive_features=labels[combos // 4],
+        sample_params={name: {"sample_weight": counts} for name in metrics},
+    )

@@ -7,10 +7,10 @@ import math
 from typing import Any, ClassVar
 
 import numpy as np
-from fairlearn.metrics import MetricFrame, selection_rate
+from fairlearn.metrics import selection_rate
 from sklearn.linear_model import LogisticRegression
 
-from ._shared import sig
+from ._shared import group_metric_frame, sig
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
 from .charts import bar_chart
 
@@ -234,9 +234,7 @@ settles, and someone must answer for it.
         for setting, (prob, y, kind) in settings.items():
             for policy, threshold in thresholds.items():
                 engage = (prob > threshold).astype(int)
-                frame = MetricFrame(
-                    metrics=selection_rate, y_true=y, y_pred=engage, sensitive_features=kind
-                )
+                frame = group_metric_frame({"rate": selection_rate}, y, engage, kind)
                 n = len(y)
                 civilians_hit = int(np.sum(engage & (y == 0)))
                 missed = int(np.sum((1 - engage) & (y == 1)))
@@ -248,9 +246,9 @@ settles, and someone must answer for it.
                     "missed_per_1000": 1000 * missed / n,
                     "civilian_share_of_engagements": civilians_hit / engaged if engaged else 0.0,
                     "harm_per_1000": 1000 * (c * civilians_hit + missed) / n,
-                    "civilian_rate": float(frame.by_group.get("civilian", float("nan"))),
+                    "civilian_rate": float(frame.by_group["rate"].get("civilian", float("nan"))),
                     "lookalike_rate": float(
-                        frame.by_group.get("look-alike civilian", float("nan"))
+                        frame.by_group["rate"].get("look-alike civilian", float("nan"))
                     ),
                     "n_civilian": int(np.sum(kind == "civilian")),
                 }

@@ -7,12 +7,13 @@ import math
 from typing import Any, ClassVar
 
 import numpy as np
-from fairlearn.metrics import MetricFrame, false_negative_rate, selection_rate
+from fairlearn.metrics import false_negative_rate, selection_rate
 from scipy.optimize import brentq
 from scipy.special import expit
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 
+from ._shared import group_metric_frame
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
 from .charts import bar_chart
 
@@ -247,11 +248,11 @@ data have several variables missing together, and the mechanism is rarely known.
         }
         rate_rows, frames = [], {}
         for method, (pred, mask) in decisions.items():
-            frame = MetricFrame(
-                metrics={"selection_rate": selection_rate, "fnr": false_negative_rate},
-                y_true=selected_true[mask],
-                y_pred=pred[mask],
-                sensitive_features=group[mask],
+            frame = group_metric_frame(
+                {"selection_rate": selection_rate, "fnr": false_negative_rate},
+                selected_true[mask],
+                pred[mask],
+                group[mask],
             )
             frames[method] = frame
             for g in ("A", "B"):

@@ -7,11 +7,11 @@ import math
 from typing import Any, ClassVar
 
 import numpy as np
-from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
+from fairlearn.metrics import false_positive_rate, selection_rate
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from ._shared import points
+from ._shared import group_metric_frame, points
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
 from .charts import bar_chart
 
@@ -24,6 +24,7 @@ RISK_WORDS = "fight wasted pills smash hate drunk revenge weed".split()
 #: Invented words of a fictional dialect: they stand for any dialect's markers without
 #: stereotyping a real one.
 MARKERS = "zeb kora tuli mava selo brin".split()
+VOCABULARY = np.array(EVERYDAY + RISK_WORDS + MARKERS)
 POST_LENGTH = 40
 CUTS = np.array([0.2, 0.4, 0.6, 0.8])
 ANNOTATOR_NOISE = 0.03
@@ -69,18 +70,14 @@ def _people(
     everyday = rng.integers(0, len(EVERYDAY), (n, POST_LENGTH))
     risk_idx = rng.integers(0, len(RISK_WORDS), (n, POST_LENGTH))
     marker_idx = rng.integers(0, len(MARKERS), (n, POST_LENGTH))
-    posts, has_marker = [], np.zeros(n, dtype=bool)
-    for i in range(n):
-        words = []
-        for j in range(POST_LENGTH):
-            if u[i, j] < risk_p[i]:
-                words.append(RISK_WORDS[risk_idx[i, j]])
-            elif u[i, j] < risk_p[i] + marker_p[i]:
-                words.append(MARKERS[marker_idx[i, j]])
-                has_marker[i] = True
-            else:
-                words.append(EVERYDAY[everyday[i, j]])
-        posts.append(" ".join(words))
+    n_every, n_risk = len(EVERYDAY), len(RISK_WORDS)
+    token = np.where(
+        u < risk_p[:, None],
+        n_every + risk_idx,
+        np.where(u < (risk_p + marker_p)[:, None], n_every + n_risk + marker_idx, everyday),
+    )
+    has_marker = (token >= n_every + n_risk).any(axis=1)
+    posts = [" ".join(row) for row in VOCABULARY[token]]
     v = rng.random(n)
     harmless_p = np.where(
         has_marker, ANNOTATOR_NOISE + (1 - ANNOTATOR_NOISE) * p["annotator_bias"], ANNOTATOR_NOISE
@@ -185,7 +182,7 @@ a measurement of that product.
         Param(
             name="n_people",
             type="int",
-            default=1500,
+            default=1000,
             label="Sitters (training and test each)",
             help="Sitters in the training set; as many again are scored.",
             min=500,
@@ -250,11 +247,11 @@ a measurement of that product.
         score = 1 + np.digitize(prob, CUTS)
         flagged = (score >= p["flag_score"]).astype(int)
 
-        frame = MetricFrame(
-            metrics={"fpr": false_positive_rate, "flag_rate": selection_rate},
-            y_true=test_risky,
-            y_pred=flagged,
-            sensitive_features=test_group,
+        frame = group_metric_frame(
+            {"fpr": false_positive_rate, "flag_rate": selection_rate},
+            test_risky,
+            flagged,
+            test_group,
         )
         fpr = {g: float(frame.by_group.loc[g, "fpr"]) for g in ("A", "B")}
         flag_rate = {g: float(frame.by_group.loc[g, "flag_rate"]) for g in ("A", "B")}
@@ -425,7 +422,8 @@ a measurement of that product.
                 "still sees only a number from 1 to 5, with no reason."
             )
 
-        with_markers = np.array([any(m in post.split() for m in MARKERS) for post in test_posts])
+        marker_set = set(MARKERS)
+        with_markers = np.array([not marker_set.isdisjoint(post.split()) for post in test_posts])
         harmless_marked = with_markers & (test_risky == 0)
         expected_rate = ANNOTATOR_NOISE + (1 - ANNOTATOR_NOISE) * p["annotator_bias"]
         observed_rate = float(test_label[harmless_marked].mean()) if harmless_marked.any() else 0.0
