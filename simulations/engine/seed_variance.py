@@ -39,7 +39,7 @@ def _model(kind: str, seed: int):
     if kind == "mlp":
         return make_pipeline(
             StandardScaler(),
-            MLPClassifier(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=seed),
+            MLPClassifier(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=100, random_state=seed),
         )
     return DecisionTreeClassifier(max_features="sqrt", min_samples_leaf=3, random_state=seed)
 
@@ -106,7 +106,7 @@ GPU non-determinism, hyper-parameter search), which usually widen the spread.
             label="Number of seeds",
             help="How many times the pipeline is trained.",
             min=3,
-            max=40,
+            max=30,
             step=1,
             unit="runs",
         ),
@@ -200,7 +200,7 @@ GPU non-determinism, hyper-parameter search), which usually widen the spread.
             )
             n_test = len(y_test)
             with warnings.catch_warnings():
-                # A 200-iteration MLP may stop short of full convergence; that is part of the
+                # A 100-iteration MLP may stop short of full convergence; that is part of the
                 # pipeline being measured, not an error to show the student.
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model = _model(p["model"], model_seed).fit(x_train, y_train)

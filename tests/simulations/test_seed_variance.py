@@ -103,7 +103,7 @@ def test_findings_move_with_the_numbers():
     ("params", "field"),
     [
         ({"n_seeds": 2}, "n_seeds"),
-        ({"n_seeds": 41}, "n_seeds"),
+        ({"n_seeds": 31}, "n_seeds"),
         ({"n_samples": 50}, "n_samples"),
         ({"test_share": 0.9}, "test_share"),
         ({"label_noise": "lots"}, "label_noise"),
