@@ -142,7 +142,7 @@ data have several variables missing together, and the mechanism is rarely known.
             label="Applicants",
             help="Size of the population.",
             min=500,
-            max=10000,
+            max=5000,
             step=500,
             unit="people",
         ),

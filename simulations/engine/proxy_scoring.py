@@ -186,7 +186,7 @@ a measurement of that product.
             label="Sitters (training and test each)",
             help="Sitters in the training set; as many again are scored.",
             min=500,
-            max=5000,
+            max=3000,
             step=500,
             unit="people",
         ),
