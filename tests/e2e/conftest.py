@@ -56,14 +56,14 @@ def pytest_report_header(config):
     return f"browser tests: {SKIP_REASON}"
 
 
-def _is_here(item) -> bool:
-    return HERE in Path(str(item.path)).resolve().parents
+def _is_here(path) -> bool:
+    return HERE in Path(str(path)).resolve().parents
 
 
 def pytest_collection_modifyitems(config, items):
     available = chromium_available()
     for item in items:
-        if not _is_here(item):
+        if not _is_here(item.path):
             continue
         item.add_marker(pytest.mark.browser)
         if not available:
@@ -74,7 +74,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     # `make test` runs the whole suite from tests/, where this conftest is not an initial one and
     # pytest_report_header above is not shown: say it at the end instead.
     if not chromium_available() and any(
-        _is_here(i) for i in terminalreporter.stats.get("skipped", [])
+        _is_here(report.fspath) for report in terminalreporter.stats.get("skipped", [])
     ):
         terminalreporter.write_line(f"NOTE: {SKIP_REASON}", yellow=True, bold=True)
 
