@@ -18,7 +18,9 @@ def _records(path):
         return sorted(json.dumps(obj, sort_keys=True) for obj in json.load(fh))
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the Teachers group (a data migration) is back even after other
+# transactional tests flushed the database.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_an_identical_site(tmp_path, django_user_model):
     call_command("load_initial_content")
     alice = django_user_model.objects.create_user("alice", password="x-Long-pass-1")

@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-# Rebuilt by `migrate` on the target site; everything else is dumped.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+# Rebuilt by `migrate` on the target site (pagecache holds only a cache generation number);
+# everything else is dumped.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "pagecache"]
 
 
 class Command(BaseCommand):
