@@ -5,8 +5,29 @@ from functools import wraps
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.http import http_date
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
 
 API_PREFIX = "/api/"
+SEARCH_MAX_CHARS = 200
+SEARCH_TOO_LONG = "Search terms are limited to {n} characters."
+SEARCH_NULL_CHARACTER = "Search terms cannot contain null characters."
+
+
+class BoundedSearchFilter(filters.SearchFilter):
+    """DRF's ?search= with a bounded, NUL-free term (a 400 naming the parameter otherwise).
+
+    A 100,000-character term made SQLite fail with "LIKE or GLOB pattern too complex" (a 500),
+    and PostgreSQL refuses NUL characters in a query.
+    """
+
+    def get_search_terms(self, request):
+        raw = request.query_params.get(self.search_param, "")
+        if len(raw) > SEARCH_MAX_CHARS:
+            raise ValidationError({self.search_param: [SEARCH_TOO_LONG.format(n=SEARCH_MAX_CHARS)]})
+        if "\x00" in raw:
+            raise ValidationError({self.search_param: [SEARCH_NULL_CHARACTER]})
+        return super().get_search_terms(request)
 
 
 class CacheHeadersMixin:
