@@ -1,6 +1,7 @@
 """Quiz pages: list, take (with optional per-question feedback), result, my attempts, statistics."""
 
 import csv
+import re
 import uuid
 from collections import defaultdict
 
@@ -31,6 +32,10 @@ from .services import (
 )
 from .stats import quiz_stats
 
+# The list's ?case= and ?theme= take slugs; anything else matches nothing (and a NUL character
+# would make PostgreSQL fail the query).
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+
 SESSION_CHANGED = (
     "Your session changed since the quiz was opened (for example you logged in or out). "
     "Check your answers below and submit again."
@@ -49,9 +54,9 @@ def quiz_list(request):
     case = request.GET.get("case", "").strip()
     theme = request.GET.get("theme", "").strip()
     if case:
-        quizzes = quizzes.filter(cases__slug=case)
+        quizzes = quizzes.filter(cases__slug=case) if SLUG_RE.match(case) else quizzes.none()
     if theme:
-        quizzes = quizzes.filter(themes__slug=theme)
+        quizzes = quizzes.filter(themes__slug=theme) if SLUG_RE.match(theme) else quizzes.none()
     quizzes = list(quizzes.order_by("title"))
     if request.user.is_authenticated:
         best: dict[int, float] = {}

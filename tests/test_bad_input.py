@@ -173,6 +173,17 @@ def test_quiz_list_filters_never_fail(client):
             _not_500(client.get(reverse("quiz:quiz-list"), {field: value}), (field, _short(value)))
 
 
+def test_quiz_list_filter_that_is_not_a_slug_lists_nothing(client, quiz_setup):
+    """Regression: ?case=a%00b was a 500 on PostgreSQL (text cannot contain NUL bytes)."""
+    title = quiz_setup["quiz"].title
+    assert title in client.get(reverse("quiz:quiz-list")).content.decode()
+    for field in ["case", "theme"]:
+        for value in ["a\x00b", "\x00", "' OR 1=1 --", LONG]:
+            response = client.get(reverse("quiz:quiz-list"), {field: value})
+            assert response.status_code == 200, (field, _short(value))
+            assert title not in response.content.decode()
+
+
 # --- Simulation forms ------------------------------------------------------------------------
 
 
