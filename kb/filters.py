@@ -24,6 +24,7 @@ def decade_choices():
         CaseStudy.objects.published()
         .filter(start_year__isnull=False)
         .values_list("start_year", flat=True)
+        .order_by("start_year")  # not Meta.ordering: "title" would join the DISTINCT (every row)
         .distinct()
     )
     decades = sorted({year - year % 10 for year in years})

@@ -11,6 +11,7 @@ from .models import CaseStudy, Theme
 from .panels import CASE_PANELS, THEME_PANELS, render_panels
 
 CASES_PER_PAGE = 12
+THEME_CASES_SHOWN = 24  # a theme can gather thousands of cases: the case list pages the rest
 PREVIEW_MAX_CHARS = 200_000
 
 
@@ -81,11 +82,17 @@ def theme_list(request):
 
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    cases = theme.cases.published().for_listing().order_by("title")
+    # One more than shown tells whether there are more, without counting them all.
+    cases = list(theme.cases.published().for_listing().order_by("title")[: THEME_CASES_SHOWN + 1])
     return render(
         request,
         "kb/theme_detail.html",
-        {"theme": theme, "cases": cases, "panels": render_panels(THEME_PANELS, theme, request)},
+        {
+            "theme": theme,
+            "cases": cases[:THEME_CASES_SHOWN],
+            "more_cases": len(cases) > THEME_CASES_SHOWN,
+            "panels": render_panels(THEME_PANELS, theme, request),
+        },
     )
 
 
