@@ -48,6 +48,11 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def normalize_newlines(text: str) -> str:
+    """Browsers submit textareas with CRLF; store LF so an unchanged field stays unchanged."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown to HTML and sanitise it: no script, no event handler, no javascript: URL."""
     if not text:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .markdown import render_markdown
+from .markdown import normalize_newlines, render_markdown
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -93,6 +93,7 @@ class Theme(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.explanation = normalize_newlines(self.explanation)
         self.explanation_html = render_markdown(self.explanation)
         super().save(*args, **kwargs)
 
@@ -299,6 +300,8 @@ class CaseStudy(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.body = normalize_newlines(self.body)
+        self.discussion_questions = normalize_newlines(self.discussion_questions)
         self.body_html = render_markdown(self.body)
         self.discussion_html = render_markdown(self.discussion_questions)
         if self.is_published and self.published_at is None:

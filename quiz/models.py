@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from simple_history.models import HistoricalRecords
 
-from kb.markdown import render_markdown
+from kb.markdown import normalize_newlines, render_markdown
 
 NUMERIC_NEEDS_VALUE = "A numeric question needs the right value."
 NUMERIC_NEEDS_TOLERANCE = "A numeric question needs a tolerance (0 or more) around the value."
@@ -168,6 +168,7 @@ class Quiz(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.description = normalize_newlines(self.description)
         self.description_html = render_markdown(self.description)
         super().save(*args, **kwargs)
 
@@ -269,6 +270,8 @@ class Question(models.Model):
         return text if len(text) <= 80 else text[:79] + "…"
 
     def save(self, *args, **kwargs):
+        self.prompt = normalize_newlines(self.prompt)
+        self.general_feedback = normalize_newlines(self.general_feedback)
         self.prompt_html = render_markdown(self.prompt)
         self.general_feedback_html = render_markdown(self.general_feedback)
         super().save(*args, **kwargs)
@@ -343,6 +346,7 @@ class Choice(models.Model):
         return self.text
 
     def save(self, *args, **kwargs):
+        self.feedback = normalize_newlines(self.feedback)
         self.feedback_html = render_markdown(self.feedback)
         super().save(*args, **kwargs)
 

@@ -197,3 +197,25 @@ def test_postgresql_search_is_full_text_and_ranked():
     results = list(CaseStudy.objects.search("predicted crimes"))  # stemmed: predict, crime
     assert [c.title for c in results] == ["Predicting crime", "Zebra"]
     assert results[0].search_rank > results[1].search_rank
+
+
+@pytest.mark.django_db
+def test_a_browser_resubmitting_unchanged_text_records_no_change():
+    """Textareas come back with CRLF; an unchanged body must not show up in the history diff."""
+    from kb.models import CaseStudy
+
+    case = CaseStudy.objects.create(
+        slug="crlf",
+        title="T",
+        summary="S",
+        body="line one\nline two",
+        sector="policing",
+        status="pilot",
+        discussion_questions="- a\n- b",
+    )
+    case.body = "line one\r\nline two"
+    case.discussion_questions = "- a\r\n- b"
+    case.title = "T2"
+    case.save()
+    new, old = case.history.all()[:2]
+    assert [change.field for change in new.diff_against(old).changes] == ["title"]

@@ -107,7 +107,7 @@ def test_checking_a_blank_answer_is_refused_and_locks_nothing():
     assert record_answer(attempt=attempt, question_id=q.pk, answer=right_choice(q)).is_correct
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submissions_grade_once():
     """Two requests submit the same attempt at the same moment: one grades, the other is told."""
     import threading
