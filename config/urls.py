@@ -16,6 +16,7 @@ admin.site.login_form = admin_login_form()
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("config.api_urls")),
     path("simulations/", include("simulations.urls")),

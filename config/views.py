@@ -1,7 +1,8 @@
 """Site-wide views that belong to no app."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -31,3 +32,9 @@ def not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page (the admin's too): point them at the icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

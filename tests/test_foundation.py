@@ -43,3 +43,9 @@ def test_settings_refuse_to_start_without_a_secret_key_outside_debug():
     )
     assert out.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in out.stderr
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
