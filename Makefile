@@ -47,7 +47,7 @@ test: install-dev lint
 
 # Load test: gunicorn (production settings) driven by wrk, SMALL and LARGE generated databases
 # kept in benchmarks/out/ (or beside DATABASE_URL's PostgreSQL database), then bench-sims.
-# Needs Debian's wrk (sudo apt-get install wrk). ARGS="--only home,case detail --skip-sims".
+# Needs Debian's wrk (sudo apt-get install wrk). ARGS='--only "home,case detail" --skip-sims'.
 bench: install
 	$(PY) benchmarks/run.py $(ARGS)
 

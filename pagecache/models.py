@@ -2,7 +2,7 @@
 
 import secrets
 
-from django.db import models
+from django.db import connection, models
 
 ROW_ID = 1
 
@@ -25,8 +25,12 @@ class Generation(models.Model):
 
 
 def current_generation() -> int:
-    value = Generation.objects.filter(pk=ROW_ID).values_list("value", flat=True)[:1]
-    return value[0] if value else 0
+    """Read on every cached hit, so plain SQL: the ORM would cost more than the page itself."""
+    table = connection.ops.quote_name(Generation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [ROW_ID])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def bump_generation() -> None:
