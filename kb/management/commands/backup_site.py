@@ -1,4 +1,9 @@
-"""Write a dump of everything (content, history, users, attempts, runs) with natural keys."""
+"""Write a dump of everything (content, history, users, attempts, runs).
+
+References to content types, permissions and other natural-keyed rows are written as natural
+keys (they differ between databases); primary keys are kept, because the history tables refer to
+their objects by id and a restored site must be identical.
+"""
 
 from pathlib import Path
 
@@ -34,7 +39,6 @@ class Command(BaseCommand):
         call_command(
             "dumpdata",
             "--natural-foreign",
-            "--natural-primary",
             "--indent",
             "1",
             *[arg for label in EXCLUDED for arg in ("--exclude", label)],
