@@ -37,5 +37,8 @@ class CaseStudyFilter(django_filters.FilterSet):
         return queryset.filter(Q(end_year__isnull=True) | Q(end_year__gte=value))
 
     def filter_queryset(self, queryset):
-        # Joins through themes/countries can repeat a case.
-        return super().filter_queryset(queryset).distinct()
+        queryset = super().filter_queryset(queryset)
+        # Only the joins through themes and countries can repeat a case.
+        if self.form.cleaned_data.get("theme") or self.form.cleaned_data.get("country"):
+            queryset = queryset.distinct()
+        return queryset

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from config.api_support import CacheHeadersMixin
 from kb.models import MAX_YEAR, MIN_YEAR, CaseStudy, KeyFact, Source, Theme
+from quiz.models import Quiz
 
 from . import serializers
 from .filters import CaseStudyFilter
@@ -92,7 +93,7 @@ class CaseStudyViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
         context = super().get_serializer_context()
         if self.action == "retrieve":
             context.update(case_extras_context())
-            context.update(quizzes_context())
+            context.update(quizzes_context(case_slug=self.kwargs.get(self.lookup_field)))
         return context
 
     def get_object(self):
@@ -100,15 +101,12 @@ class CaseStudyViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
         return self._cache_object
 
 
-def quizzes_context() -> dict:
-    """Published quizzes per case slug, in one query, when the quiz app provides them."""
-    try:
-        from quiz.models import Quiz
-    except ImportError:
-        return {"quizzes_by_case": {}}
+def quizzes_context(case_slug: str | None = None) -> dict:
+    """Published quizzes per case slug (of one case, or of all), in two queries."""
     by_case: dict[str, list[dict]] = {}
-    manager = Quiz.objects
-    queryset = manager.published() if hasattr(manager, "published") else manager.all()
+    queryset = Quiz.objects.published()
+    if case_slug is not None:
+        queryset = queryset.filter(cases__slug=case_slug)
     for quiz in queryset.prefetch_related("cases"):
         for case in quiz.cases.all():
             by_case.setdefault(case.slug, []).append(
