@@ -3,7 +3,9 @@
 from django.apps import AppConfig
 
 # Everything a public page shows comes from these models: saving, deleting or relinking any of
-# them retires every cached page. Attempts and users are left out: no cached page shows them.
+# them retires every cached page. Attempts, users and simulation runs are left out: no cached
+# page lists them, a run never changes once stored, and only 200 responses are cached (so a run's
+# permalink is never cached as a 404). Counting runs would empty the cache on every student run.
 CONTENT_MODELS = [
     "kb.Theme",
     "kb.Country",
@@ -14,7 +16,6 @@ CONTENT_MODELS = [
     "quiz.Quiz",
     "quiz.Question",
     "quiz.Choice",
-    "simulations.SimulationRun",
 ]
 
 

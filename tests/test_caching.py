@@ -168,3 +168,15 @@ def test_a_cached_page_with_a_form_gives_each_visitor_their_own_csrf_token():
         {"csrfmiddlewaretoken": tokens.pop(), "preset": ""},
     )
     assert response.status_code != 403
+
+
+@pytest.mark.django_db
+def test_a_student_run_does_not_empty_the_page_cache():
+    """Runs are never listed on cached pages; counting them would flush the cache per run."""
+    from pagecache.models import current_generation
+    from simulations import engine
+    from simulations.services import get_or_run
+
+    before = current_generation()
+    get_or_run(slug=engine.all_simulations()[0].slug, params={}, seed=12345)
+    assert current_generation() == before
