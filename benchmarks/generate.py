@@ -260,7 +260,7 @@ def generate_cases(rng: random.Random, started: float) -> None:
                     authors="A. Writer, B. Reporter",
                     published_on=date(rng.randint(1996, 2025), rng.randint(1, 12), 1),
                     date_precision=rng.choice([DatePrecision.DAY, DatePrecision.MONTH]),
-                    url=f"https://example.org/{case.slug}/{order}",
+                    url=f"https://sources.bench.test/{case.slug}/{order}",
                     kind=rng.choice(kinds),
                     supports="The figures quoted in the body.",
                     order=order,
