@@ -3,6 +3,8 @@ that match the schema (status codes, content types, bodies)."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
@@ -18,10 +20,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 @pytest.fixture
 def api_data(db, make_case):
+    # Schemathesis calls the WSGI app directly, not through Django's test client, so do what
+    # the client does: keep request signals from closing the test's connection mid-transaction
+    # (PostgreSQL would otherwise lose it: "the connection is closed").
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     make_case("predpol")
     quiz = QuizFactory(slug="predpol-quiz")
     single(quiz)
     numeric(quiz)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
