@@ -87,7 +87,7 @@ class SourceFactory(DjangoModelFactory):
     authors = "A. Author"
     published_on = datetime.date(2018, 3, 14)
     date_precision = DatePrecision.DAY
-    url = factory.Sequence(lambda n: f"https://example.org/articles/{n}")
+    url = factory.Sequence(lambda n: f"https://news.test/articles/{n}")
     kind = SourceKind.NEWS
     supports = "The deployment dates."
     order = factory.Sequence(lambda n: n)

@@ -145,7 +145,7 @@ def test_bibtex_cannot_be_broken_by_a_title(client):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://example.org/a", "https://example.org/a"),
+        ("https://news.test/a", "https://news.test/a"),
         ("http://example.org", "http://example.org"),
         ("javascript:alert(1)", "#"),
         ("  JAVASCRIPT:alert(1)", "#"),
