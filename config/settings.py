@@ -302,7 +302,12 @@ PAGE_CACHE = {
         "api:case-detail",
         "api:theme-list",
         "api:theme-detail",
+        "quiz:quiz-detail",
     ],
+    # A quiz page is personal for a visitor with a session (attempt in progress, attempts
+    # left); a new visitor's page depends only on its question order, one of 8 per quiz.
+    "SESSIONLESS_VIEWS": ["quiz:quiz-detail"],
+    "VARIANTS": {"quiz:quiz-detail": 8},
 }
 
 # --- Logging -------------------------------------------------------------------------------

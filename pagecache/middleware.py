@@ -12,12 +12,19 @@ Forms: a page whose only per-visitor part is the CSRF token of its forms (a simu
 visitor's own token (get_token: the CSRF middleware then sets the cookie, as for a fresh page).
 A page that used the token any other way is not cached.
 
+Pages that are personal once the visitor has a session (a quiz: the attempt in progress, the
+attempts left) are listed in SESSIONLESS_VIEWS: they are served from and stored in the cache
+only for requests that carry no session cookie. VARIANTS maps a view to a number n: each such
+request is given request.page_cache_variant, a random integer below n that is part of the key,
+so a view can render n different pages (a quiz's n question orders) and all are cached.
+
 On a hit the view does not run; the middleware below this one still does (security headers,
 CSP, ETag), so a cached page carries the same headers as a fresh one.
 """
 
 import hashlib
 import re
+import secrets
 
 from django.conf import settings
 from django.core.cache import caches
@@ -41,9 +48,15 @@ CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 
 
 def page_cache_settings() -> dict:
-    return {"ENABLED": True, "VIEWS": (), "TIMEOUT": 600, "CACHE": "default"} | getattr(
-        settings, "PAGE_CACHE", {}
-    )
+    defaults = {
+        "ENABLED": True,
+        "VIEWS": (),
+        "SESSIONLESS_VIEWS": (),
+        "VARIANTS": {},
+        "TIMEOUT": 600,
+        "CACHE": "default",
+    }
+    return defaults | getattr(settings, "PAGE_CACHE", {})
 
 
 class PublicPageCacheMiddleware:
@@ -60,8 +73,17 @@ class PublicPageCacheMiddleware:
             return None
         if not self.request_is_public(request):
             return None
+        if (
+            match.view_name in config["SESSIONLESS_VIEWS"]
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return None
+        variant = None
+        if match.view_name in config["VARIANTS"]:
+            variant = secrets.randbelow(config["VARIANTS"][match.view_name])
+            request.page_cache_variant = variant
         cache = caches[config["CACHE"]]
-        key = self.key(request, current_generation())
+        key = self.key(request, current_generation(), variant)
         stored = cache.get(key)
         if stored is not None:
             status, content, headers = stored
@@ -116,15 +138,16 @@ class PublicPageCacheMiddleware:
         return "private" not in cache_control and "no-store" not in cache_control
 
     @staticmethod
-    def key(request, generation: int) -> str:
+    def key(request, generation: int, variant: int | None = None) -> str:
         """Everything the page depends on for an anonymous visitor: where it was asked for
-        (host and scheme appear in absolute links and citations), the path and query, and the
-        format asked for (the API negotiates JSON or HTML from Accept)."""
+        (host and scheme appear in absolute links and citations), the path and query, the
+        format asked for (the API negotiates JSON or HTML from Accept) and the variant."""
         parts = [
             request.scheme,
             request.get_host(),
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),
+            "" if variant is None else str(variant),
         ]
         digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
         return f"page:{generation}:{digest}"

@@ -389,6 +389,16 @@ class Attempt(models.Model):
         help_text="Random token kept in the anonymous student's session.",
     )
     seed = models.PositiveIntegerField(help_text="Orders questions and choices for this attempt.")
+    form_key = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=(
+            "Identifies the page the attempt was started from (browser, quiz, order), so that "
+            "a double click or a re-post of that page never starts a second attempt."
+        ),
+    )
     is_preview = models.BooleanField(
         default=False, help_text="Taken while the quiz was a draft: left out of statistics."
     )
@@ -402,6 +412,13 @@ class Attempt(models.Model):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["quiz", "submitted_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_key"],
+                condition=~models.Q(form_key=""),
+                name="quiz_attempt_unique_form_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.quiz} — {self.public_id}"

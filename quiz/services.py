@@ -4,9 +4,11 @@ One grading function (`grade`) serves the pages and the API alike. Scores are ex
 of the question's points in [0, 1], turned into points rounded to the cent.
 """
 
+import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -14,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import Answer, AnswerChoice, Attempt, Choice, Question, QuestionType, Quiz
 
@@ -92,22 +95,134 @@ def attempts_left(*, quiz: Quiz, user, token: str | None) -> int | None:
     return max(0, quiz.attempts_allowed - used)
 
 
-def get_or_start_attempt(*, quiz: Quiz, user, token: str | None) -> Attempt:
-    """The student's attempt in progress on this quiz, or a new one (ValidationError if none left)."""
+SEED_LIMIT = 2**31
+
+
+def new_seed() -> int:
+    """A random seed for a new attempt's order of questions and choices."""
+    return secrets.randbelow(SEED_LIMIT)
+
+
+def variant_seed(quiz: Quiz, variant: int) -> int:
+    """The seed of one of the quiz's cached page variants (the page cache picks the variant)."""
+    digest = hashlib.sha256(f"quiz-variant:{quiz.pk}:{variant}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % SEED_LIMIT
+
+
+def parse_seed(value) -> int | None:
+    """A seed sent back by the quiz form, or None when it is missing or not one we could issue."""
+    try:
+        seed = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return seed if 0 <= seed < SEED_LIMIT else None
+
+
+def open_attempt(*, quiz: Quiz, user, token: str | None) -> Attempt | None:
+    """The student's attempt in progress on this quiz, if any (no query for a new visitor)."""
     owned = Attempt.objects.owned_by(user, token).filter(quiz=quiz, submitted_at__isnull=True)
-    attempt = owned.order_by("-started_at").first()
+    return owned.order_by("-started_at").first()
+
+
+def unsaved_attempt(quiz: Quiz, *, seed: int | None = None) -> Attempt:
+    """An attempt not yet started: it orders the questions a new visitor sees, writes nothing.
+
+    The attempt is created (with this seed, which the form sends back) only when the student
+    checks a first answer or submits: opening a quiz costs no write, so the page can be cached.
+    """
+    return Attempt(quiz=quiz, seed=new_seed() if seed is None else seed)
+
+
+def get_or_start_attempt(
+    *, quiz: Quiz, user, token: str | None, seed: int | None = None
+) -> Attempt:
+    """The student's attempt in progress on this quiz, or a new one (ValidationError if none left).
+
+    A new attempt takes `seed` (the order the student was shown) or a random one.
+    """
+    attempt = open_attempt(quiz=quiz, user=user, token=token)
     if attempt is not None:
         return attempt
-    left = attempts_left(quiz=quiz, user=user, token=token)
-    if left == 0:
-        raise ValidationError(NO_ATTEMPTS_LEFT.format(n=quiz.attempts_allowed))
+    return _create_attempt(quiz=quiz, user=user, token=token, seed=seed)
+
+
+def _create_attempt(*, quiz: Quiz, user, token, seed=None, key: str = "") -> Attempt:
+    if attempts_left(quiz=quiz, user=user, token=token) == 0:
+        raise ValidationError(NO_ATTEMPTS_LEFT.format(n=quiz.attempts_allowed), code="closed")
+    anonymous = user is None or not user.is_authenticated
     return Attempt.objects.create(
         quiz=quiz,
-        user=user if user is not None and user.is_authenticated else None,
-        anonymous_owner="" if user is not None and user.is_authenticated else (token or ""),
-        seed=secrets.randbelow(2**31),
+        user=None if anonymous else user,
+        anonymous_owner=(token or "") if anonymous else "",
+        seed=new_seed() if seed is None else seed,
+        form_key=key,
         is_preview=not quiz.is_published or quiz.is_archived,
     )
+
+
+# A page re-posted within this time (double click, reload, a second tab) finds the attempt it
+# started; later, the same page starts a new attempt.
+FORM_KEY_WINDOW = timedelta(hours=1)
+
+
+def form_key(*, browser_secret: str | None, quiz: Quiz, seed: int) -> str:
+    """Names one quiz page in one browser: the same for every post of that page, "" if unknown.
+
+    `browser_secret` is the browser's CSRF secret (request.META["CSRF_COOKIE"]): the only thing
+    two simultaneous first posts of a new visitor share, since neither has a session yet.
+    """
+    if not browser_secret:
+        return ""
+    return salted_hmac(
+        "quiz.form_key", f"{browser_secret}:{quiz.pk}:{seed}", algorithm="sha256"
+    ).hexdigest()
+
+
+def start_unsaved(attempt: Attempt, *, user, session, key: str = "") -> Attempt:
+    """The saved attempt for `attempt`: itself if already started, else the one this page
+    started (same `key`, see form_key), the open one, or a new one with the attempt's seed.
+
+    Call inside a transaction. For an anonymous student this gives the session its owner
+    token if it has none yet, or the token of the attempt this page started (the first of two
+    simultaneous posts from one browser created it, in another session).
+    """
+    if attempt.pk is not None:
+        return attempt
+    quiz = attempt.quiz
+    anonymous = user is None or not user.is_authenticated
+    if key:
+        started = Attempt.objects.filter(form_key=key).first()
+        if started is not None:
+            if _adopt(started, quiz=quiz, user=user, session=session):
+                return started
+            key = ""  # an old page or another owner: start afresh
+    token = owner_token(session, create=True) if anonymous else None
+    open_one = open_attempt(quiz=quiz, user=user, token=token)
+    if open_one is not None:
+        return open_one
+    try:
+        with transaction.atomic():
+            return _create_attempt(quiz=quiz, user=user, token=token, seed=attempt.seed, key=key)
+    except IntegrityError:
+        # The page's other post created it between our look and our insert (PostgreSQL).
+        started = Attempt.objects.get(form_key=key)
+        if _adopt(started, quiz=quiz, user=user, session=session):
+            return started
+        return _create_attempt(quiz=quiz, user=user, token=token, seed=attempt.seed)
+
+
+def _adopt(started: Attempt, *, quiz: Quiz, user, session) -> bool:
+    """Whether this request may carry on with `started`, the attempt its page began; for an
+    anonymous student the session then holds that attempt's owner token."""
+    if started.quiz_id != quiz.pk or started.started_at < timezone.now() - FORM_KEY_WINDOW:
+        return False
+    if user is not None and user.is_authenticated:
+        return started.user_id == user.pk
+    current = session.get(SESSION_OWNER_KEY)
+    if started.user_id is not None or current not in (None, started.anonymous_owner):
+        return False
+    session[SESSION_OWNER_KEY] = started.anonymous_owner
+    return True
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,13 +23,20 @@ from .forms import AttemptForm, SignupForm, field_name
 from .models import Answer, Attempt, FeedbackTiming, Quiz, answers_for_result, is_teacher
 from .services import (
     ATTEMPT_ALREADY_SUBMITTED,
+    NO_ATTEMPTS_LEFT,
     attempt_questions,
     attempts_left,
     can_view_attempt,
-    get_or_start_attempt,
+    form_key,
+    new_seed,
+    open_attempt,
     owner_token,
+    parse_seed,
     record_answer,
+    start_unsaved,
     submit_attempt,
+    unsaved_attempt,
+    variant_seed,
 )
 from .stats import quiz_stats
 
@@ -120,42 +128,71 @@ def _items(questions, form, recorded):
 
 
 def _recorded(attempt) -> dict[int, Answer]:
+    if attempt.pk is None:  # not started: nothing recorded yet
+        return {}
     return {a.question_id: a for a in answers_for_result().filter(attempt=attempt)}
 
 
+def _closed(request, quiz, message, token):
+    previous = Attempt.objects.owned_by(request.user, token).filter(quiz=quiz).submitted()
+    return render(
+        request,
+        "quiz/quiz_detail.html",
+        {"quiz": quiz, "closed": message, "previous": previous.order_by("-submitted_at")},
+    )
+
+
+def _fresh_seed(request, quiz) -> int:
+    """A new visitor's order: one of the page cache's variants when it serves this request."""
+    variant = getattr(request, "page_cache_variant", None)
+    return new_seed() if variant is None else variant_seed(quiz, variant)
+
+
+def _form_key(request, attempt) -> str:
+    if attempt.pk is not None:
+        return ""
+    secret = request.META.get("CSRF_COOKIE")
+    return form_key(browser_secret=secret, quiz=attempt.quiz, seed=attempt.seed)
+
+
 def quiz_detail(request, slug):
-    """The quiz as one form; POST checks one answer (feedback after each) or submits them all."""
+    """The quiz as one form; POST checks one answer (feedback after each) or submits them all.
+
+    Opening the quiz writes nothing: a visitor without an attempt in progress gets a form that
+    carries its question order (the seed), and the attempt starts when they check a first answer
+    or submit. So the page of a new visitor is the same for everyone with that seed, and the page
+    cache serves it (settings.PAGE_CACHE: a few variants, for visitors without a session).
+    """
     quiz = get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
     user = request.user
-    token = owner_token(request.session, create=not user.is_authenticated)
-    attempt = None
+    token = owner_token(request.session, create=False)
     session_changed = False
+    attempt = None
     if request.method == "POST":
-        posted = _uuid(request.POST.get("attempt"))
-        if posted is not None:
-            attempt = (
-                Attempt.objects.owned_by(user, token).filter(quiz=quiz, public_id=posted).first()
-            )
-        if attempt is not None and attempt.is_submitted:
-            messages.info(request, ATTEMPT_ALREADY_SUBMITTED)
-            return redirect(attempt)
-        if attempt is None:
-            session_changed = True
-            messages.warning(request, SESSION_CHANGED)
+        posted = request.POST.get("attempt", "").strip()
+        if posted:
+            public_id = _uuid(posted)
+            if public_id is not None:
+                attempt = (
+                    Attempt.objects.owned_by(user, token)
+                    .filter(quiz=quiz, public_id=public_id)
+                    .first()
+                )
+            if attempt is not None and attempt.is_submitted:
+                messages.info(request, ATTEMPT_ALREADY_SUBMITTED)
+                return redirect(attempt)
+            if attempt is None:
+                session_changed = True
+                messages.warning(request, SESSION_CHANGED)
     if attempt is None:
-        try:
-            attempt = get_or_start_attempt(quiz=quiz, user=user, token=token)
-        except ValidationError as exc:
-            previous = Attempt.objects.owned_by(user, token).filter(quiz=quiz).submitted()
-            return render(
-                request,
-                "quiz/quiz_detail.html",
-                {
-                    "quiz": quiz,
-                    "closed": exc.messages[0],
-                    "previous": previous.order_by("-submitted_at"),
-                },
-            )
+        attempt = open_attempt(quiz=quiz, user=user, token=token)
+    if attempt is None:
+        if attempts_left(quiz=quiz, user=user, token=token) == 0:
+            return _closed(request, quiz, NO_ATTEMPTS_LEFT.format(n=quiz.attempts_allowed), token)
+        seed = parse_seed(request.POST.get("seed")) if request.method == "POST" else None
+        attempt = unsaved_attempt(
+            quiz, seed=seed if seed is not None else _fresh_seed(request, quiz)
+        )
     questions = attempt_questions(attempt)
     recorded = _recorded(attempt)
     data = request.POST if request.method == "POST" else None
@@ -169,8 +206,15 @@ def quiz_detail(request, slug):
         if check and quiz.feedback_timing == FeedbackTiming.EACH:
             try:
                 qid = int(check)
-                record_answer(attempt=attempt, question_id=qid, answer=form.answers().get(qid))
+                with transaction.atomic():
+                    started = start_unsaved(
+                        attempt, user=user, session=request.session, key=_form_key(request, attempt)
+                    )
+                    record_answer(attempt=started, question_id=qid, answer=form.answers().get(qid))
+                attempt = started
             except (ValueError, ValidationError) as exc:
+                if getattr(exc, "code", None) == "closed":
+                    return _closed(request, quiz, exc.messages[0], token)
                 form.add_error(None, getattr(exc, "messages", ["Unknown question."])[0])
             recorded = _recorded(attempt)
             form = AttemptForm(data, questions=questions, locked=recorded)
@@ -178,13 +222,24 @@ def quiz_detail(request, slug):
         else:
             unanswered = form.unanswered()
             if not unanswered or request.POST.get("submit_anyway"):
+                started = None
                 try:
-                    submit_attempt(attempt=attempt, answers=form.answers())
-                    return redirect(attempt)
+                    with transaction.atomic():
+                        started = start_unsaved(
+                            attempt,
+                            user=user,
+                            session=request.session,
+                            key=_form_key(request, attempt),
+                        )
+                        submit_attempt(attempt=started, answers=form.answers())
+                    return redirect(started)
                 except ValidationError as exc:
-                    if getattr(exc, "code", None) == "submitted":
+                    code = getattr(exc, "code", None)
+                    if code == "submitted":  # a second post of the page, or a second tab
                         messages.info(request, ATTEMPT_ALREADY_SUBMITTED)
-                        return redirect(attempt)
+                        return redirect(started)
+                    if code == "closed":
+                        return _closed(request, quiz, exc.messages[0], token)
                     form.add_error(None, exc)
                     unanswered = []
     elif data is not None and not session_changed:
@@ -206,17 +261,33 @@ def quiz_detail(request, slug):
 
 
 @require_POST
-def check_answer(request, public_id):
+def check_answer(request, slug):
     """JSON for the page's script: record one answer, then return that question's feedback only.
 
-    Exists only for quizzes with feedback after each question, for the attempt's owner, before
-    submission; anything else is a 404 (or a 400 with the form's message for a bad answer).
+    Posts the question's fields plus the form's hidden "attempt" (empty before the first check)
+    and "seed"; the first check starts the attempt, and the reply names it. Exists only for
+    quizzes with feedback after each question, for the attempt's owner, before submission;
+    anything else is a 404 (or a 400 with the form's message for a bad answer).
     """
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), public_id=public_id)
-    token = owner_token(request.session, create=False)
-    owns = Attempt.objects.owned_by(request.user, token).filter(pk=attempt.pk).exists()
-    if not owns or attempt.is_submitted or attempt.quiz.feedback_timing != FeedbackTiming.EACH:
+    quiz = get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
+    if quiz.feedback_timing != FeedbackTiming.EACH:
         raise Http404
+    user = request.user
+    token = owner_token(request.session, create=False)
+    posted = request.POST.get("attempt", "").strip()
+    if posted:
+        public_id = _uuid(posted)
+        attempt = (
+            Attempt.objects.owned_by(user, token).filter(quiz=quiz, public_id=public_id).first()
+            if public_id is not None
+            else None
+        )
+        if attempt is None or attempt.is_submitted:
+            raise Http404
+    else:
+        attempt = open_attempt(quiz=quiz, user=user, token=token) or unsaved_attempt(
+            quiz, seed=parse_seed(request.POST.get("seed"))
+        )
     questions = attempt_questions(attempt)
     try:
         qid = int(request.POST.get("question", ""))
@@ -230,14 +301,26 @@ def check_answer(request, public_id):
         errors = [str(e) for errors in form.errors.values() for e in errors]
         return JsonResponse({"error": " ".join(errors)}, status=400)
     try:
-        record_answer(attempt=attempt, question_id=qid, answer=form.answers().get(qid))
+        with transaction.atomic():
+            started = start_unsaved(
+                attempt, user=user, session=request.session, key=_form_key(request, attempt)
+            )
+            record_answer(attempt=started, question_id=qid, answer=form.answers().get(qid))
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    attempt = started
     answer = answers_for_result().get(attempt=attempt, question_id=qid)
     html = render_to_string(
         "quiz/includes/feedback.html", {"answer": answer, "question": question}, request=request
     )
-    return JsonResponse({"question": qid, "correct": answer.is_correct, "html": html})
+    return JsonResponse(
+        {
+            "question": qid,
+            "correct": answer.is_correct,
+            "html": html,
+            "attempt": str(attempt.public_id),
+        }
+    )
 
 
 def attempt_detail(request, public_id):

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from kb.api.serializers import CaseStudyWriteSerializer, ThemeSerializer
 from quiz.api.serializers import QuizWriteSerializer
 from quiz.models import Attempt, FeedbackTiming, QuestionType
+from quiz.services import get_or_start_attempt, owner_token
 from simulations import engine
 from simulations.forms import RunForm
 from tests.api import conftest as api_fixtures
@@ -287,8 +288,12 @@ def quiz_setup():
 
 
 def _open_attempt(client, quiz) -> Attempt:
+    """An attempt in progress owned by the client's session, as after a first checked answer."""
     assert client.get(quiz.get_absolute_url()).status_code == 200
-    return Attempt.objects.filter(quiz=quiz, submitted_at__isnull=True).latest("started_at")
+    session = client.session
+    token = owner_token(session, create=True)
+    session.save()
+    return get_or_start_attempt(quiz=quiz, user=None, token=token)
 
 
 def test_quiz_submission_refuses_bad_values_in_every_field(client, quiz_setup):
@@ -351,13 +356,14 @@ def test_check_answer_refuses_bad_values_with_a_json_message(client, quiz_setup,
     quiz.feedback_timing = FeedbackTiming.EACH
     quiz.save()
     attempt = _open_attempt(client, quiz)
-    url = reverse("quiz:check-answer", args=[attempt.public_id])
+    url = reverse("quiz:check-answer", args=[quiz.slug])
     for question in quiz_setup["questions"]:
         for value in [*TEXT_VALUES, str(quiz_setup["foreign_question"].pk)]:
             if field == "question":
                 data = {"question": value, f"q{question.pk}": "1"}
             else:
                 data = {"question": str(question.pk), f"q{question.pk}": value}
+            data["attempt"] = str(attempt.public_id)
             context = (field, question.type, _short(value))
             response = client.post(url, data)
             _not_500(response, context)
@@ -689,7 +695,7 @@ def test_api_method_mismatch_is_a_405(roles, quiz_setup, method, url):
         ("post", "simulations:simulation-list", []),
         ("post", "simulations:simulation-detail", ["SIM"]),
         ("post", "simulations:run-detail", ["0" * 64]),
-        ("get", "quiz:check-answer", ["00000000-0000-0000-0000-000000000000"]),
+        ("get", "quiz:check-answer", ["some-quiz"]),
     ],
 )
 def test_page_method_mismatch_is_a_405(client, method, url_name, args):

@@ -118,11 +118,66 @@ def test_api_calls_with_credentials_bypass_the_cache(client, teacher):
     assert "Draft for the API" not in client.get("/api/v1/cases/").content.decode()
 
 
-def test_pages_with_a_form_or_a_session_change_are_not_cached(client):
-    quiz = mixed_quiz(is_published=True)
-    response = client.get(quiz.get_absolute_url())  # starts an attempt, holds a CSRF token
-    assert response.status_code == 200 and cached(response) == ""
+def test_pages_with_a_session_change_are_not_cached(client):
     assert cached(client.get("/accounts/login/")) == ""
+
+
+def quiz_form(response) -> dict[str, str]:
+    html = response.content.decode()
+    return {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("csrfmiddlewaretoken", "attempt", "seed")
+    }
+
+
+def test_a_new_visitors_quiz_page_is_cached_in_a_few_orders_each_with_its_own_token():
+    from quiz.services import variant_seed
+
+    quiz = mixed_quiz(is_published=True, question_order="shuffled")
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(40)]
+    pages = [v.get(quiz.get_absolute_url()) for v in visitors]
+    assert all(p.status_code == 200 for p in pages)
+    assert {cached(p) for p in pages} == {"miss", "hit"}
+    forms = [quiz_form(p) for p in pages]
+    seeds = {int(f["seed"]) for f in forms}
+    variants = settings.PAGE_CACHE["VARIANTS"]["quiz:quiz-detail"]
+    assert seeds <= {variant_seed(quiz, v) for v in range(variants)} and len(seeds) > 1
+    assert len({f["csrfmiddlewaretoken"] for f in forms}) == len(forms)
+    assert all(f["attempt"] == "" for f in forms)
+    assert not quiz.attempts.exists()  # forty visitors, no write
+    # each visitor submits with the token and the order of the page they got
+    for visitor, form in list(zip(visitors, forms, strict=True))[:3]:
+        response = visitor.post(quiz.get_absolute_url(), {**form, "submit_anyway": "1"})
+        assert response.status_code == 302
+    assert sorted(a.seed for a in quiz.attempts.all()) == sorted(int(f["seed"]) for f in forms[:3])
+
+
+def test_a_student_with_an_attempt_in_progress_never_gets_the_cached_page():
+    quiz = mixed_quiz(is_published=True, feedback_timing="each")
+    question = quiz.questions.filter(type="single").first()
+    student = Client()
+    form = quiz_form(student.get(quiz.get_absolute_url()))
+    right = question.choices.get(is_correct=True)
+    checked = student.post(
+        reverse("quiz:check-answer", args=[quiz.slug]),
+        {**form, "question": question.pk, f"q{question.pk}": right.pk},
+    )
+    assert checked.status_code == 200
+    page = student.get(quiz.get_absolute_url())
+    assert cached(page) == ""
+    assert quiz_form(page)["attempt"] == checked.json()["attempt"]
+    assert question.general_feedback in page.content.decode()  # their checked answer
+    assert cached(Client().get(quiz.get_absolute_url())) in ("hit", "miss")  # others: cache
+
+
+def test_editing_a_question_refreshes_the_quiz_page(client):
+    quiz = mixed_quiz(is_published=True)
+    question = quiz.questions.first()
+    client.get(quiz.get_absolute_url())
+    assert "Edited prompt" not in client.get(quiz.get_absolute_url()).content.decode()
+    question.prompt = "Edited prompt"
+    question.save()
+    assert "Edited prompt" in Client().get(quiz.get_absolute_url()).content.decode()
 
 
 def test_the_generation_lives_in_the_database_so_every_worker_sees_an_edit(client):

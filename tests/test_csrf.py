@@ -28,7 +28,7 @@ from tests.quiz.factories import QuizFactory, single
 pytestmark = pytest.mark.django_db
 
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ATTEMPT_RE = re.compile(r'name="attempt" value="([0-9a-f-]{36})"')
+SEED_RE = re.compile(r'name="seed" value="(\d+)"')
 ADMIN = f"/{settings.ADMIN_URL}"
 SIMULATION = sorted(engine.REGISTRY)[0]
 
@@ -142,23 +142,23 @@ def _quiz(**fields) -> tuple[Quiz, Question]:
 def test_quiz_submission_needs_a_token(csrf_client):
     quiz, question = _quiz()
     page = csrf_client.get(quiz.get_absolute_url())
-    token, attempt = _token(page), ATTEMPT_RE.search(page.content.decode()).group(1)
+    token, seed = _token(page), SEED_RE.search(page.content.decode()).group(1)
     right = question.choices.get(is_correct=True)
-    data = {"attempt": attempt, f"q{question.pk}": str(right.pk)}
+    data = {"attempt": "", "seed": seed, f"q{question.pk}": str(right.pk)}
     _refused(csrf_client.post(quiz.get_absolute_url(), data))
-    assert not Attempt.objects.submitted().exists()
+    assert not Attempt.objects.exists()
     response = csrf_client.post(quiz.get_absolute_url(), {**data, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
-    assert Attempt.objects.submitted().get().public_id.hex == attempt.replace("-", "")
+    assert Attempt.objects.submitted().get().seed == int(seed)
 
 
 def test_check_answer_needs_a_token(csrf_client):
     quiz, question = _quiz(feedback_timing=FeedbackTiming.EACH)
     page = csrf_client.get(quiz.get_absolute_url())
-    token, attempt = _token(page), ATTEMPT_RE.search(page.content.decode()).group(1)
-    url = reverse("quiz:check-answer", args=[attempt])
+    token, seed = _token(page), SEED_RE.search(page.content.decode()).group(1)
+    url = reverse("quiz:check-answer", args=[quiz.slug])
     right = question.choices.get(is_correct=True)
-    data = {"question": str(question.pk), f"q{question.pk}": str(right.pk)}
+    data = {"question": str(question.pk), "seed": seed, f"q{question.pk}": str(right.pk)}
     _refused(csrf_client.post(url, data))
     response = csrf_client.post(url, data, headers={"X-CSRFToken": token})
     assert response.status_code == 200

@@ -1,5 +1,6 @@
 """Quiz API: quizzes without their answers, submitting graded attempts, a student's attempts."""
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -95,8 +96,9 @@ class AttemptSubmitView(APIView):
         incoming.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
         token = None if user else owner_token(request.session, create=True)
-        attempt = get_or_start_attempt(quiz=quiz, user=user, token=token)
-        attempt = submit_attempt(attempt=attempt, answers=incoming.validated_data["answers"])
+        with transaction.atomic():  # one write transaction: start and submit
+            attempt = get_or_start_attempt(quiz=quiz, user=user, token=token)
+            attempt = submit_attempt(attempt=attempt, answers=incoming.validated_data["answers"])
         data = serializers.AttemptResultSerializer(
             attempt_with_result(attempt.pk), context={"request": request}
         ).data

@@ -8,9 +8,17 @@ function csrfToken() {
   return input ? input.value : "";
 }
 
+function formField(name) {
+  return form.querySelector(`input[type=hidden][name=${name}]`);
+}
+
 function fieldsetData(fieldset, questionId) {
   const data = new FormData();
   data.append("question", questionId);
+  // The attempt starts at the first check: until then "attempt" is empty and "seed" carries
+  // the question order this page shows.
+  data.append("attempt", formField("attempt").value);
+  data.append("seed", formField("seed").value);
   for (const input of fieldset.querySelectorAll("input[name]")) {
     if ((input.type === "radio" || input.type === "checkbox") && !input.checked) continue;
     data.append(input.name, input.value);
@@ -46,6 +54,7 @@ async function check(button) {
   button.removeAttribute("aria-busy");
   if (response && response.ok) {
     const result = await response.json();
+    formField("attempt").value = result.attempt;
     // The server renders this HTML from sanitised Markdown and escaped text.
     slot.innerHTML = result.html;
     for (const input of fieldset.querySelectorAll("input")) input.disabled = true;

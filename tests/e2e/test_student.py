@@ -93,3 +93,38 @@ def test_student_on_a_phone_takes_the_case_quiz_and_reads_the_feedback(phone, br
     expect(phone.locator("#answer-2 .verdict")).to_contain_text("Right.")
     expect(phone.locator("#answer-3 .verdict")).to_contain_text("Right.")
     assert browser_errors == []
+
+
+def test_student_checks_answers_one_by_one_without_reloading_then_submits(phone, browser_errors):
+    """Feedback after each question: the first check starts the attempt (the page's script
+    learns its id), later checks and the submission carry on with that same attempt."""
+    from quiz.models import Attempt
+
+    quiz = case_quiz(predpol_case())
+    quiz.feedback_timing = "each"
+    quiz.save()
+    phone.goto(quiz.get_absolute_url())
+    assert not Attempt.objects.exists()  # opening the quiz started nothing
+    url = phone.url
+
+    first = phone.locator("#question-1")
+    first.get_by_label(WRONG).check()
+    first.get_by_role("button", name="Check this answer").click()
+    expect(first.locator(".feedback-slot")).to_contain_text(WRONG_FEEDBACK)
+    expect(first.get_by_label(WRONG)).to_be_disabled()
+    assert phone.url == url  # no reload
+    attempt = Attempt.objects.get()
+    expect(phone.locator("input[name=attempt]")).to_have_value(str(attempt.public_id))
+
+    second = phone.locator("#question-2")
+    second.get_by_label("Counting reported incidents").check()
+    second.get_by_label("Ensign et al.'s correction").check()
+    second.get_by_role("button", name="Check this answer").click()
+    expect(second.locator(".feedback-slot")).to_contain_text("Both add information")
+    phone.get_by_label("Your answer").fill("60")
+    phone.get_by_role("button", name="Submit answers").click()
+
+    expect(phone).to_have_url(re.compile(rf"/quizzes/attempts/{attempt.public_id}/$"))
+    expect(phone.locator(".score")).to_contain_text("You scored 2 / 3")
+    assert Attempt.objects.count() == 1
+    assert browser_errors == []

@@ -24,8 +24,13 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-def attempt_id(response):
-    return re.search(r'name="attempt" value="([0-9a-f-]+)"', response.content.decode()).group(1)
+def form_state(response) -> dict[str, str]:
+    """The quiz form's hidden fields: "attempt" (empty until the attempt starts) and "seed"."""
+    html = response.content.decode()
+    return {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("attempt", "seed")
+    }
 
 
 def answers_for(quiz, *, right=True):
@@ -40,7 +45,7 @@ def answers_for(quiz, *, right=True):
 
 def take(client, quiz, *, right=True, **extra):
     page = client.get(quiz.get_absolute_url())
-    data = {"attempt": attempt_id(page), **answers_for(quiz, right=right), **extra}
+    data = {**form_state(page), **answers_for(quiz, right=right), **extra}
     return client.post(quiz.get_absolute_url(), data)
 
 
@@ -99,7 +104,7 @@ def test_unanswered_questions_warn_then_submit_anyway(client):
     quiz = QuizFactory()
     q1, q2 = single(quiz), single(quiz)
     page = client.get(quiz.get_absolute_url())
-    data = {"attempt": attempt_id(page), f"q{q1.pk}": right_choice(q1)}
+    data = {**form_state(page), f"q{q1.pk}": right_choice(q1)}
     warned = client.post(quiz.get_absolute_url(), data)
     assert warned.status_code == 200
     assert "unanswered" in warned.content.decode() and "Submit anyway" in warned.content.decode()
@@ -118,21 +123,17 @@ def test_unknown_choice_is_a_form_error_not_a_500(client):
     other = single(QuizFactory())
     page = client.get(quiz.get_absolute_url())
     for bad in (right_choice(other), ["nope"], ["999999"]):
-        response = client.post(
-            quiz.get_absolute_url(), {"attempt": attempt_id(page), f"q{q.pk}": bad}
-        )
+        response = client.post(quiz.get_absolute_url(), {**form_state(page), f"q{q.pk}": bad})
         assert response.status_code == 400
         assert "Select a valid choice" in response.content.decode()
-    assert not Attempt.objects.submitted().exists()
+    assert not Attempt.objects.exists()  # a form error starts nothing
 
 
 def test_bad_numbers_and_garbage_attempt_ids_never_500(client):
     quiz = QuizFactory()
     q = numeric(quiz)
     page = client.get(quiz.get_absolute_url())
-    response = client.post(
-        quiz.get_absolute_url(), {"attempt": attempt_id(page), f"q{q.pk}": "forty"}
-    )
+    response = client.post(quiz.get_absolute_url(), {**form_state(page), f"q{q.pk}": "forty"})
     assert response.status_code == 400 and "Enter a number" in response.content.decode()
     response = client.post(quiz.get_absolute_url(), {"attempt": "not-a-uuid", f"q{q.pk}": "42"})
     assert response.status_code == 200 and "session changed" in response.content.decode()
@@ -142,13 +143,69 @@ def test_bad_numbers_and_garbage_attempt_ids_never_500(client):
 def test_double_submission_keeps_the_first_result(client):
     quiz = QuizFactory()
     q = single(quiz)
-    page = client.get(quiz.get_absolute_url())
-    aid = attempt_id(page)
-    first = client.post(quiz.get_absolute_url(), {"attempt": aid, f"q{q.pk}": wrong_choice(q)})
-    second = client.post(quiz.get_absolute_url(), {"attempt": aid, f"q{q.pk}": right_choice(q)})
+    state = form_state(client.get(quiz.get_absolute_url()))
+    assert state["attempt"] == ""  # opening the quiz started nothing
+    first = client.post(quiz.get_absolute_url(), {**state, f"q{q.pk}": wrong_choice(q)})
+    second = client.post(quiz.get_absolute_url(), {**state, f"q{q.pk}": right_choice(q)})
     assert first.url == second.url
     attempt = Attempt.objects.get()
     assert attempt.score == 0 and attempt.answers.count() == 1
+
+
+def test_simultaneous_first_posts_from_one_browser_start_one_attempt(client):
+    """A double click on a new visitor's page: both posts leave before either has a session,
+    so they share only the browser's CSRF cookie; the second finds the first's attempt."""
+    quiz = QuizFactory()
+    q = single(quiz)
+    state = form_state(client.get(quiz.get_absolute_url()))
+    twin = Client()
+    twin.cookies = client.cookies.__class__(client.cookies)  # same cookies, no session yet
+    assert "sessionid" not in twin.cookies
+    first = client.post(quiz.get_absolute_url(), {**state, f"q{q.pk}": wrong_choice(q)})
+    second = twin.post(quiz.get_absolute_url(), {**state, f"q{q.pk}": right_choice(q)})
+    assert first.url == second.url
+    attempt = Attempt.objects.get()
+    assert attempt.score == 0
+    assert twin.get(second.url).status_code == 200  # the second session owns it too
+
+
+def test_opening_a_quiz_writes_nothing_and_the_attempt_keeps_the_order_shown(client):
+    quiz = QuizFactory(question_order="shuffled", shuffle_choices=True)
+    questions = [single(quiz) for _ in range(6)]
+    page = client.get(quiz.get_absolute_url())
+    assert page.status_code == 200
+    assert not Attempt.objects.exists() and "sessionid" not in page.cookies
+    state = form_state(page)
+    html = page.content.decode()
+    shown = [int(n) for n in re.findall(r'data-question="(\d+)"', html)]
+    client.post(quiz.get_absolute_url(), {**state, **answers_for(quiz)})
+    attempt = Attempt.objects.get()
+    assert attempt.seed == int(state["seed"])
+    assert [a.question_id for a in attempt.answers.order_by("position")] == shown
+    assert sorted(shown) == sorted(q.pk for q in questions)
+
+
+def test_a_retake_starts_a_new_attempt_with_a_new_order(client):
+    quiz = QuizFactory(question_order="shuffled")
+    for _ in range(3):
+        single(quiz)
+    take(client, quiz)
+    again = form_state(client.get(quiz.get_absolute_url()))
+    assert again["attempt"] == ""
+    take(client, quiz)
+    assert Attempt.objects.submitted().count() == 2
+
+
+def test_a_tampered_seed_still_grades_the_answers(client):
+    quiz = QuizFactory()
+    q = single(quiz)
+    for seed in ("", "-1", "99999999999", "abc", "1e3"):
+        response = client.post(
+            quiz.get_absolute_url(), {"attempt": "", "seed": seed, f"q{q.pk}": right_choice(q)}
+        )
+        assert response.status_code == 302
+    assert Attempt.objects.submitted().count() == 5
+    assert all(0 <= a.seed < 2**31 for a in Attempt.objects.all())
 
 
 def test_result_visible_to_owner_and_teachers_only(client, teacher, django_user_model):
@@ -264,24 +321,28 @@ def test_feedback_after_each_question_via_check_endpoint(client):
     page = client.get(quiz.get_absolute_url())
     html = page.content.decode()
     assert "FEEDBACK" not in html and "Check this answer" in html
-    aid = attempt_id(page)
-    url = reverse("quiz:check-answer", args=[aid])
-    bad = client.post(url, {"question": q1.pk, f"q{q1.pk}": right_choice(q2)})
+    state = form_state(page)
+    url = reverse("quiz:check-answer", args=[quiz.slug])
+    bad = client.post(url, {**state, "question": q1.pk, f"q{q1.pk}": right_choice(q2)})
     assert bad.status_code == 400 and "FEEDBACK" not in bad.content.decode()
-    response = client.post(url, {"question": q1.pk, f"q{q1.pk}": wrong_choice(q1)})
+    assert not Attempt.objects.exists()  # a bad answer starts nothing
+    response = client.post(url, {**state, "question": q1.pk, f"q{q1.pk}": wrong_choice(q1)})
     data = response.json()
     assert data["correct"] is False and q1.general_feedback in data["html"]
     assert q2.general_feedback not in data["html"]  # only the checked question's feedback
-    blank = client.post(url, {"question": q2.pk})
+    attempt = Attempt.objects.get()
+    assert data["attempt"] == str(attempt.public_id) and attempt.seed == int(state["seed"])
+    state["attempt"] = data["attempt"]  # what the page's script does
+    blank = client.post(url, {**state, "question": q2.pk})
     assert blank.status_code == 400 and "before checking" in blank.json()["error"]
     # the answer is locked: submitting the right choice later changes nothing
     done = client.post(
         quiz.get_absolute_url(),
-        {"attempt": aid, f"q{q1.pk}": right_choice(q1), "submit_anyway": "1"},
+        {**state, f"q{q1.pk}": right_choice(q1), "submit_anyway": "1"},
     )
     assert done.status_code == 302
     assert Attempt.objects.get().answers.get(question=q1).is_correct is False
-    assert client.post(url, {"question": q1.pk}).status_code == 404  # submitted: nothing more
+    assert client.post(url, {**state, "question": q1.pk}).status_code == 404  # submitted
 
 
 def test_check_without_javascript_rerenders_with_that_feedback_only(client):
@@ -290,26 +351,33 @@ def test_check_without_javascript_rerenders_with_that_feedback_only(client):
     page = client.get(quiz.get_absolute_url())
     response = client.post(
         quiz.get_absolute_url(),
-        {"attempt": attempt_id(page), f"q{q1.pk}": right_choice(q1), "check": str(q1.pk)},
+        {**form_state(page), f"q{q1.pk}": right_choice(q1), "check": str(q1.pk)},
     )
     html = response.content.decode()
     assert q1.general_feedback in html and q2.general_feedback not in html
     assert not Attempt.objects.submitted().exists()
+    assert form_state(response)["attempt"] == str(Attempt.objects.get().public_id)
 
 
 def test_check_endpoint_refuses_end_of_quiz_feedback_and_strangers(client):
     quiz = QuizFactory(feedback_timing="end")
     q = single(quiz)
-    aid = attempt_id(client.get(quiz.get_absolute_url()))
-    url = reverse("quiz:check-answer", args=[aid])
-    assert client.post(url, {"question": q.pk, f"q{q.pk}": right_choice(q)}).status_code == 404
+    state = form_state(client.get(quiz.get_absolute_url()))
+    url = reverse("quiz:check-answer", args=[quiz.slug])
+    assert (
+        client.post(url, {**state, "question": q.pk, f"q{q.pk}": right_choice(q)}).status_code
+        == 404
+    )
     each = QuizFactory(feedback_timing="each")
     q2 = single(each)
-    aid2 = attempt_id(client.get(each.get_absolute_url()))
+    state = form_state(client.get(each.get_absolute_url()))
+    each_url = reverse("quiz:check-answer", args=[each.slug])
+    checked = client.post(each_url, {**state, "question": q2.pk, f"q{q2.pk}": right_choice(q2)})
     other = Client()
+    stolen = {**state, "attempt": checked.json()["attempt"], "question": q2.pk}
+    assert other.post(each_url, stolen).status_code == 404
     assert (
-        other.post(reverse("quiz:check-answer", args=[aid2]), {"question": q2.pk}).status_code
-        == 404
+        client.post(each_url, {**state, "attempt": "garbage", "question": q2.pk}).status_code == 404
     )
 
 
@@ -318,8 +386,7 @@ def test_quiz_page_queries_do_not_grow(n, client, django_assert_num_queries):
     quiz = QuizFactory()
     for _ in range(n):
         single(quiz)
-    client.get(quiz.get_absolute_url())  # creates the attempt and the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(3):  # quiz, questions, choices: nothing written
         assert client.get(quiz.get_absolute_url()).status_code == 200
 
 
