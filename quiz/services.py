@@ -191,7 +191,7 @@ def start_unsaved(attempt: Attempt, *, user, session, key: str = "") -> Attempt:
     quiz = attempt.quiz
     anonymous = user is None or not user.is_authenticated
     if key:
-        started = Attempt.objects.filter(form_key=key).first()
+        started = Attempt.objects.with_form_key(key).first()
         if started is not None:
             if _adopt(started, quiz=quiz, user=user, session=session):
                 return started
@@ -205,7 +205,7 @@ def start_unsaved(attempt: Attempt, *, user, session, key: str = "") -> Attempt:
             return _create_attempt(quiz=quiz, user=user, token=token, seed=attempt.seed, key=key)
     except IntegrityError:
         # The page's other post created it between our look and our insert (PostgreSQL).
-        started = Attempt.objects.get(form_key=key)
+        started = Attempt.objects.with_form_key(key).get()
         if _adopt(started, quiz=quiz, user=user, session=session):
             return started
         return _create_attempt(quiz=quiz, user=user, token=token, seed=attempt.seed)
@@ -348,8 +348,25 @@ def record_answer(*, attempt: Attempt, question_id, answer) -> Answer:
     return row
 
 
+def grade_answers(questions: list[Question], answers: Mapping) -> dict:
+    """Validate and grade an answer to each question, in memory: no query, no write.
+
+    Returns {question id: (Answer, [AnswerChoice])} for submit_attempt(graded=...): grading
+    before the transaction keeps the write lock (SQLite has one) for the writes alone. Raises
+    ValidationError for an id that is not one of the questions or choices.
+    """
+    given = _validate_keys(questions, answers)
+    return {q.pk: _build_answer(None, q, 0, given.get(q.pk)) for q in questions}
+
+
 @transaction.atomic
-def submit_attempt(*, attempt: Attempt, answers: Mapping) -> Attempt:
+def submit_attempt(
+    *,
+    attempt: Attempt,
+    answers: Mapping | None = None,
+    questions: list[Question] | None = None,
+    graded: dict | None = None,
+) -> Attempt:
     """Record the answers, grade every question and close the attempt; returns the attempt.
 
     `answers` maps question ids to a list of choice ids (choice questions) or a number
@@ -358,16 +375,24 @@ def submit_attempt(*, attempt: Attempt, answers: Mapping) -> Attempt:
     attempt is already submitted (ATTEMPT_ALREADY_SUBMITTED) or when an id does not belong to
     the attempt's quiz; then nothing is written. Two concurrent submissions cannot both grade:
     the attempt row is locked and the loser sees it submitted.
+
+    A caller that already holds the quiz's active questions (with their choices, in any order)
+    and their grades (grade_answers) passes them, and nothing is read twice.
     """
     attempt = _lock_open_attempt(attempt)
-    questions = attempt_questions(attempt)
-    given = _validate_keys(questions, answers)
     recorded = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    if questions is None:
+        questions = attempt_questions(attempt)
+    else:  # back to the quiz's own order, then the attempt's
+        questions = attempt.order_questions(sorted(questions, key=lambda q: (q.order, q.pk)))
+    if graded is None:
+        graded = grade_answers(questions, answers or {})
     rows, links = [], []
     for position, question in enumerate(questions, start=1):
         if question.pk in recorded:
             continue
-        row, row_links = _build_answer(attempt, question, position, given.get(question.pk))
+        row, row_links = graded[question.pk]
+        row.attempt, row.position = attempt, position
         rows.append(row)
         links.extend(row_links)
     Answer.objects.bulk_create(rows)

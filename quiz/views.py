@@ -28,6 +28,7 @@ from .services import (
     attempts_left,
     can_view_attempt,
     form_key,
+    grade_answers,
     new_seed,
     open_attempt,
     owner_token,
@@ -224,6 +225,7 @@ def quiz_detail(request, slug):
             if not unanswered or request.POST.get("submit_anyway"):
                 started = None
                 try:
+                    graded = grade_answers(questions, form.answers())  # before the write lock
                     with transaction.atomic():
                         started = start_unsaved(
                             attempt,
@@ -231,7 +233,7 @@ def quiz_detail(request, slug):
                             session=request.session,
                             key=_form_key(request, attempt),
                         )
-                        submit_attempt(attempt=started, answers=form.answers())
+                        submit_attempt(attempt=started, questions=questions, graded=graded)
                     return redirect(started)
                 except ValidationError as exc:
                     code = getattr(exc, "code", None)
