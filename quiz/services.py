@@ -146,8 +146,11 @@ def get_or_start_attempt(
     return _create_attempt(quiz=quiz, user=user, token=token, seed=seed)
 
 
-def _create_attempt(*, quiz: Quiz, user, token, seed=None, key: str = "") -> Attempt:
-    if attempts_left(quiz=quiz, user=user, token=token) == 0:
+def _create_attempt(
+    *, quiz: Quiz, user, token, seed=None, key: str = "", new_owner: bool = False
+) -> Attempt:
+    """A new attempt; `new_owner`: the token was made just now, so it has used no attempt."""
+    if not new_owner and attempts_left(quiz=quiz, user=user, token=token) == 0:
         raise ValidationError(NO_ATTEMPTS_LEFT.format(n=quiz.attempts_allowed), code="closed")
     anonymous = user is None or not user.is_authenticated
     return Attempt.objects.create(
@@ -178,37 +181,41 @@ def form_key(*, browser_secret: str | None, quiz: Quiz, seed: int) -> str:
     ).hexdigest()
 
 
-def start_unsaved(attempt: Attempt, *, user, session, key: str = "") -> Attempt:
-    """The saved attempt for `attempt`: itself if already started, else the one this page
-    started (same `key`, see form_key), the open one, or a new one with the attempt's seed.
+def start_unsaved(attempt: Attempt, *, user, session, key: str = "") -> tuple[Attempt, bool]:
+    """The saved attempt for `attempt`, and whether it was created just now: itself if already
+    started, else the one this page started (same `key`, see form_key), the open one, or a new
+    one with the attempt's seed.
 
     Call inside a transaction. For an anonymous student this gives the session its owner
     token if it has none yet, or the token of the attempt this page started (the first of two
     simultaneous posts from one browser created it, in another session).
     """
     if attempt.pk is not None:
-        return attempt
+        return attempt, False
     quiz = attempt.quiz
     anonymous = user is None or not user.is_authenticated
     if key:
         started = Attempt.objects.with_form_key(key).first()
         if started is not None:
             if _adopt(started, quiz=quiz, user=user, session=session):
-                return started
+                return started, False
             key = ""  # an old page or another owner: start afresh
+    new_owner = anonymous and session.get(SESSION_OWNER_KEY) is None
     token = owner_token(session, create=True) if anonymous else None
-    open_one = open_attempt(quiz=quiz, user=user, token=token)
-    if open_one is not None:
-        return open_one
+    if not new_owner:  # a new token owns nothing yet: no attempt to resume, none used
+        open_one = open_attempt(quiz=quiz, user=user, token=token)
+        if open_one is not None:
+            return open_one, False
+    fields = {"quiz": quiz, "user": user, "token": token, "seed": attempt.seed}
     try:
         with transaction.atomic():
-            return _create_attempt(quiz=quiz, user=user, token=token, seed=attempt.seed, key=key)
+            return _create_attempt(**fields, key=key, new_owner=new_owner), True
     except IntegrityError:
         # The page's other post created it between our look and our insert (PostgreSQL).
         started = Attempt.objects.with_form_key(key).get()
         if _adopt(started, quiz=quiz, user=user, session=session):
-            return started
-        return _create_attempt(quiz=quiz, user=user, token=token, seed=attempt.seed)
+            return started, False
+        return _create_attempt(**fields, new_owner=new_owner), True
 
 
 def _adopt(started: Attempt, *, quiz: Quiz, user, session) -> bool:
@@ -366,6 +373,7 @@ def submit_attempt(
     answers: Mapping | None = None,
     questions: list[Question] | None = None,
     graded: dict | None = None,
+    new: bool = False,
 ) -> Attempt:
     """Record the answers, grade every question and close the attempt; returns the attempt.
 
@@ -377,10 +385,15 @@ def submit_attempt(
     the attempt row is locked and the loser sees it submitted.
 
     A caller that already holds the quiz's active questions (with their choices, in any order)
-    and their grades (grade_answers) passes them, and nothing is read twice.
+    and their grades (grade_answers) passes them, and nothing is read twice. `new=True` says
+    the attempt was created in the current transaction (start_unsaved's second value): no other
+    request can see it yet, so there is nothing to lock and no recorded answer to look for.
     """
-    attempt = _lock_open_attempt(attempt)
-    recorded = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    if new:
+        recorded = {}
+    else:
+        attempt = _lock_open_attempt(attempt)
+        recorded = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
     if questions is None:
         questions = attempt_questions(attempt)
     else:  # back to the quiz's own order, then the attempt's

@@ -208,7 +208,7 @@ def quiz_detail(request, slug):
             try:
                 qid = int(check)
                 with transaction.atomic():
-                    started = start_unsaved(
+                    started, _ = start_unsaved(
                         attempt, user=user, session=request.session, key=_form_key(request, attempt)
                     )
                     record_answer(attempt=started, question_id=qid, answer=form.answers().get(qid))
@@ -227,13 +227,13 @@ def quiz_detail(request, slug):
                 try:
                     graded = grade_answers(questions, form.answers())  # before the write lock
                     with transaction.atomic():
-                        started = start_unsaved(
+                        started, new = start_unsaved(
                             attempt,
                             user=user,
                             session=request.session,
                             key=_form_key(request, attempt),
                         )
-                        submit_attempt(attempt=started, questions=questions, graded=graded)
+                        submit_attempt(attempt=started, questions=questions, graded=graded, new=new)
                     return redirect(started)
                 except ValidationError as exc:
                     code = getattr(exc, "code", None)
@@ -304,7 +304,7 @@ def check_answer(request, slug):
         return JsonResponse({"error": " ".join(errors)}, status=400)
     try:
         with transaction.atomic():
-            started = start_unsaved(
+            started, _ = start_unsaved(
                 attempt, user=user, session=request.session, key=_form_key(request, attempt)
             )
             record_answer(attempt=started, question_id=qid, answer=form.answers().get(qid))

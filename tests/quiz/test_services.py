@@ -171,3 +171,54 @@ def test_unsubmitted_attempt_is_reused():
     quiz = QuizFactory()
     single(quiz)
     assert start(quiz).pk == start(quiz).pk
+
+
+def test_a_page_submission_grades_first_then_writes_in_the_attempts_own_order():
+    """The pages' path: questions loaded in the page's (unsaved) order, graded before the
+    transaction, then written with the positions of the order the attempt stores."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+
+    from quiz.services import attempt_questions, grade_answers, start_unsaved, unsaved_attempt
+
+    quiz = QuizFactory(question_order=QuestionOrder.SHUFFLED)
+    questions = [single(quiz) for _ in range(6)]
+    page = unsaved_attempt(quiz, seed=12345)
+    shown = attempt_questions(page)
+    answers = {q.pk: right_choice(q) if q.pk % 2 else wrong_choice(q) for q in questions}
+    graded = grade_answers(shown, answers)
+    assert not Attempt.objects.exists()  # grading wrote nothing
+    session = SessionStore()
+    with transaction.atomic():
+        attempt, new = start_unsaved(page, user=AnonymousUser(), session=session)
+        submit_attempt(attempt=attempt, questions=list(reversed(shown)), graded=graded, new=new)
+    assert new and attempt.seed == 12345 and attempt.anonymous_owner == session["quiz_owner"]
+    stored = list(attempt.answers.order_by("position"))
+    assert [a.question_id for a in stored] == [q.pk for q in shown]
+    assert [a.position for a in stored] == list(range(1, 7))
+    attempt.refresh_from_db()
+    assert attempt.score == sum(1 for q in questions if q.pk % 2)
+    # the same session posting a new page resumes nothing (the attempt is closed): a new one
+    with transaction.atomic():
+        again, new_again = start_unsaved(
+            unsaved_attempt(quiz), user=AnonymousUser(), session=session
+        )
+    assert new_again and again.pk != attempt.pk
+
+
+def test_a_new_visitor_cannot_exceed_the_attempts_allowed_through_an_old_session():
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+
+    from quiz.services import start_unsaved, unsaved_attempt
+
+    quiz = QuizFactory(attempts_allowed=1)
+    q = single(quiz)
+    session = SessionStore()
+    with transaction.atomic():
+        attempt, new = start_unsaved(unsaved_attempt(quiz), user=AnonymousUser(), session=session)
+        submit_attempt(attempt=attempt, answers={q.pk: right_choice(q)}, new=new)
+    with pytest.raises(ValidationError, match="used all 1 attempts"):
+        start_unsaved(unsaved_attempt(quiz), user=AnonymousUser(), session=session)

@@ -391,6 +391,18 @@ def test_quiz_page_queries_do_not_grow(n, client, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("n", [5, 30])
+def test_a_new_visitors_submission_queries_do_not_grow(n, client, django_assert_num_queries):
+    quiz = QuizFactory()
+    for i in range(n):
+        single(quiz) if i % 2 else multiple(quiz)
+    data = {**form_state(client.get(quiz.get_absolute_url())), **answers_for(quiz)}
+    # quiz, questions, choices; in one transaction: the page's form_key, the new attempt, its
+    # answers and answer choices, closing it (with savepoints); then the new session
+    with django_assert_num_queries(18):
+        assert client.post(quiz.get_absolute_url(), data).status_code == 302
+
+
+@pytest.mark.parametrize("n", [5, 30])
 def test_result_page_queries_do_not_grow(n, client, django_assert_num_queries):
     quiz = QuizFactory()
     for i in range(n):
