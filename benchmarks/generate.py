@@ -410,6 +410,15 @@ def insert_rows(model, rows: list[dict]) -> None:
 
     if not rows:
         return
+    # Fields a row leaves out take their model default (a column added by a later migration
+    # has no database default on PostgreSQL).
+    missing = {
+        f.attname: f.get_default()
+        for f in model._meta.concrete_fields
+        if f.attname not in rows[0] and f.has_default()
+    }
+    if missing:
+        rows = [{**row, **missing} for row in rows]
     fields = [next(f for f in model._meta.concrete_fields if f.attname == n) for n in rows[0]]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
