@@ -213,8 +213,12 @@ def start_unsaved(attempt: Attempt, *, user, session, key: str = "") -> tuple[At
     except IntegrityError:
         # The page's other post created it between our look and our insert (PostgreSQL).
         started = Attempt.objects.with_form_key(key).get()
+        if new_owner:
+            del session[SESSION_OWNER_KEY]  # made above for the insert that lost: not ours
         if _adopt(started, quiz=quiz, user=user, session=session):
             return started, False
+        if new_owner:
+            session[SESSION_OWNER_KEY] = token
         return _create_attempt(**fields, new_owner=new_owner), True
 
 

@@ -222,3 +222,40 @@ def test_a_new_visitor_cannot_exceed_the_attempts_allowed_through_an_old_session
         submit_attempt(attempt=attempt, answers={q.pk: right_choice(q)}, new=new)
     with pytest.raises(ValidationError, match="used all 1 attempts"):
         start_unsaved(unsaved_attempt(quiz), user=AnonymousUser(), session=session)
+
+
+def test_losing_the_race_to_start_a_page_carries_on_with_the_winners_attempt(monkeypatch):
+    """Two posts of one page, neither with a session: the second looked before the first
+    committed (PostgreSQL), so its insert hits the unique form_key; it must take the first's
+    attempt and token, not start another (found by the concurrency test on PostgreSQL)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+
+    from quiz.models import AttemptQuerySet
+    from quiz.services import start_unsaved, unsaved_attempt
+
+    quiz = QuizFactory(attempts_allowed=1)
+    single(quiz)
+    key = "k" * 64
+    first, second = SessionStore(), SessionStore()
+    with transaction.atomic():
+        winner, new = start_unsaved(
+            unsaved_attempt(quiz, seed=7), user=AnonymousUser(), session=first, key=key
+        )
+    assert new
+    real = AttemptQuerySet.with_form_key
+    looks = []
+
+    def blind_first_look(self, k):
+        looks.append(k)
+        return self.none() if len(looks) == 1 else real(self, k)
+
+    monkeypatch.setattr(AttemptQuerySet, "with_form_key", blind_first_look)
+    with transaction.atomic():
+        got, new = start_unsaved(
+            unsaved_attempt(quiz, seed=7), user=AnonymousUser(), session=second, key=key
+        )
+    assert (got.pk, new) == (winner.pk, False) and len(looks) == 2
+    assert second["quiz_owner"] == first["quiz_owner"]
+    assert Attempt.objects.count() == 1
