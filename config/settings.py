@@ -144,6 +144,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # concurrent submissions wait (busy timeout) instead of failing with "database is locked".
     # Connections are kept (DJANGO_CONN_MAX_AGE) as for PostgreSQL: opening one runs the PRAGMAs
     # below and registers Django's SQL functions, which cost more than a cached page (issue 7).
+    # config.sqlite: Django's backend with write transactions queued on a file lock (see there).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
