@@ -1,9 +1,10 @@
 """Reality Check settings: one module, every environment-dependent knob from a variable.
 
-Variables (all documented in README.md and .env.example):
+Variables (all documented in README.md):
 DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_ADMIN_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_LOG_LEVEL,
-API_THROTTLE_ANON_RUNS, API_THROTTLE_ANON_SUBMISSIONS, DJANGO_PAGE_CACHE.
+API_THROTTLE_ANON_RUNS, API_THROTTLE_ANON_SUBMISSIONS, DJANGO_PAGE_CACHE,
+DJANGO_PAGE_CACHE_GENERATION_MAX_AGE.
 """
 
 import os
@@ -45,6 +46,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer; got {raw!r}.") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number of seconds (0 or more); got {raw!r}.")
+    return value
 
 
 # --- Core ----------------------------------------------------------------------------------
@@ -289,6 +303,10 @@ PAGE_CACHE = {
     # stale pages.
     "ENABLED": env_bool("DJANGO_PAGE_CACHE", not DEBUG),
     "TIMEOUT": 600,
+    # Each worker re-reads the content generation at most once a second: another worker's
+    # save shows within a second (the saving worker's at once), and a cached hit on PostgreSQL
+    # skips a round trip. 0 reads it on every request.
+    "GENERATION_MAX_AGE": env_float("DJANGO_PAGE_CACHE_GENERATION_MAX_AGE", 1.0),
     "VIEWS": [
         "kb:home",
         "kb:case-list",

@@ -55,6 +55,7 @@ def page_cache_settings() -> dict:
         "VARIANTS": {},
         "TIMEOUT": 600,
         "CACHE": "default",
+        "GENERATION_MAX_AGE": 0,
     }
     return defaults | getattr(settings, "PAGE_CACHE", {})
 
@@ -83,7 +84,7 @@ class PublicPageCacheMiddleware:
             variant = secrets.randbelow(config["VARIANTS"][match.view_name])
             request.page_cache_variant = variant
         cache = caches[config["CACHE"]]
-        key = self.key(request, current_generation(), variant)
+        key = self.key(request, current_generation(config["GENERATION_MAX_AGE"]), variant)
         stored = cache.get(key)
         if stored is not None:
             status, content, headers = stored

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from kb.models import CaseStudy
 from pagecache.models import Generation, current_generation
 from tests.kb.factories import CaseStudyFactory, SourceFactory, ThemeFactory
 from tests.quiz.factories import mixed_quiz
@@ -235,3 +236,33 @@ def test_a_student_run_does_not_empty_the_page_cache():
     before = current_generation()
     get_or_run(slug=engine.all_simulations()[0].slug, params={}, seed=12345)
     assert current_generation() == before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_reuses_its_reading_of_the_generation_for_max_age_seconds(client, monkeypatch):
+    """GENERATION_MAX_AGE: another process's save reaches this worker's cached pages within
+    the max age; a save in this process at once. (Outside a test transaction: an uncommitted
+    reading is never kept.)"""
+    from pagecache import models as pagecache_models
+
+    clock = [1000.0]
+    monkeypatch.setattr(pagecache_models.time, "monotonic", lambda: clock[0])
+    pagecache_models.forget_generation()
+    case = CaseStudyFactory(title="Quokka title", with_sources=1)
+    with override_settings(PAGE_CACHE={**settings.PAGE_CACHE, "GENERATION_MAX_AGE": 1.0}):
+        client.get(case.get_absolute_url())
+        assert cached(client.get(case.get_absolute_url())) == "hit"
+        # another worker saves: the row changes, this process keeps its reading for a second
+        CaseStudy.objects.filter(pk=case.pk).update(title="Wombat title")
+        Generation.objects.update(value=current_generation() + 1)
+        clock[0] += 0.5
+        assert "Quokka title" in client.get(case.get_absolute_url()).content.decode()
+        clock[0] += 0.6
+        page = client.get(case.get_absolute_url())
+        assert cached(page) == "miss" and "Wombat title" in page.content.decode()
+        # a save in this process: seen on the very next request
+        case.refresh_from_db()
+        case.title = "Numbat title"
+        case.save()
+        assert "Numbat title" in client.get(case.get_absolute_url()).content.decode()
+    pagecache_models.forget_generation()
