@@ -365,7 +365,8 @@ WRK_ENV = dict(os.environ)
 
 
 def prepare_students(port: int, path: str, count: int, pool_path: Path) -> int:
-    """Open the quiz once per student (a fresh session each) and write their POSTs to a file."""
+    """Open the quiz once per new visitor (a CSRF cookie each, no session) and write their POSTs
+    to a file."""
     sys.path.insert(0, str(BENCH))
     from queries import submission_form
 

@@ -1,8 +1,9 @@
--- Submits prepared quiz attempts: each request is a different anonymous student's POST.
--- benchmarks/run.py first opens the quiz page once per student (untimed) and writes one line
--- per attempt to BENCH_POOL: "<path>\t<Cookie header>\t<url-encoded form body>". Each POST
--- carries its own session cookie, CSRF cookie and token, so the server does a real
--- submission every time; a success is a 302 to the result page. A thread that uses up its
+-- Submits quiz pages: each request is a different new visitor's POST.
+-- benchmarks/run.py first opens the quiz page once per visitor (untimed) and writes one line
+-- per visitor to BENCH_POOL: "<path>\t<Cookie header>\t<url-encoded form body>". Each POST
+-- carries its own CSRF cookie and token and its page's seed (no session, no attempt yet), so
+-- the server starts a session and an attempt and grades it every time; a success is a 302 to
+-- the result page. A thread that uses up its
 -- share of the pool stops, so no attempt is submitted twice (wrk then reports a shorter run).
 -- Run as: wrk -t N ... -s submit.lua URL -- N
 
