@@ -2,9 +2,13 @@
 
 run.py calls this in a subprocess with the benchmark's environment (DATABASE_URL pointing at
 the SMALL or LARGE copy). It prints one JSON object: {"targets": {name: path},
-"queries": {name: count}}. Counts are of a cold request (cache cleared first), through the full
-middleware stack, as an anonymous visitor; comparing SMALL with LARGE shows whether a page's
-queries grow with the data.
+"queries": {name: count}, "cold_ms": {name: milliseconds}}. Counts are of a cold request (cache
+cleared first), through the full middleware stack, as an anonymous visitor; comparing SMALL with
+LARGE shows whether a page's queries grow with the data. cold_ms is the median time of
+COLD_REPEAT such cold requests in this one process (no concurrency): what a page costs when the
+page cache cannot serve it (the first visitor after an edit, a search nobody made before), and
+how that cost grows from SMALL to LARGE. For the attempt submission it is the POST alone, each
+time a new visitor's first.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HIDDEN_RE = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 INPUT_RE = re.compile(r"<input[^>]*>")
 ATTR_RE = re.compile(r'(\w[\w-]*)="([^"]*)"')
+COLD_REPEAT = 5
 
 
 def targets() -> dict[str, str]:
@@ -69,22 +76,41 @@ def submission_form(html: str) -> dict[str, list[str]]:
     return form
 
 
-def count_queries(paths: dict[str, str]) -> dict[str, int]:
+def _clear_caches() -> None:
     from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+def count_queries(paths: dict[str, str]) -> tuple[dict[str, int], dict[str, float]]:
+    """Queries of one cold request per target, and the median time of COLD_REPEAT more."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    counts = {}
+    counts: dict[str, int] = {}
+    cold: dict[str, float] = {}
+    # One client for the timings: each Client builds its own middleware chain (whitenoise scans
+    # the static files, about 20 ms), which a server does once. Clearing its cookies makes each
+    # request a new visitor's.
+    visitor = Client()
     for name, path in paths.items():
-        for cache in caches.all():
-            cache.clear()
+        _clear_caches()
         client = Client()
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{name}: GET {path} returned {response.status_code}")
         counts[name] = len(ctx.captured_queries)
+        times = []
+        for _ in range(COLD_REPEAT):
+            _clear_caches()
+            visitor.cookies.clear()
+            started = time.perf_counter()
+            visitor.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        cold[name] = round(statistics.median(times), 1)
         if name == "quiz page":
             form = submission_form(response.content.decode())
             with CaptureQueriesContext(connection) as ctx:
@@ -92,7 +118,19 @@ def count_queries(paths: dict[str, str]) -> dict[str, int]:
             if response.status_code != 302:
                 raise SystemExit(f"attempt submission: POST {path} returned {response.status_code}")
             counts["attempt submission"] = len(ctx.captured_queries)
-    return counts
+            times = []
+            for _ in range(COLD_REPEAT):
+                visitor.cookies.clear()
+                form = submission_form(visitor.get(path).content.decode())
+                started = time.perf_counter()
+                response = visitor.post(path, form)
+                times.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 302:
+                    raise SystemExit(
+                        f"attempt submission: POST {path} returned {response.status_code}"
+                    )
+            cold["attempt submission"] = round(statistics.median(times), 1)
+    return counts, cold
 
 
 def main() -> None:
@@ -102,7 +140,8 @@ def main() -> None:
 
     django.setup()
     paths = targets()
-    print(json.dumps({"targets": paths, "queries": count_queries(paths)}))
+    counts, cold = count_queries(paths)
+    print(json.dumps({"targets": paths, "queries": counts, "cold_ms": cold}))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ For each database size:
    databases are ``<name>_bench_<size>`` (pristine) and ``<name>_bench_<size>_run`` (the copy,
    ``CREATE DATABASE … TEMPLATE``), next to — never in — the database DATABASE_URL names.
    A database is rebuilt when generate.py, the migrations or the fixtures change.
-2. Count each page's SQL queries on a cold request (benchmarks/queries.py).
+2. Count each page's SQL queries on a cold request, and time cold requests one at a time
+   (benchmarks/queries.py): what a page costs when the page cache cannot serve it.
 3. Start gunicorn with production settings (DEBUG off, a throwaway secret key, whitenoise
    serving collected static files) on 127.0.0.1, with ``benchmarks.settings``: the real
    settings plus one extra route, /__bench__/ok, the bare Django view every target is compared
@@ -21,7 +22,7 @@ For each database size:
 4. For each target: a 2 s warm-up, then ``wrk`` for --duration seconds at --connections
    connections. Attempt submissions use prepared students (see wrk/submit.lua).
 
-Prints a table (requests/s, p50, p99, ratio to the bare view, queries) and writes
+Prints a table (requests/s, p50, p99, ratio to the bare view, queries, cold ms) and writes
 benchmarks/out/bench.json. benchmarks/simulations.py, when present, adds the simulations'
 timings (median of 5, peak memory) unless --skip-sims.
 
@@ -392,7 +393,13 @@ def run_size(size: str, dbs, args, env: dict) -> dict:
     log(f"Counting queries ({size})…")
     counted = subprocess.run(
         [PYTHON, str(BENCH / "queries.py")],
-        env={**env, "DJANGO_ALLOWED_HOSTS": "testserver"},
+        # The generation read on every request (no reuse within a second), or a page's count
+        # would depend on how long the previous request took.
+        env={
+            **env,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_PAGE_CACHE_GENERATION_MAX_AGE": "0",
+        },
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -400,7 +407,7 @@ def run_size(size: str, dbs, args, env: dict) -> dict:
     if counted.returncode != 0:
         raise SystemExit(f"queries.py failed:\n{counted.stderr}{counted.stdout}")
     found = json.loads(counted.stdout.strip().splitlines()[-1])
-    paths, queries = found["targets"], found["queries"]
+    paths, queries, cold = found["targets"], found["queries"], found["cold_ms"]
     names = ["bare view", *READ_TARGETS, "attempt submission"]
     if args.only:
         wanted = {n.strip() for n in args.only.split(",")}
@@ -446,6 +453,7 @@ def run_size(size: str, dbs, args, env: dict) -> dict:
                 )
                 result["path"] = path
             result["queries"] = queries.get(name)
+            result["cold_ms"] = cold.get(name)
             results[name] = result
             log(
                 f"  {size:5} {name:22} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms"
@@ -517,9 +525,12 @@ def table(report: dict) -> str:
     names = list(dict.fromkeys([*small, *large]))
     header = (
         "| target | small req/s | p50 ms | p99 ms | × bare | large req/s | p50 ms | p99 ms "
-        "| × bare | queries (small/large) | meets targets |"
+        "| × bare | queries (small/large) | cold ms (small/large) | meets targets |"
     )
-    lines = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        header,
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
 
     def cells(r):
         if not r:
@@ -531,8 +542,11 @@ def table(report: dict) -> str:
     for name in names:
         s, g = small.get(name), large.get(name)
         q = "/".join(str(r.get("queries", "–")) for r in (s, g) if r)
+        c = "/".join("–" if r.get("cold_ms") is None else f"{r['cold_ms']:g}" for r in (s, g) if r)
         lines.append(
-            f"| {name} | " + " | ".join(cells(s) + cells(g)) + f" | {q} | {passes(name, s, g)} |"
+            f"| {name} | "
+            + " | ".join(cells(s) + cells(g))
+            + f" | {q} | {c} | {passes(name, s, g)} |"
         )
     return "\n".join(lines)
 
