@@ -19,7 +19,19 @@ class BoundedSearchFilter(filters.SearchFilter):
 
     A 100,000-character term made SQLite fail with "LIKE or GLOB pattern too complex" (a 500),
     and PostgreSQL refuses NUL characters in a query.
+
+    A view with ``search_method`` (the name of a queryset method taking the list of terms) is
+    searched by that method instead of DRF's OR of ``icontains`` per field: the cases use
+    ``contains_all``, the same match read from SQLite's search index (kb.search).
+    ``search_fields`` still describes the parameter in the schema.
     """
+
+    def filter_queryset(self, request, queryset, view):
+        method = getattr(view, "search_method", None)
+        if method is None:
+            return super().filter_queryset(request, queryset, view)
+        terms = self.get_search_terms(request)
+        return getattr(queryset, method)(terms) if terms else queryset
 
     def get_search_terms(self, request):
         raw = request.query_params.get(self.search_param, "")

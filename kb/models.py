@@ -4,12 +4,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import search as search_index
 from .markdown import normalize_newlines, render_markdown
 
 MIN_YEAR = 1900
@@ -168,30 +170,52 @@ class CaseStudyQuerySet(models.QuerySet):
         """Cases whose title, summary or body match the words of `q`.
 
         PostgreSQL: full-text search (English stemming), best match first via `search_rank`.
-        Elsewhere (SQLite): every word must appear, case-insensitively, in one of the fields.
+        Elsewhere (SQLite): every word (the first 10) must appear, ignoring case, in one of the
+        fields (contains_all).
         """
         words = (q or "").split()
         if not words:
             return self
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            vector = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("summary", weight="B", config="english")
-                + SearchVector("body", weight="C", config="english")
+            # The stored vector of title (A), summary (B) and body (C), GIN-indexed (kb.search).
+            document = search_index.SearchDocument()
+            query = SearchQuery(
+                " ".join(words), search_type="websearch", config=search_index.POSTGRES_CONFIG
             )
-            query = SearchQuery(" ".join(words), search_type="websearch", config="english")
             return (
-                self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+                self.alias(search_document=document)
+                .annotate(search_rank=SearchRank(document, query))
                 .filter(search_document=query)
                 .order_by("-search_rank", "title")
             )
+        return self.contains_all(words[:10])  # bounded: one lookup per word
+
+    def contains_all(self, terms):
+        """Cases in which every term occurs, ignoring case, in the title, summary or body.
+
+        On SQLite with the trigram index (kb.search), terms of three characters or more are
+        looked up in the index (which also folds non-ASCII case: "é" finds "É"); shorter terms,
+        and other databases, use LIKE (icontains) on the three fields.
+        """
+        terms = [term for term in terms if term]
         matches = self
-        for word in words[:10]:  # bounded: one LIKE triple per word
+        connection = connections[self.db]
+        indexed = []
+        if search_index.index_ready(connection):
+            indexed = [t for t in terms if len(t) >= search_index.MIN_INDEXED_CHARS]
+        if indexed:
             matches = matches.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+                pk__in=RawSQL(
+                    search_index.matching_ids_sql(), [search_index.match_expression(indexed)]
+                )
             )
+        for term in terms:
+            if term not in indexed:
+                matches = matches.filter(
+                    Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+                )
         return matches
 
     def in_decade(self, decade: int):
