@@ -176,11 +176,19 @@ class CaseStudyQuerySet(models.QuerySet):
         words = (q or "").split()
         if not words:
             return self
-        if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-            # The stored vector of title (A), summary (B) and body (C), GIN-indexed (kb.search).
-            document = search_index.SearchDocument()
+            if search_index.index_ready(connection):
+                # The stored vector of title (A), summary (B) and body (C), GIN-indexed.
+                document = search_index.SearchDocument()
+            else:  # the same vector, computed for every row (kb.search: while migrating)
+                title, summary, body = (
+                    SearchVector(column, weight=weight, config=search_index.POSTGRES_CONFIG)
+                    for column, weight in zip(search_index.COLUMNS, "ABC", strict=True)
+                )
+                document = title + summary + body
             query = SearchQuery(
                 " ".join(words), search_type="websearch", config=search_index.POSTGRES_CONFIG
             )
@@ -203,7 +211,7 @@ class CaseStudyQuerySet(models.QuerySet):
         matches = self
         connection = connections[self.db]
         indexed = []
-        if search_index.index_ready(connection):
+        if connection.vendor == "sqlite" and search_index.index_ready(connection):
             indexed = [t for t in terms if len(t) >= search_index.MIN_INDEXED_CHARS]
         if indexed:
             matches = matches.filter(

@@ -17,8 +17,8 @@ triggers with the table, and Django's SQLite schema editor rebuilds a table (cop
 to alter most columns, so ``ensure_index`` runs after every ``migrate`` (kb.apps): it creates
 what is missing and, when anything was, rebuilds the index from the table.
 
-The tokenizer needs SQLite 3.34; where it is missing (or the database is not SQLite),
-``index_ready`` is false and the queryset falls back to ``LIKE``. Terms of fewer than three
+The tokenizer needs SQLite 3.34; where it is missing, ``index_ready`` is false and the
+queryset falls back to ``LIKE``. Terms of fewer than three
 characters have no trigram, so they always use ``LIKE``.
 
 PostgreSQL
@@ -29,9 +29,9 @@ column ``kb_casestudy.search_document`` is that same weighted vector (title A, s
 body C), ``GENERATED ALWAYS … STORED`` so PostgreSQL keeps it up to date, with a GIN index:
 matching reads the index and ranking reads the stored vector. Django does not know the column
 (``SearchDocument`` refers to it in queries). PostgreSQL will not change the type of a column a
-generated column reads: a migration that alters title, summary or body (even a longer
-max_length) must run ``drop_index`` first (a RunPython before the AlterField); ``migrate``
-then puts the column back.
+generated column reads (even for a longer max_length), so every ``migrate`` that will run a kb
+migration drops the column first (pre_migrate, ``drop_before_migrating``) and puts it back
+after; until then, and wherever it is missing, search computes the vector on the fly.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def ensure_index(connection) -> bool:
         return _ensure_postgres(connection)
     if connection.vendor != "sqlite":
         return False
-    _ready.pop(str(connection.settings_dict["NAME"]), None)
+    _forget(connection)
     with connection.cursor() as cursor:
         if not _existing(cursor, "table", [CONTENT_TABLE]):
             return False
@@ -137,6 +137,7 @@ def ensure_index(connection) -> bool:
 
 
 def _ensure_postgres(connection) -> bool:
+    _forget(connection)
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [CONTENT_TABLE])
         if not cursor.fetchone()[0]:
@@ -153,28 +154,54 @@ def _ensure_postgres(connection) -> bool:
 
 
 def drop_index(connection) -> None:
+    _forget(connection)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE {CONTENT_TABLE} DROP COLUMN IF EXISTS {POSTGRES_COLUMN}")
         return
     if connection.vendor != "sqlite":
         return
-    _ready.pop(str(connection.settings_dict["NAME"]), None)
     with connection.cursor() as cursor:
         for name in _TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
+def drop_before_migrating(connection, plan) -> None:
+    """Before a migrate whose plan runs kb migrations: drop PostgreSQL's generated column, which
+    would block any change to the columns it reads (post_migrate puts it back)."""
+    if connection.vendor != "postgresql":
+        return
+    if not any(migration.app_label == "kb" for migration, _backwards in plan or ()):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [CONTENT_TABLE])
+        exists = cursor.fetchone()[0]
+    if exists:
+        drop_index(connection)
+
+
 def index_ready(connection) -> bool:
-    """Whether this SQLite database has the index (looked up once per process and database)."""
-    if connection.vendor != "sqlite":
+    """Whether this database has its search index (looked up once per process and database)."""
+    if connection.vendor not in ("sqlite", "postgresql"):
         return False
-    key = str(connection.settings_dict["NAME"])
+    key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
     if key not in _ready:
         with connection.cursor() as cursor:
-            _ready[key] = bool(_existing(cursor, "table", [TABLE]))
+            if connection.vendor == "sqlite":
+                _ready[key] = bool(_existing(cursor, "table", [TABLE]))
+            else:
+                cursor.execute(
+                    "SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                    "current_schema() AND table_name = %s AND column_name = %s",
+                    [CONTENT_TABLE, POSTGRES_COLUMN],
+                )
+                _ready[key] = cursor.fetchone() is not None
     return _ready[key]
+
+
+def _forget(connection) -> None:
+    _ready.pop(f"{connection.vendor}:{connection.settings_dict['NAME']}", None)
 
 
 def match_expression(terms) -> str:

@@ -19,6 +19,15 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def forget_index_readings():
+    """Tests drop and restore the index inside a transaction that is rolled back: a reading
+    kept by the process (kb.search.index_ready) must not outlive the test."""
+    search._ready.clear()
+    yield
+    search._ready.clear()
+
+
 def titles(queryset):
     return sorted(c.title for c in queryset)
 
@@ -209,4 +218,68 @@ def test_postgresql_drop_and_ensure_round_trip(cases):
         assert cursor.fetchone()[0] == 0
     assert search.ensure_index(connection)
     assert search.ensure_index(connection)  # idempotent
+    assert [c.title for c in CaseStudy.objects.search("kiosk")] == ["Border kiosk"]
+
+
+@postgresql_only
+def test_postgresql_search_without_the_column_computes_the_same_vector(cases):
+    with CaptureQueriesContext(connection) as ctx:
+        indexed = [(c.title, c.search_rank) for c in CaseStudy.objects.search("border detection")]
+    assert '"search_document" @@' in ctx.captured_queries[-1]["sql"]
+    search.drop_index(connection)
+    with CaptureQueriesContext(connection) as ctx:
+        computed = [(c.title, c.search_rank) for c in CaseStudy.objects.search("border detection")]
+    assert "to_tsvector" in ctx.captured_queries[-1]["sql"]
+    assert computed == indexed and indexed[0][0] == "Border kiosk"
+
+
+@postgresql_only
+def test_a_migrate_that_runs_kb_migrations_drops_the_column_first(cases):
+    from django.apps import apps
+    from django.db.models.signals import pre_migrate
+
+    def pre_migrate_with(app_label):  # what `migrate` sends, with a one-migration plan
+        migration = type("Migration", (), {"app_label": app_label})()
+        kb = apps.get_app_config("kb")
+        pre_migrate.send(
+            sender=kb, app_config=kb, verbosity=0, interactive=False, using="default",
+            apps=apps, plan=[(migration, False)],
+        )  # fmt: skip
+
+    pre_migrate_with("quiz")
+    assert search.index_ready(connection)  # no kb migration: left alone
+    pre_migrate_with("kb")
+    assert not search.index_ready(connection)
+    with connection.cursor() as cursor:  # what the column blocked now works
+        cursor.execute("ALTER TABLE kb_casestudy ALTER COLUMN title TYPE varchar(300)")
+    assert search.ensure_index(connection)  # post_migrate
+    assert search.index_ready(connection)
+    assert [c.title for c in CaseStudy.objects.search("kiosk")] == ["Border kiosk"]
+
+
+def test_post_migrate_restores_the_index_only_while_its_migration_is_applied(cases):
+    from django.apps import apps
+    from django.db.migrations.recorder import MigrationRecorder
+    from django.db.models.signals import post_migrate
+
+    from kb.apps import SEARCH_INDEX_MIGRATION
+
+    def post_migrate_now():  # what `migrate` (and a test flush) sends
+        kb = apps.get_app_config("kb")
+        post_migrate.send(
+            sender=kb, app_config=kb, verbosity=0, interactive=False, using="default",
+            apps=apps, plan=[],
+        )  # fmt: skip
+
+    search.drop_index(connection)
+    recorded = MigrationRecorder.Migration.objects.filter(
+        app=SEARCH_INDEX_MIGRATION[0], name=SEARCH_INDEX_MIGRATION[1]
+    )
+    row = recorded.get()
+    recorded.delete()  # as after `migrate kb 0003`
+    post_migrate_now()
+    assert not search.index_ready(connection)
+    row.save()
+    post_migrate_now()
+    assert search.index_ready(connection)
     assert [c.title for c in CaseStudy.objects.search("kiosk")] == ["Border kiosk"]
