@@ -68,7 +68,7 @@ _TRIGGERS = {
     ),
 }
 
-# Per database (its file name): whether the index exists. Checked once per process.
+# Per database (vendor and name): whether its index exists. Looked up once per process.
 _ready: dict[str, bool] = {}
 
 

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.kb.factories import CaseStudyFactory
+
 from .content import (
     CASE_TITLE,
     GENERAL_FEEDBACK,
@@ -127,4 +129,35 @@ def test_student_checks_answers_one_by_one_without_reloading_then_submits(phone,
     expect(phone).to_have_url(re.compile(rf"/quizzes/attempts/{attempt.public_id}/$"))
     expect(phone.locator(".score")).to_contain_text("You scored 2 / 3")
     assert Attempt.objects.count() == 1
+    assert browser_errors == []
+
+
+def test_student_on_a_phone_searches_the_cases(phone, browser_errors):
+    """The search box reads the search index (kb.search): part of a word in the body, any case,
+    two words in different fields; an edit is found by the next search."""
+    case = predpol_case()
+    CaseStudyFactory(title="Border kiosk", summary="Lie detection", body="An avatar asks.")
+
+    def search(words):
+        phone.goto("/cases/")
+        phone.get_by_role("searchbox", name="Search cases").fill(words)
+        phone.get_by_role("button", name="Search", exact=True).click()
+        return phone.locator(".card-grid .case-card")
+
+    cards = search("LEARNT patrols")  # body (any case) and summary
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text(CASE_TITLE)
+    expect(phone.locator(".results-summary")).to_contain_text("1 case matches")
+    expect(phone.get_by_role("searchbox", name="Search cases")).to_have_value("LEARNT patrols")
+
+    expect(search("avat")).to_have_count(1)  # part of a word
+    expect(search("avatar patrols")).to_have_count(0)
+    expect(phone.get_by_text("No case matches.")).to_be_visible()
+
+    case.body = "The vendor renamed its software."  # as a teacher's edit saves it
+    case.save()
+    cards = search("renamed")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text(CASE_TITLE)
+    expect(search("learnt")).to_have_count(0)
     assert browser_errors == []
