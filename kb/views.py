@@ -33,6 +33,10 @@ def case_list(request):
     paginator = Paginator(filterset.qs, CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     filtering = any(v for k, v in request.GET.items() if k not in ("page", "sort") and v.strip())
+    # A search alone leaves the filter panel folded, so on a phone the results come first.
+    filters_chosen = any(
+        v.strip() for k, v in request.GET.items() if k not in ("page", "sort", "q")
+    ) or bool(filterset.is_bound and filterset.errors)
     return render(
         request,
         "kb/case_list.html",
@@ -42,6 +46,7 @@ def case_list(request):
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "cases": page.object_list,
             "filtering": filtering,
+            "filters_chosen": filters_chosen,
         },
     )
 
