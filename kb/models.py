@@ -178,17 +178,10 @@ class CaseStudyQuerySet(models.QuerySet):
             return self
         connection = connections[self.db]
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+            from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            if search_index.index_ready(connection):
-                # The stored vector of title (A), summary (B) and body (C), GIN-indexed.
-                document = search_index.SearchDocument()
-            else:  # the same vector, computed for every row (kb.search: while migrating)
-                title, summary, body = (
-                    SearchVector(column, weight=weight, config=search_index.POSTGRES_CONFIG)
-                    for column, weight in zip(search_index.COLUMNS, "ABC", strict=True)
-                )
-                document = title + summary + body
+            # The stored, GIN-indexed vector of title (A), summary (B) and body (C) (kb.search).
+            document = search_index.SearchDocument()
             query = SearchQuery(
                 " ".join(words), search_type="websearch", config=search_index.POSTGRES_CONFIG
             )

@@ -18,8 +18,8 @@ to alter most columns, so ``ensure_index`` runs after every ``migrate`` (kb.apps
 what is missing and, when anything was, rebuilds the index from the table.
 
 The tokenizer needs SQLite 3.34; where it is missing, ``index_ready`` is false and the
-queryset falls back to ``LIKE``. Terms of fewer than three
-characters have no trigram, so they always use ``LIKE``.
+queryset falls back to ``LIKE``. Terms of fewer than three characters have no trigram, so they
+always use ``LIKE``.
 
 PostgreSQL
 ----------
@@ -84,21 +84,29 @@ def _existing(cursor, kind: str, names) -> set[str]:
 POSTGRES_CONFIG = "english"
 POSTGRES_COLUMN = "search_document"
 POSTGRES_INDEX = "kb_case_search_document_idx"
-_POSTGRES_VECTOR = " || ".join(
-    f"setweight(to_tsvector('{POSTGRES_CONFIG}'::regconfig, coalesce({column}, '')), '{weight}')"
-    for column, weight in zip(COLUMNS, "ABC", strict=True)
-)
+
+
+def _postgres_vector(qualifier: str = "") -> str:
+    """The weighted vector of title (A), summary (B) and body (C), in SQL: the generated column's
+    definition, and what a search computes where the column is missing."""
+    return " || ".join(
+        f"setweight(to_tsvector('{POSTGRES_CONFIG}'::regconfig, coalesce({qualifier}{column}, "
+        f"'')), '{weight}')"
+        for column, weight in zip(COLUMNS, "ABC", strict=True)
+    )
 
 
 class SearchDocument(Expression):
-    """The stored search vector of the query's cases (PostgreSQL), under the query's alias."""
+    """The search vector of the query's cases (PostgreSQL), under the query's alias: the stored
+    column where it exists (index_ready), else the same vector computed for every row."""
 
     output_field = SearchVectorField()
 
     def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        column = connection.ops.quote_name(POSTGRES_COLUMN)
-        return f"{compiler.quote_name_unless_alias(alias)}.{column}", []
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        if index_ready(connection):
+            return f"{table}.{connection.ops.quote_name(POSTGRES_COLUMN)}", []
+        return f"({_postgres_vector(f'{table}.')})", []
 
 
 def ensure_index(connection) -> bool:
@@ -144,7 +152,7 @@ def _ensure_postgres(connection) -> bool:
             return False
         cursor.execute(
             f"ALTER TABLE {CONTENT_TABLE} ADD COLUMN IF NOT EXISTS {POSTGRES_COLUMN} tsvector "
-            f"GENERATED ALWAYS AS ({_POSTGRES_VECTOR}) STORED"
+            f"GENERATED ALWAYS AS ({_postgres_vector()}) STORED"
         )
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {POSTGRES_INDEX} ON {CONTENT_TABLE} "
@@ -157,7 +165,9 @@ def drop_index(connection) -> None:
     _forget(connection)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {CONTENT_TABLE} DROP COLUMN IF EXISTS {POSTGRES_COLUMN}")
+            cursor.execute(
+                f"ALTER TABLE IF EXISTS {CONTENT_TABLE} DROP COLUMN IF EXISTS {POSTGRES_COLUMN}"
+            )
         return
     if connection.vendor != "sqlite":
         return
@@ -172,12 +182,7 @@ def drop_before_migrating(connection, plan) -> None:
     would block any change to the columns it reads (post_migrate puts it back)."""
     if connection.vendor != "postgresql":
         return
-    if not any(migration.app_label == "kb" for migration, _backwards in plan or ()):
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [CONTENT_TABLE])
-        exists = cursor.fetchone()[0]
-    if exists:
+    if any(migration.app_label == "kb" for migration, _backwards in plan or ()):
         drop_index(connection)
 
 
