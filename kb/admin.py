@@ -33,7 +33,8 @@ class SourceInline(admin.StackedInline):
     fields = [
         ("title", "order"),
         ("publisher", "authors"),
-        ("published_on", "date_precision", "kind"),
+        ("published_on", "date_precision"),
+        ("kind", "origin"),
         "url",
         "archived_url",
         "supports",
@@ -97,7 +98,7 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
             "Facts",
             {
                 "fields": [
-                    ("sector", "status"),
+                    ("sector", "status", "status_as_of"),
                     ("start_year", "end_year"),
                     ("deployer", "developer"),
                     "countries",
@@ -212,8 +213,8 @@ class SourceAdmin(SimpleHistoryAdmin):
     """Sources are edited inside their case; this list finds and audits them across cases."""
 
     formfield_overrides = URL_OVERRIDES
-    list_display = ["title", "publisher", "case", "kind", "published_on"]
-    list_filter = ["kind", "case"]
+    list_display = ["title", "publisher", "case", "kind", "origin", "published_on"]
+    list_filter = ["kind", "origin", "case"]
     search_fields = ["title", "publisher", "authors", "url", "case__title"]
     list_select_related = ["case"]
     autocomplete_fields = ["case"]

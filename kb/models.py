@@ -22,6 +22,11 @@ PUBLISHED_NEEDS_SOURCE = (
     "A published case needs at least one source. Add a source, or leave it as a draft."
 )
 FACT_SOURCE_OTHER_CASE = "Pick a source of this same case."
+VERIFIED_NEEDS_ORIGINAL = (
+    "Only a fact read in the original document can be marked verified: this source is a {origin}. "
+    "Link the original document, or mark the fact as secondary."
+)
+STATUS_NEEDS_AS_OF = "Give the date of the latest source you checked for this status."
 
 
 class DatePrecision(models.TextChoices):
@@ -281,6 +286,12 @@ class CaseStudy(models.Model):
     status = models.CharField(
         max_length=30, choices=CaseStatus, db_index=True, help_text="Where the system stands today."
     )
+    status_as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date of the latest source you checked for this status; shown as "
+        "“as of” month and year, since a status can change.",
+    )
     themes = models.ManyToManyField(
         Theme, related_name="cases", blank=True, help_text="The ML problems this case illustrates."
     )
@@ -339,6 +350,8 @@ class CaseStudy(models.Model):
     def clean(self):
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": END_BEFORE_START})
+        if self.status and self.status_as_of is None:
+            raise ValidationError({"status_as_of": STATUS_NEEDS_AS_OF})
         if (
             self.is_published
             and self.pk
@@ -419,8 +432,18 @@ class SourceKind(models.TextChoices):
     NEWS = "news", "News"
     ACADEMIC = "academic", "Academic"
     OFFICIAL = "official", "Official"
+    COURT = "court", "Court"
     NGO = "ngo", "NGO"
     COMPANY = "company", "Company"
+    BLOG = "blog", "Blog or essay"
+
+
+class SourceOrigin(models.TextChoices):
+    """Whether the linked document is where the fact originates. Only an original can verify."""
+
+    ORIGINAL = "original", "Original document"
+    REPORT = "report", "Report of another document"
+    COPY = "copy", "Copy, mirror or syndication"
 
 
 class Source(models.Model):
@@ -440,6 +463,14 @@ class Source(models.Model):
     )
     archived_url = models.URLField(max_length=500, blank=True, help_text="Optional archive copy.")
     kind = models.CharField(max_length=10, choices=SourceKind)
+    origin = models.CharField(
+        max_length=10,
+        choices=SourceOrigin,
+        default=SourceOrigin.ORIGINAL,
+        help_text="Original: the paper, ruling, official document or article where the facts it "
+        "supports first appeared. Report: an article relaying or summarising another document. "
+        "Copy: a mirror or syndicated copy (prefer the original).",
+    )
     supports = models.TextField(blank=True, help_text="What in the case this source supports.")
     order = models.PositiveIntegerField(default=0, help_text="Sources are numbered in this order.")
 
@@ -498,6 +529,18 @@ class KeyFact(models.Model):
     def clean(self):
         if self.source_id and self.case_id and self.source.case_id != self.case_id:
             raise ValidationError({"source": FACT_SOURCE_OTHER_CASE})
+        if (
+            self.source_id
+            and self.status == FactStatus.VERIFIED
+            and self.source.origin != SourceOrigin.ORIGINAL
+        ):
+            raise ValidationError(
+                {
+                    "status": VERIFIED_NEEDS_ORIGINAL.format(
+                        origin=self.source.get_origin_display().lower()
+                    )
+                }
+            )
 
 
 class TimelineEvent(models.Model):

@@ -90,3 +90,16 @@ def get_or_run(
     except IntegrityError:
         return SimulationRun.objects.get(key=key), False
     return run, True
+
+
+def split_checks(checks: list[dict]) -> dict:
+    """A stored result's checks for the page: independent reference checks (which can fail)
+    apart from consistency notes (the sample against the rates it was drawn from). Runs stored
+    before checks had a kind count as reference checks."""
+    reference = [c for c in checks if c.get("kind", "reference") == "reference"]
+    consistency = [c for c in checks if c.get("kind") == "consistency"]
+    return {
+        "reference_checks": reference,
+        "reference_checks_passed": sum(1 for c in reference if c.get("passed")),
+        "consistency_checks": consistency,
+    }

@@ -20,7 +20,7 @@ from .engine import ParamError, Simulation
 from .forms import RunForm, initial_from_params
 from .links import render_run_links
 from .models import SimulationRun
-from .services import DEFAULT_SEED, get_or_run, parse_seed
+from .services import DEFAULT_SEED, get_or_run, parse_seed, split_checks
 
 KEY_RE = re.compile(r"^[0-9a-f]{64}$")
 PRESET_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
@@ -235,6 +235,6 @@ def run_detail(request, key):
             "cases": [{"slug": s, "title": cases[s]} for s in declared_cases if s in cases],
             "themes": [{"slug": s, "title": themes[s]} for s in declared_themes if s in themes],
             "link_groups": render_run_links(run.slug, run.preset, request),
-            "checks_passed": sum(1 for c in result.get("checks", []) if c.get("passed")),
+            **split_checks(result.get("checks", [])),
         },
     )

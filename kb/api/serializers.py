@@ -6,10 +6,14 @@ from kb.models import (
     END_BEFORE_START,
     FACT_SOURCE_OTHER_CASE,
     PUBLISHED_NEEDS_SOURCE,
+    STATUS_NEEDS_AS_OF,
+    VERIFIED_NEEDS_ORIGINAL,
     CaseStudy,
     Country,
+    FactStatus,
     KeyFact,
     Source,
+    SourceOrigin,
     Theme,
     TimelineEvent,
 )
@@ -50,6 +54,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "url",
             "archived_url",
             "kind",
+            "origin",
             "supports",
             "order",
         ]
@@ -68,6 +73,15 @@ class KeyFactSerializer(serializers.ModelSerializer):
         source = attrs.get("source", getattr(self.instance, "source", None))
         if case and source and source.case_id != case.pk:
             raise serializers.ValidationError({"source": [FACT_SOURCE_OTHER_CASE]})
+        status = attrs.get("status", getattr(self.instance, "status", None))
+        if source and status == FactStatus.VERIFIED and source.origin != SourceOrigin.ORIGINAL:
+            raise serializers.ValidationError(
+                {
+                    "status": [
+                        VERIFIED_NEEDS_ORIGINAL.format(origin=source.get_origin_display().lower())
+                    ]
+                }
+            )
         return attrs
 
 
@@ -101,6 +115,7 @@ class CaseStudyListSerializer(serializers.ModelSerializer):
             "summary",
             "sector",
             "status",
+            "status_as_of",
             "countries",
             "start_year",
             "end_year",
@@ -175,6 +190,7 @@ class CaseStudyWriteSerializer(serializers.ModelSerializer):
             "start_year",
             "end_year",
             "status",
+            "status_as_of",
             "themes",
             "related",
             "discussion_questions",
@@ -188,6 +204,9 @@ class CaseStudyWriteSerializer(serializers.ModelSerializer):
         end = attrs.get("end_year", getattr(self.instance, "end_year", None))
         if start and end and end < start:
             raise serializers.ValidationError({"end_year": [END_BEFORE_START]})
+        as_of = attrs.get("status_as_of", getattr(self.instance, "status_as_of", None))
+        if as_of is None:
+            raise serializers.ValidationError({"status_as_of": [STATUS_NEEDS_AS_OF]})
         publishing = attrs.get("is_published", getattr(self.instance, "is_published", False))
         if publishing and (self.instance is None or not self.instance.sources.exists()):
             raise serializers.ValidationError({"is_published": [PUBLISHED_NEEDS_SOURCE]})

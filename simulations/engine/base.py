@@ -205,7 +205,13 @@ class Chart:
 
 @dataclass(frozen=True, kw_only=True)
 class Check:
-    """A reference check: what a paper or plain arithmetic predicts, against what this run gave."""
+    """What this run gave against what something else predicts.
+
+    ``kind="reference"``: an independent number (a paper's figure, a closed form, a limit
+    theorem) that the run could disagree with. ``kind="consistency"``: a note that the sample
+    agrees with the rates it was drawn from; true by construction up to sampling noise, so it is
+    never shown as agreement with a paper.
+    """
 
     key: str
     label: str
@@ -213,6 +219,11 @@ class Check:
     expected: str
     observed: str
     reference: str
+    kind: Literal["reference", "consistency"] = "reference"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("reference", "consistency"):
+            raise ValueError(f"Check {self.key!r}: kind must be 'reference' or 'consistency'.")
 
 
 @dataclass(kw_only=True)

@@ -39,6 +39,7 @@ def make_case(db):
             body=fields.pop("body", f"Body of **{slug}**."),
             sector=fields.pop("sector", "policing"),
             status=fields.pop("status", "deployed"),
+            status_as_of=fields.pop("status_as_of", datetime.date(2020, 1, 1)),
             start_year=fields.pop("start_year", 2011),
             **fields,
         )

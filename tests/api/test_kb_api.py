@@ -17,6 +17,7 @@ CASE_DETAIL_KEYS = {
     "summary",
     "sector",
     "status",
+    "status_as_of",
     "countries",
     "start_year",
     "end_year",
@@ -158,6 +159,7 @@ def test_case_permissions_matrix(roles, make_case, role, read_status, write_stat
         "body": "B",
         "sector": "policing",
         "status": "pilot",
+        "status_as_of": "2024-05-01",
         "themes": ["feedback-loops"],
     }
     response = client.post("/api/v1/cases/", payload, format="json")
@@ -177,6 +179,7 @@ def test_teacher_cannot_publish_a_case_without_sources(roles):
         "body": "B",
         "sector": "policing",
         "status": "pilot",
+        "status_as_of": "2024-05-01",
         "is_published": True,
     }
     response = roles["teacher"].post("/api/v1/cases/", payload, format="json")
@@ -192,6 +195,7 @@ def test_case_write_validates_years(roles):
         "body": "B",
         "sector": "policing",
         "status": "pilot",
+        "status_as_of": "2024-05-01",
         "start_year": 2020,
         "end_year": 2010,
     }

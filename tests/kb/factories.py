@@ -56,6 +56,7 @@ class CaseStudyFactory(DjangoModelFactory):
     body = "A system was **deployed**, and it went wrong.\n\nIt matters for ML practice."
     sector = Sector.POLICING
     status = CaseStatus.DEPLOYED
+    status_as_of = datetime.date(2019, 6, 1)
     start_year = 2015
     end_year = 2019
     discussion_questions = "- Who was harmed?\n- What should have been measured?"

@@ -1,5 +1,6 @@
 """The teachers' admin, used as a teacher through the test client."""
 
+import datetime
 import re
 
 import pytest
@@ -43,6 +44,7 @@ def source_fields(prefix, i, source=None, **overrides):
         "published_on": source.published_on.isoformat() if source and source.published_on else "",
         "date_precision": source.date_precision if source else "day",
         "kind": source.kind if source else "",
+        "origin": source.origin if source else "original",
         "url": source.url if source else "",
         "archived_url": source.archived_url if source else "",
         "supports": source.supports if source else "",
@@ -60,6 +62,7 @@ def case_form_data(case, *, sources=None, extra_sources=(), key_facts=None, **ov
         "body": case.body,
         "sector": case.sector,
         "status": case.status,
+        "status_as_of": case.status_as_of.isoformat() if case.status_as_of else "",
         "start_year": case.start_year or "",
         "end_year": case.end_year or "",
         "deployer": case.deployer,
@@ -198,6 +201,7 @@ def test_teacher_adds_a_published_case_with_its_first_source_in_one_go(anon, tea
         body="Body.",
         sector="consumer-services",
         status="abandoned",
+        status_as_of=datetime.date(2018, 12, 1),
         start_year=2018,
         end_year=2018,
         is_published=True,
@@ -255,6 +259,7 @@ def test_a_draft_may_have_no_source(teacher_client):
         body="b",
         sector="military",
         status="ongoing",
+        status_as_of=datetime.date(2025, 12, 1),
         is_published=False,
     )
     response = teacher_client.post(reverse(ADD_URL), case_form_data(new))

@@ -20,6 +20,7 @@ from simulations.services import (
     get_or_run,
     get_simulation,
     parse_seed,
+    split_checks,
 )
 from simulations.templatetags.sim_tags import format_metric
 
@@ -172,11 +173,17 @@ class Command(BaseCommand):
             for metric in metrics:
                 value = format_metric(metric["value"], metric.get("unit", ""))
                 write(f"  {metric['label'].ljust(width)}  {value}")
-        checks = result.get("checks", [])
-        if checks:
+        split = split_checks(result.get("checks", []))
+        for title, checks in (
+            ("Reference checks", split["reference_checks"]),
+            ("Consistency notes (the sample against the rates it was drawn from)",
+             split["consistency_checks"]),
+        ):
+            if not checks:
+                continue
             write("")
             passed = sum(1 for c in checks if c["passed"])
-            write(f"Reference checks: {passed} of {len(checks)} passed")
+            write(f"{title}: {passed} of {len(checks)} passed")
             for check in checks:
                 mark = "PASS" if check["passed"] else "FAIL"
                 write(f"  [{mark}] {check['label']}")
