@@ -165,12 +165,12 @@ MESSAGES = {
     ),
 }
 
-TRUE_WORDS = {"true", "vrai", "vrai."}
+TRUE_WORDS = {"true", "vrai"}
 FALSE_WORDS = {"false", "faux"}
 
 NEGATIVE_WORDS = (
     r"not(?!\s+only\b)|except|never|(?<!at )least|false|incorrect|untrue|cannot|can't|isn't|aren't|doesn't|don't|"
-    r"didn't|won't|wasn't|weren't|wouldn't|shouldn't|couldn't|without|neither|nor"
+    r"didn't|won't|wasn't|weren't|wouldn't|shouldn't|couldn't|neither|nor"
 )
 NEGATIVE_RE = re.compile(rf"(?<![\w'’-])({NEGATIVE_WORDS})(?![\w'’-])", re.IGNORECASE)
 # Asides a negative word may sit in without making the question negative: (…), "…", “…”.
