@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -13,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import QuestionFileForm
 from .gift import export_gift
+from .lint import TF_TRUE_RANGE, lint, percent
 from .models import Answer, Attempt, Choice, Question, QuestionType, Quiz, choice_errors
 from .services import ImportFailed, import_questions
 
@@ -50,10 +52,11 @@ class QuizAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["cases", "themes"]
-    readonly_fields = ["links"]
+    readonly_fields = ["links", "quality_checks"]
     inlines = [QuestionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "links"]}),
+        ("Quality checks", {"fields": ["quality_checks"]}),
         ("Cases and themes", {"fields": ["cases", "themes"]}),
         (
             "How students take it",
@@ -101,6 +104,34 @@ class QuizAdmin(SimpleHistoryAdmin):
             (reverse("admin:quiz_quiz_export", args=[obj.pk]), "Export GIFT"),
         ]
         return format_html_join(" · ", '<a href="{}">{}</a>', items)
+
+    @admin.display(description="what to fix")
+    def quality_checks(self, obj):
+        """The lint_quizzes report for this quiz (quiz.lint), each issue linked to its question."""
+        if obj is None or obj.pk is None:
+            return "Save the quiz first; its questions are then checked here."
+        report = lint(Quiz.objects.filter(pk=obj.pk))
+        quiz_report = report.quizzes[0]
+        items = [
+            {
+                "issue": issue,
+                "url": reverse("admin:quiz_question_change", args=[issue.question_id])
+                if issue.question_id is not None
+                else "",
+            }
+            for issue in quiz_report.issues
+        ]
+        context = {
+            "report": quiz_report,
+            "items": items,
+            "errors": len(quiz_report.errors),
+            "warnings": len(quiz_report.warnings),
+            "live": quiz_report.is_live,
+            "site": report,
+            "tf_low": percent(TF_TRUE_RANGE[0]),
+            "tf_high": percent(TF_TRUE_RANGE[1]),
+        }
+        return render_to_string("quiz/admin/lint_report.html", context)
 
     def get_urls(self):
         return [
