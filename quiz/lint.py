@@ -192,7 +192,7 @@ ABSOLUTE_RE = re.compile(
 )
 MARKDOWN_MARKS_RE = re.compile(r"[*_`]+")
 SPACES_RE = re.compile(r"\s+")
-SENTENCE_RE = re.compile(r"[^.?!]+(?:[.?!]+|$)")
+SENTENCE_END_RE = re.compile(r"(?<=[.?!])\s+")  # not inside "0.81"
 
 
 @dataclass(frozen=True)
@@ -425,7 +425,7 @@ def clearly_longest(choices: list[Choice]) -> tuple[int, int] | None:
 
 def asking_sentences(prompt: str) -> list[str]:
     """The sentences that ask the question: those ending in "?", else the last sentence."""
-    sentences = [s.strip() for s in SENTENCE_RE.findall(prompt.strip()) if s.strip()]
+    sentences = [s.strip() for s in SENTENCE_END_RE.split(prompt.strip()) if s.strip()]
     asked = [s for s in sentences if s.endswith("?")]
     return asked or sentences[-1:]
 

@@ -231,6 +231,7 @@ def test_a_choice_that_merely_starts_with_none_is_not_flagged(quiz):
         "All of these are proxies except which one?",
         "Context first. Which statement is false?",
         "Why doesn't the model see race?",
+        "Given a score of 0.81, which reading is not right?",
     ],
 )
 def test_an_unemphasised_negative_stem_is_a_warning(quiz, prompt):
