@@ -9,7 +9,6 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(strict=True, reason="shipped quizzes rewritten on branch quiz-content")
 def test_the_shipped_quizzes_pass_lint_quizzes():
     call_command("load_initial_content", stdout=io.StringIO())
     out = io.StringIO()
