@@ -133,8 +133,15 @@ def test_json_for_one_quiz_says_site_rules_were_not_checked(clean):
     assert code == 0 and data["ok"] is True and data["site"]["checked"] is False
 
 
-def test_the_command_line_exit_codes(clean, broken, capsys):
-    """As from a shell (manage.py's own argument handling): 1 for an error, 2 for a bad slug."""
+def test_the_command_line_exit_codes(clean, broken, capsys, monkeypatch):
+    """As from a shell (manage.py's own argument handling): 1 for an error, 2 for a bad slug.
+
+    run_from_argv closes every database connection when the command ends; here that would
+    close the test's own transaction (PostgreSQL), so it is kept open.
+    """
+    from django.core.management import base
+
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as exc:
         ManagementUtility(["manage.py", "lint_quizzes", "--no-color"]).execute()
     assert exc.value.code == 1 and "FAILED" in capsys.readouterr().out
