@@ -185,3 +185,21 @@ def test_the_site_wide_balance_shows_on_every_quiz_page(teacher_client, clean):
     assert "Across the published quizzes, 0 of 5 true/false questions" in html
     assert "true-false-balance" in html
     assert "The quiz is not published: fix the errors before publishing it." not in html
+
+
+def test_a_question_page_shows_that_questions_issues(teacher_client, broken):
+    q1, q2 = Question.objects.filter(quiz=broken).order_by("order")
+    html = teacher_client.get(reverse("admin:quiz_question_change", args=[q2.pk])).content.decode()
+    assert "The numeric question has no tolerance" in html
+    assert 'data-rule="negative-stem"' not in html  # question 1's
+    assert reverse("admin:quiz_quiz_change", args=[broken.pk]) + "#quality-checks" in html
+    q2.numeric_tolerance = 0
+    q2.save()
+    html = teacher_client.get(reverse("admin:quiz_question_change", args=[q2.pk])).content.decode()
+    assert "No problem found in this question." in html
+    q1.is_archived = True
+    q1.save()
+    html = teacher_client.get(reverse("admin:quiz_question_change", args=[q1.pk])).content.decode()
+    assert "Archived questions are not checked" in html
+    html = teacher_client.get(reverse("admin:quiz_question_add")).content.decode()
+    assert "Save the question first; it is then checked here." in html
