@@ -248,8 +248,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
         context = {
             "archived": obj.is_archived,
             "issues": [i for i in report.issues if i.question_id == obj.pk],
-            "quiz_url": reverse("admin:quiz_quiz_change", args=[obj.quiz_id])
-            + "#quality-checks",
+            "quiz_url": reverse("admin:quiz_quiz_change", args=[obj.quiz_id]) + "#quality-checks",
         }
         return render_to_string("quiz/admin/question_lint.html", context)
 

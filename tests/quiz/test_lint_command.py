@@ -106,7 +106,11 @@ def test_json_report_shape(clean, broken):
     code, out = run("--json")
     assert code == 1
     data = json.loads(out)
-    assert set(data) == {"ok", "errors", "warnings", "thresholds", "site", "quizzes"}
+    assert set(data) == {"ok", "errors", "warnings", "thresholds", "rules", "site", "quizzes"}
+    assert data["rules"]["select-all-earns-credit"] == {
+        "severity": "error",
+        "description": "Ticking every box of a multiple-choice question earns points.",
+    }
     assert (data["ok"], data["errors"], data["warnings"]) == (False, 1, 1)
     assert data["thresholds"]["longest_option_max_share"] == 0.35
     assert data["thresholds"]["true_false_true_share"] == [0.4, 0.6]
