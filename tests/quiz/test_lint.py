@@ -479,3 +479,16 @@ def test_queries_do_not_grow_with_the_number_of_quizzes(n, django_assert_num_que
     with django_assert_num_queries(4):
         report = lint()
     assert len(report.quizzes) == n
+
+
+def test_broken_data_the_admin_would_refuse_is_reported_without_crashing(quiz):
+    """Rows written around the admin's validation (old data, scripts) never crash the checks."""
+    add_question(quiz, QuestionType.SINGLE, prompt="")  # no choice at all
+    multiple(quiz, right=(), wrong=("W1", "W2"))  # no right choice
+    lonely = add_question(quiz, QuestionType.TRUEFALSE, prompt="Alone.")
+    add_choice(lonely, "Perhaps", True)  # one choice, neither True nor False
+    add_question(quiz, QuestionType.NUMERIC, numeric_value=None, numeric_tolerance=None)
+    report = lint_quiz(quiz)
+    assert report.true_false == 1 and report.true_keyed == 0
+    assert "numeric-without-tolerance" in [i.rule for i in report.issues]
+    assert lint().true_false == 1
