@@ -678,7 +678,8 @@ def check_longest_share(quiz, numbered) -> list[Issue]:
             count=len(keyed),
             total=len(singles),
             share=percent(share),
-            limit=math.floor(LONGEST_MAX_SHARE * len(singles)),
+            # the largest count the check above lets through, by the same comparison
+            limit=max(k for k in range(len(singles) + 1) if k / len(singles) <= LONGEST_MAX_SHARE),
             questions=", ".join(f"Q{n}" for n in keyed),
         )
     ]

@@ -492,3 +492,24 @@ def test_broken_data_the_admin_would_refuse_is_reported_without_crashing(quiz):
     assert report.true_false == 1 and report.true_keyed == 0
     assert "numeric-without-tolerance" in [i.rule for i in report.issues]
     assert lint().true_false == 1
+
+
+@pytest.mark.parametrize(("total", "limit"), [(4, 1), (5, 1), (6, 2), (20, 7), (40, 14), (100, 35)])
+def test_the_limit_in_the_share_message_is_the_largest_share_that_passes(total, limit):
+    from types import SimpleNamespace
+
+    from quiz.lint import check_longest_share
+
+    def question(long):
+        right = Choice(
+            pk=None, text="A long right answer" if long else "Option alpha", is_correct=True
+        )
+        wrong = [Choice(text="Option bravo"), Choice(text="Option delta")]
+        return SimpleNamespace(type=QuestionType.SINGLE), [right, *wrong]
+
+    quiz = Quiz(slug="x")
+    at_limit = [(n, *question(n <= limit)) for n in range(1, total + 1)]
+    assert check_longest_share(quiz, at_limit) == []
+    over = [(n, *question(n <= limit + 1)) for n in range(1, total + 1)]
+    [issue] = check_longest_share(quiz, over)
+    assert f"keep it to {limit} or fewer" in issue.message
