@@ -229,6 +229,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
     inlines = [ChoiceInline]
     fieldsets = [
         (None, {"fields": ["quiz", "type", "title", "prompt", "points", "order", "is_archived"]}),
+        ("Quality checks", {"fields": ["quality_checks"]}),
         (
             "Feedback and links",
             {"fields": ["general_feedback", "case", "simulation", "preset", "simulation_help"]},
@@ -236,7 +237,20 @@ class QuestionAdmin(SimpleHistoryAdmin):
         ("Multiple choice", {"fields": ["all_or_nothing"]}),
         ("Numeric", {"fields": ["numeric_value", "numeric_tolerance", "unit"]}),
     ]
-    readonly_fields = ["simulation_help"]
+    readonly_fields = ["simulation_help", "quality_checks"]
+
+    @admin.display(description="what to fix")
+    def quality_checks(self, obj):
+        """This question's issues from the quiz's lint_quizzes report (quiz.lint)."""
+        if obj is None or obj.pk is None:
+            return "Save the question first; it is then checked here."
+        report = lint(Quiz.objects.filter(pk=obj.quiz_id), site=False).quizzes[0]
+        context = {
+            "archived": obj.is_archived,
+            "issues": [i for i in report.issues if i.question_id == obj.pk],
+            "quiz_url": reverse("admin:quiz_quiz_change", args=[obj.quiz_id]) + "#quality-checks",
+        }
+        return render_to_string("quiz/admin/question_lint.html", context)
 
     @admin.display(description="available simulations")
     def simulation_help(self, obj):

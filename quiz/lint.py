@@ -47,8 +47,8 @@ TF_MIN_QUESTIONS = 5
 MIN_SINGLE_OPTIONS = 3
 KEY_POSITION_MAX_SHARE = 0.5
 
-# Each rule: (severity, one-line description for the report's legend). The messages below
-# are whole sentences with named placeholders, ready for gettext.
+# Each rule: (severity, what it checks, in one line: the JSON report's "rules"). The messages
+# below are whole sentences with named placeholders, ready for gettext.
 RULES = {
     "longest-option": (WARNING, _("The right option is clearly the longest one.")),
     "longest-option-share": (
@@ -291,6 +291,10 @@ class Report:
                 "longest_option_margin": LONGEST_MARGIN,
                 "true_false_true_share": list(TF_TRUE_RANGE),
                 "true_false_min_questions": TF_MIN_QUESTIONS,
+            },
+            "rules": {
+                rule: {"severity": severity, "description": str(description)}
+                for rule, (severity, description) in RULES.items()
             },
             "site": {
                 "checked": self.site_checked,
@@ -674,7 +678,8 @@ def check_longest_share(quiz, numbered) -> list[Issue]:
             count=len(keyed),
             total=len(singles),
             share=percent(share),
-            limit=math.floor(LONGEST_MAX_SHARE * len(singles)),
+            # the largest count the check above lets through, by the same comparison
+            limit=max(k for k in range(len(singles) + 1) if k / len(singles) <= LONGEST_MAX_SHARE),
             questions=", ".join(f"Q{n}" for n in keyed),
         )
     ]

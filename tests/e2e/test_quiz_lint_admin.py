@@ -1,4 +1,5 @@
-"""A teacher finds the quality checks on a quiz's admin page and follows one to its question."""
+"""A teacher finds the quality checks on a quiz's admin page and follows one to its question,
+whose page repeats what to fix."""
 
 import re
 
@@ -37,5 +38,6 @@ def test_teacher_sees_the_checks_and_opens_the_question_to_fix(page, teacher, br
 
     error.get_by_role("link", name=re.compile("Question 2: How many countries")).click()
     expect(page).to_have_url(re.compile(rf"/quiz/question/{untolerant.pk}/change/$"))
+    expect(page.locator(".quiz-lint-report")).to_contain_text("has no tolerance")
     expect(page.locator("#id_numeric_tolerance")).to_be_visible()
     assert browser_errors == []

@@ -479,3 +479,37 @@ def test_queries_do_not_grow_with_the_number_of_quizzes(n, django_assert_num_que
     with django_assert_num_queries(4):
         report = lint()
     assert len(report.quizzes) == n
+
+
+def test_broken_data_the_admin_would_refuse_is_reported_without_crashing(quiz):
+    """Rows written around the admin's validation (old data, scripts) never crash the checks."""
+    add_question(quiz, QuestionType.SINGLE, prompt="")  # no choice at all
+    multiple(quiz, right=(), wrong=("W1", "W2"))  # no right choice
+    lonely = add_question(quiz, QuestionType.TRUEFALSE, prompt="Alone.")
+    add_choice(lonely, "Perhaps", True)  # one choice, neither True nor False
+    add_question(quiz, QuestionType.NUMERIC, numeric_value=None, numeric_tolerance=None)
+    report = lint_quiz(quiz)
+    assert report.true_false == 1 and report.true_keyed == 0
+    assert "numeric-without-tolerance" in [i.rule for i in report.issues]
+    assert lint().true_false == 1
+
+
+@pytest.mark.parametrize(("total", "limit"), [(4, 1), (5, 1), (6, 2), (20, 7), (40, 14), (100, 35)])
+def test_the_limit_in_the_share_message_is_the_largest_share_that_passes(total, limit):
+    from types import SimpleNamespace
+
+    from quiz.lint import check_longest_share
+
+    def question(long):
+        right = Choice(
+            pk=None, text="A long right answer" if long else "Option alpha", is_correct=True
+        )
+        wrong = [Choice(text="Option bravo"), Choice(text="Option delta")]
+        return SimpleNamespace(type=QuestionType.SINGLE), [right, *wrong]
+
+    quiz = Quiz(slug="x")
+    at_limit = [(n, *question(n <= limit)) for n in range(1, total + 1)]
+    assert check_longest_share(quiz, at_limit) == []
+    over = [(n, *question(n <= limit + 1)) for n in range(1, total + 1)]
+    [issue] = check_longest_share(quiz, over)
+    assert f"keep it to {limit} or fewer" in issue.message

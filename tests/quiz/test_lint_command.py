@@ -106,7 +106,11 @@ def test_json_report_shape(clean, broken):
     code, out = run("--json")
     assert code == 1
     data = json.loads(out)
-    assert set(data) == {"ok", "errors", "warnings", "thresholds", "site", "quizzes"}
+    assert set(data) == {"ok", "errors", "warnings", "thresholds", "rules", "site", "quizzes"}
+    assert data["rules"]["select-all-earns-credit"] == {
+        "severity": "error",
+        "description": "Ticking every box of a multiple-choice question earns points.",
+    }
     assert (data["ok"], data["errors"], data["warnings"]) == (False, 1, 1)
     assert data["thresholds"]["longest_option_max_share"] == 0.35
     assert data["thresholds"]["true_false_true_share"] == [0.4, 0.6]
@@ -133,8 +137,15 @@ def test_json_for_one_quiz_says_site_rules_were_not_checked(clean):
     assert code == 0 and data["ok"] is True and data["site"]["checked"] is False
 
 
-def test_the_command_line_exit_codes(clean, broken, capsys):
-    """As from a shell (manage.py's own argument handling): 1 for an error, 2 for a bad slug."""
+def test_the_command_line_exit_codes(clean, broken, capsys, monkeypatch):
+    """As from a shell (manage.py's own argument handling): 1 for an error, 2 for a bad slug.
+
+    run_from_argv closes every database connection when the command ends; here that would
+    close the test's own transaction (PostgreSQL), so it is kept open.
+    """
+    from django.core.management import base
+
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as exc:
         ManagementUtility(["manage.py", "lint_quizzes", "--no-color"]).execute()
     assert exc.value.code == 1 and "FAILED" in capsys.readouterr().out
@@ -178,3 +189,21 @@ def test_the_site_wide_balance_shows_on_every_quiz_page(teacher_client, clean):
     assert "Across the published quizzes, 0 of 5 true/false questions" in html
     assert "true-false-balance" in html
     assert "The quiz is not published: fix the errors before publishing it." not in html
+
+
+def test_a_question_page_shows_that_questions_issues(teacher_client, broken):
+    q1, q2 = Question.objects.filter(quiz=broken).order_by("order")
+    html = teacher_client.get(reverse("admin:quiz_question_change", args=[q2.pk])).content.decode()
+    assert "The numeric question has no tolerance" in html
+    assert 'data-rule="negative-stem"' not in html  # question 1's
+    assert reverse("admin:quiz_quiz_change", args=[broken.pk]) + "#quality-checks" in html
+    q2.numeric_tolerance = 0
+    q2.save()
+    html = teacher_client.get(reverse("admin:quiz_question_change", args=[q2.pk])).content.decode()
+    assert "No problem found in this question." in html
+    q1.is_archived = True
+    q1.save()
+    html = teacher_client.get(reverse("admin:quiz_question_change", args=[q1.pk])).content.decode()
+    assert "Archived questions are not checked" in html
+    html = teacher_client.get(reverse("admin:quiz_question_add")).content.decode()
+    assert "Save the question first; it is then checked here." in html
