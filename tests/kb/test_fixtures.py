@@ -341,3 +341,47 @@ def test_a_case_needs_a_past_status_as_of():
     assert case_problems({}) == ["no status_as_of"]
     future = datetime.date.today() + datetime.timedelta(days=1)
     assert "in the future" in case_problems({"status_as_of": future})[0]
+
+
+CITATION = re.compile(r"\[(\d+)\]")
+
+
+def citation_problems(objects: list[dict]) -> list[str]:
+    """Sources are numbered 1..n on the page, in order: every [n] in a body must be one of them."""
+    problems = []
+    for case in (o for o in objects if o["model"] == "kb.casestudy"):
+        slug = case["fields"]["slug"]
+        orders = sorted(
+            o["fields"]["order"]
+            for o in objects
+            if o["model"] == "kb.source" and o["fields"]["case"] == [slug]
+        )
+        if orders != list(range(1, len(orders) + 1)):
+            problems.append(f"{slug}: source orders {orders} are not 1..{len(orders)}")
+        cited = {int(n) for n in CITATION.findall(case["fields"].get("body", ""))}
+        missing = sorted(n for n in cited if not 1 <= n <= len(orders))
+        if missing:
+            problems.append(
+                f"{slug}: the body cites {missing}, but there are {len(orders)} sources"
+            )
+        uncited = sorted(set(range(1, len(orders) + 1)) - cited)
+        if uncited:
+            problems.append(f"{slug}: sources {uncited} are never cited in the body")
+    return problems
+
+
+@pytest.mark.parametrize("file_name", sorted(set(CASE_FILES.values())))
+def test_case_body_cites_only_its_own_numbered_sources(file_name):
+    objects = yaml.safe_load((FIXTURES_DIR / file_name).read_text(encoding="utf-8"))
+    problems = citation_problems(objects)
+    assert not problems, f"{file_name}:\n" + "\n".join(problems)
+
+
+def test_the_citation_check_catches_a_planted_defect():
+    case = {"model": "kb.casestudy", "fields": {"slug": "c", "body": "See [1] and [3]."}}
+    sources = [{"model": "kb.source", "fields": {"case": ["c"], "order": n}} for n in (1, 2)]
+    problems = citation_problems([case, *sources])
+    assert any("cites [3]" in p for p in problems)
+    assert any("sources [2] are never cited" in p for p in problems)
+    gap = [case, *sources[:1], {"model": "kb.source", "fields": {"case": ["c"], "order": 3}}]
+    assert any("not 1..2" in p for p in citation_problems(gap))
