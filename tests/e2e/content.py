@@ -34,6 +34,8 @@ def predpol_case(**overrides):
     case = CaseStudyFactory(**fields)
     source = SourceFactory(case=case, title="To predict and serve?")
     SourceFactory(case=case, title="Runaway feedback loops in predictive policing")
+    # A relay of another document: the page labels it, and the accessibility check sees the label.
+    SourceFactory(case=case, title="LAPD can't measure PredPol's effect", origin="report")
     KeyFactFactory(case=case, source=source, statement="Deployed by the LAPD from 2011")
     TimelineEventFactory(case=case, text="LAPD stops using PredPol")
     return case

@@ -29,7 +29,9 @@ def test_student_on_a_phone_reads_a_case_and_runs_its_simulation(phone, browser_
     phone.goto(case.get_absolute_url())
     expect(phone.get_by_role("heading", level=1)).to_have_text(CASE_TITLE)
     expect(phone.locator("#story")).to_contain_text("It learnt from its own records.")
-    expect(phone.locator("#sources li")).to_have_count(2)
+    expect(phone.locator("#sources li")).to_have_count(3)
+    expect(phone.locator("#source-3")).to_contain_text("Report of another document")
+    expect(phone.locator("#source-1")).not_to_contain_text("Report of another document")
 
     panel = phone.locator(".sim-panel")
     panel.scroll_into_view_if_needed()

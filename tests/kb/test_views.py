@@ -368,3 +368,15 @@ def test_feed_lists_published_cases_newest_update_first(client):
     assert body.index("Older case") < body.index("Newer case")
     assert "<updated>" in body and 'term="Proxies"' in body
     assert "http://testserver/cases/older-case/" in body
+
+
+def test_case_page_says_which_sources_only_report_another_document(client):
+    """A relay is labelled as such, so a reader sees why a fact resting on it is secondary."""
+    case = CaseStudyFactory()
+    SourceFactory(case=case, title="The court's judgment", origin="original", order=1)
+    SourceFactory(case=case, title="A blog post about it", origin="report", order=2)
+    html = client.get(case.get_absolute_url()).content.decode()
+    judgment = html[html.index('id="source-1"') : html.index('id="source-2"')]
+    relay = html[html.index('id="source-2"') :]
+    assert "Report of another document" not in judgment
+    assert "Report of another document" in relay[: relay.index("</li>")]
