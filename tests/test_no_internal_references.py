@@ -80,8 +80,7 @@ _SIM_RUNS_WITH_NOTES = [
     )
 ]
 FIXED_ELSEWHERE: dict[str, str] = {
-    "case orientation-from-faces": "fixed on branch kb-b (fixtures/25_kb_case_...)",
-    "quiz orientation-from-faces result": "fixed on branch quiz-content (fixtures/quizzes)",
+    "case orientation-from-faces": SIMS,
     **dict.fromkeys(_SIM_PAGES_WITH_NOTES + _SIM_RUNS_WITH_NOTES, SIMS),
 }
 

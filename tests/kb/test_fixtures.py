@@ -187,13 +187,6 @@ MIRROR_HOSTS = {
 }
 AMP_URL = re.compile(r"(?:^amp\.|\.amp\.)|/amp(?:/|$)|[?&]amp(?:[=&]|$)|\.amp(?:\.html?)?$")
 PRECISIONS = {"year", "month", "day"}
-# Files another helper brings to these rules on their branch; the lead removes the mark on merge.
-CASE_FILES_FIXED_ELSEWHERE = {
-    "24_kb_case_automated_hiring.yaml": "fixed on branch kb-b",
-    "25_kb_case_orientation_from_faces.yaml": "fixed on branch kb-b",
-    "26_kb_case_predictim.yaml": "fixed on branch kb-b",
-    "27_kb_case_killer_robots.yaml": "fixed on branch kb-b",
-}
 
 
 def _host(url: str) -> str:
@@ -273,13 +266,7 @@ def file_problems(objects: list[dict]) -> list[str]:
 
 
 def _case_file_params() -> list:
-    params = []
-    for name in sorted(set(CASE_FILES.values())):
-        marks = []
-        if name in CASE_FILES_FIXED_ELSEWHERE:
-            marks.append(pytest.mark.xfail(reason=CASE_FILES_FIXED_ELSEWHERE[name], strict=False))
-        params.append(pytest.param(name, marks=marks, id=name))
-    return params
+    return [pytest.param(name, id=name) for name in sorted(set(CASE_FILES.values()))]
 
 
 @pytest.mark.parametrize("file_name", _case_file_params())
