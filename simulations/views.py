@@ -10,6 +10,7 @@ import re
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.throttles import RunThrottle, form_throttle
@@ -141,15 +142,25 @@ def simulation_detail(request, slug):
     return render(request, "simulations/simulation_detail.html", _detail_context(simulation, form))
 
 
-def _not_now(request, simulation: Simulation, form: RunForm, exc: Exception):
-    """503: the machine is busy (with Retry-After) or the run went past its time limit."""
+def _not_now(request, simulation: Simulation, exc: Exception):
+    """503: the machine is busy (with Retry-After) or the run went past its time limit.
+
+    A short page, not the simulation's: clients refused this way may retry in a tight loop,
+    and each refusal must cost the worker far less than a page (benchmarks/abuse.py).
+    """
+    busy = isinstance(exc, SimulationsBusy)
     response = render(
         request,
-        "simulations/simulation_detail.html",
-        _detail_context(simulation, form, run_error=str(exc)),
+        "throttled.html",
+        {
+            "title": "Busy, try again shortly" if busy else "This run was stopped",
+            "message": str(exc),
+            "back_url": reverse("simulations:simulation-detail", kwargs={"slug": simulation.slug}),
+            "back_label": f"Back to {simulation.title}",
+        },
         status=503,
     )
-    if isinstance(exc, SimulationsBusy):
+    if busy:
         response["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -182,7 +193,7 @@ def simulation_run(request, slug):
             context = _detail_context(simulation, form, preset_error=message)
             return render(request, "simulations/simulation_detail.html", context)
         except (SimulationsBusy, SimulationTimeout) as exc:
-            return _not_now(request, simulation, RunForm(simulation), exc)
+            return _not_now(request, simulation, exc)
         return redirect(run)
     form = RunForm(simulation, request.POST)
     if form.is_valid():
@@ -199,7 +210,7 @@ def simulation_run(request, slug):
                 for message in messages:
                     form.add_error(name if name in form.fields else None, message)
         except (SimulationsBusy, SimulationTimeout) as exc:
-            return _not_now(request, simulation, form, exc)
+            return _not_now(request, simulation, exc)
         else:
             return redirect(run)
     return render(request, "simulations/simulation_detail.html", _detail_context(simulation, form))
