@@ -23,8 +23,11 @@ $(VENV)/.installed-dev: requirements-dev.txt | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# createcachetable: the "shared" cache's table (throttle and log-in counts) when REDIS_URL is
+# unset; a migration creates it too, this also covers a REDIS_URL dropped after migrating.
 migrate: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py createcachetable
 
 # Loads fixtures only into an empty database: teachers' later edits are never overwritten.
 load-content: migrate

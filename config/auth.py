@@ -1,8 +1,17 @@
 """Login rate limiting against password guessing, for the admin and the student log-in alike.
 
-Failed attempts are counted in the cache per (client IP, username) and per client IP. Past the
-limit, `authenticate()` refuses even a right password until the window passes, and the log-in
-forms say so. With several processes, set REDIS_URL so they share the counts.
+Failed attempts are counted per (account, client address) and per account from any address, in
+the "shared" cache (the database, or Redis with REDIS_URL), so every worker and host sees the same
+counts. Past either limit, `authenticate()` refuses that account, even with the right password,
+until the window passes, and the log-in forms say so. Nothing is counted per address alone: a
+classroom behind one address (a school's NAT, or a proxy that is not configured as trusted) is
+never locked out as a whole by one person's failures; only the accounts that person tried are.
+
+The address is the client's own (config.clients: X-Forwarded-For only from a trusted proxy).
+
+Why not django-axes: it compares one failure limit with every parameter combination it counts, so
+counting per account from any address (to stop guessing spread over many addresses) would lock an
+account after as few failures as per (account, address); here the per-account limit is higher.
 """
 
 import hashlib
@@ -10,38 +19,43 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.dispatch import receiver
 
-TOO_MANY_ATTEMPTS = "Too many failed log-in attempts. Wait {minutes} minutes before trying again."
+from config.clients import client_ip
+
+TOO_MANY_ATTEMPTS = (
+    "Too many failed log-in attempts for this account. Wait {minutes} minutes before trying again."
+)
+
+
+def _cache():
+    return caches[getattr(settings, "SHARED_CACHE", "default")]
 
 
 def _limits():
     conf = settings.LOGIN_RATE_LIMIT
-    return conf["PER_USER"], conf["PER_IP"], conf["WINDOW_SECONDS"]
-
-
-def client_ip(request) -> str:
-    if request is None:
-        return "unknown"
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return conf["PER_USER"], conf["PER_ACCOUNT"], conf["WINDOW_SECONDS"]
 
 
 def _keys(request, username: str | None) -> tuple[str, str]:
+    """(per account and address, per account) cache keys."""
     ip = client_ip(request)
     name = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
-    return f"login-fail:user:{ip}:{name}", f"login-fail:ip:{ip}"
+    return f"login-fail:user:{ip}:{name}", f"login-fail:account:{name}"
 
 
 def is_locked(request, username: str | None) -> bool:
-    per_user, per_ip, _ = _limits()
-    user_key, ip_key = _keys(request, username)
-    return cache.get(user_key, 0) >= per_user or cache.get(ip_key, 0) >= per_ip
+    per_user, per_account, _ = _limits()
+    user_key, account_key = _keys(request, username)
+    counts = _cache().get_many([user_key, account_key])
+    return counts.get(user_key, 0) >= per_user or counts.get(account_key, 0) >= per_account
 
 
 def record_failure(request, username: str | None) -> None:
     _, _, window = _limits()
+    cache = _cache()
     for key in _keys(request, username):
         if cache.add(key, 1, timeout=window):
             continue
@@ -79,8 +93,10 @@ def _count_failure(sender, credentials, request=None, **kwargs):
 
 @receiver(user_logged_in)
 def _clear_user_failures(sender, request, user, **kwargs):
+    # The right password from this address clears this address's count; the account's count
+    # (failures from elsewhere) runs out with its window.
     user_key, _ = _keys(request, user.get_username())
-    cache.delete(user_key)
+    _cache().delete(user_key)
 
 
 def admin_login_form():
@@ -90,3 +106,13 @@ def admin_login_form():
         pass
 
     return RateLimitedAdminAuthenticationForm
+
+
+def login_form():
+    """The student log-in form, with the same lock-out message as the admin's."""
+    from django.contrib.auth.forms import AuthenticationForm
+
+    class RateLimitedAuthenticationForm(LockoutMessageMixin, AuthenticationForm):
+        pass
+
+    return RateLimitedAuthenticationForm

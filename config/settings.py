@@ -4,11 +4,15 @@ Variables (all documented in README.md):
 DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_ADMIN_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_LOG_LEVEL,
 API_THROTTLE_ANON_RUNS, API_THROTTLE_ANON_SUBMISSIONS, DJANGO_PAGE_CACHE,
-DJANGO_PAGE_CACHE_GENERATION_MAX_AGE.
+DJANGO_PAGE_CACHE_GENERATION_MAX_AGE, DJANGO_TRUSTED_PROXIES, THROTTLE_SIGNUPS,
+SIMULATION_MAX_CONCURRENT, SIMULATION_TIME_LIMIT, SIMULATION_RETRY_AFTER, SIMULATION_LOCK_DIR,
+LOGIN_MAX_FAILURES_PER_ACCOUNT.
 """
 
+import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -173,17 +177,36 @@ DB_IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresq
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------
+# Two caches. "default" keeps whole pages (pagecache/): local memory in each process, the fastest,
+# unless REDIS_URL is set. "shared" keeps what every process must agree on (throttle counts,
+# failed log-ins): Redis when REDIS_URL is set (several hosts), otherwise a table in the database
+# (one machine, any number of workers; `manage.py migrate` creates it; see README, Performance).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+SHARED_CACHE = "shared"
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        SHARED_CACHE: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "shared",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "reality-check",
-        }
+        },
+        SHARED_CACHE: {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rc_shared_cache",
+            # Throttle and log-in counts live minutes; past this many rows the oldest third go.
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
+        },
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -195,9 +218,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["config.auth.RateLimitedModelBackend"]
+# Failed log-ins are counted per (account, address) and per account from any address; there is
+# no lock-out per address alone, so a classroom behind one address cannot be locked out by one
+# person (config/auth.py).
 LOGIN_RATE_LIMIT = {
     "PER_USER": env_int("LOGIN_MAX_FAILURES_PER_USER", 5),
-    "PER_IP": env_int("LOGIN_MAX_FAILURES_PER_IP", 30),
+    "PER_ACCOUNT": env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 20),
     "WINDOW_SECONDS": env_int("LOGIN_LOCKOUT_SECONDS", 900),
 }
 LOGIN_URL = "login"
@@ -225,6 +251,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security ------------------------------------------------------------------------------
+# Addresses or networks of the reverse proxies in front of the site (e.g. "127.0.0.1,10.0.0.0/24").
+# X-Forwarded-For is believed only from these; empty: it is ignored (config/clients.py).
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")
+
+
+def _check_trusted_proxies(entries: list[str]) -> None:
+    import ipaddress
+
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DJANGO_TRUSTED_PROXIES must list addresses or networks; got {entry!r}."
+            ) from None
+
+
+_check_trusted_proxies(TRUSTED_PROXIES)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -270,6 +314,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon_runs": os.environ.get("API_THROTTLE_ANON_RUNS", "30/minute"),
         "anon_submissions": os.environ.get("API_THROTTLE_ANON_SUBMISSIONS", "30/minute"),
+        "signups": os.environ.get("THROTTLE_SIGNUPS", "10/hour"),
     },
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -293,9 +338,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+
 # --- App settings --------------------------------------------------------------------------
+def _default_lock_dir() -> str:
+    """One directory per checkout, so two sites on one machine do not share their slots."""
+    tag = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    return str(Path(tempfile.gettempdir()) / f"reality-check-{tag}")
+
+
 SIMULATIONS = {
     "MAX_SEED": 2**32 - 1,
+    # Runs computed at once on this machine by the web workers together (a file lock per slot in
+    # LOCK_DIR); beyond that a run request gets 503 with Retry-After. One per core leaves the
+    # other core for pages on a 2-core machine.
+    "MAX_CONCURRENT": env_int("SIMULATION_MAX_CONCURRENT", 1),
+    # A run still computing after this many seconds is stopped (its process is killed).
+    "TIME_LIMIT": env_float("SIMULATION_TIME_LIMIT", 10.0),
+    "RETRY_AFTER": env_int("SIMULATION_RETRY_AFTER", 5),
+    "LOCK_DIR": os.environ.get("SIMULATION_LOCK_DIR", "").strip() or _default_lock_dir(),
 }
 # Whole pages served to anonymous visitors from the cache until content changes (pagecache/).
 PAGE_CACHE = {

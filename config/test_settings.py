@@ -25,7 +25,11 @@ WHITENOISE_AUTOREFRESH = True
 # Tests exercise throttling explicitly; the generous default keeps other tests independent.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"anon_runs": "10000/minute", "anon_submissions": "10000/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon_runs": "10000/minute",
+        "anon_submissions": "10000/minute",
+        "signups": "10000/minute",
+    },
 }
 # Tests roll the database back but share one process-wide cache: a page cached by one test
 # must not answer another. tests/test_caching.py turns the page cache on where it is tested.

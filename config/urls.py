@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from quiz import views as quiz_views
 
 from . import views
-from .auth import admin_login_form
+from .auth import admin_login_form, login_form
 
 admin.site.site_header = "Reality Check — teachers' admin"
 admin.site.site_title = "Reality Check admin"
@@ -22,6 +23,12 @@ urlpatterns = [
     path("simulations/", include("simulations.urls")),
     path("quizzes/", include("quiz.urls")),
     path("accounts/signup/", quiz_views.signup, name="signup"),
+    # Before django.contrib.auth's routes: the log-in form that says when an account is locked.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=login_form()),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("kb.urls")),
 ]

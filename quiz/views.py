@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from config.throttles import SignupThrottle, SubmissionThrottle, throttle_wait, too_many_message
 from kb.models import CaseStudy, Theme
 
 from .forms import AttemptForm, SignupForm, field_name
@@ -200,6 +201,7 @@ def quiz_detail(request, slug):
     form = AttemptForm(data, questions=questions, locked=recorded)
     unanswered = []
     status = 200
+    retry_after = None
     if session_changed:
         form.is_valid()  # shows the posted answers and their errors; nothing is recorded
     elif data is not None and form.is_valid():
@@ -222,7 +224,14 @@ def quiz_detail(request, slug):
             form.is_valid()
         else:
             unanswered = form.unanswered()
+            wait = None
             if not unanswered or request.POST.get("submit_anyway"):
+                # The submissions budget, shared with the API; the answers stay in the form.
+                wait = throttle_wait(request, SubmissionThrottle)
+                if wait is not None:
+                    form.add_error(None, too_many_message(wait))
+                    status, retry_after, unanswered = 429, wait, []
+            if wait is None and (not unanswered or request.POST.get("submit_anyway")):
                 started = None
                 try:
                     graded = grade_answers(questions, form.answers())  # before the write lock
@@ -246,7 +255,7 @@ def quiz_detail(request, slug):
                     unanswered = []
     elif data is not None and not session_changed:
         status = 400
-    return render(
+    response = render(
         request,
         "quiz/quiz_detail.html",
         {
@@ -260,6 +269,9 @@ def quiz_detail(request, slug):
         },
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
@@ -469,6 +481,15 @@ def signup(request):
         return redirect(next_url or "quiz:my-attempts")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Accounts from one address are budgeted (THROTTLE_SIGNUPS); only a valid form counts.
+        wait = throttle_wait(request, SignupThrottle)
+        if wait is not None:
+            form.add_error(None, too_many_message(wait))
+            response = render(
+                request, "registration/signup.html", {"form": form, "next": next_url}, status=429
+            )
+            response["Retry-After"] = str(wait)
+            return response
         user = form.save()
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 import time
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from . import engine
+from . import engine, runner
 from .engine import MAX_SEED, ParamError, Simulation
 from .models import SimulationRun, run_key
 
@@ -53,7 +54,12 @@ def parse_seed(raw: Any) -> int:
 
 
 def get_or_run(
-    *, slug: str, params: dict[str, Any] | None, seed: Any, preset: str | None = None
+    *,
+    slug: str,
+    params: dict[str, Any] | None,
+    seed: Any,
+    preset: str | None = None,
+    take_slot: bool = False,
 ) -> tuple[SimulationRun, bool]:
     """Return the stored run for these inputs, running and storing it first if there is none.
 
@@ -64,6 +70,11 @@ def get_or_run(
     The key is looked up before anything runs, so a stored key is never computed again. Two
     requests racing on a new key may both compute; the unique key lets only one row in and
     the other returns that row.
+
+    A new run is computed within the time limit (:func:`simulations.runner.compute`, which may
+    raise :class:`~simulations.runner.SimulationTimeout`); with ``take_slot`` (the web doors) it
+    first takes one of the machine's run slots or raises
+    :class:`~simulations.runner.SimulationsBusy`. A stored run needs neither.
     """
     simulation = get_simulation(slug)
     seed = parse_seed(seed)
@@ -72,9 +83,10 @@ def get_or_run(
     existing = SimulationRun.objects.filter(key=key).first()
     if existing is not None:
         return existing, False
-    started = time.perf_counter()
-    result = simulation.run(values, seed=seed)
-    duration_ms = round((time.perf_counter() - started) * 1000)
+    with runner.slot() if take_slot else nullcontext():
+        started = time.perf_counter()
+        result = runner.compute(simulation, values, seed)
+        duration_ms = round((time.perf_counter() - started) * 1000)
     try:
         with transaction.atomic():
             run = SimulationRun.objects.create(
@@ -84,7 +96,7 @@ def get_or_run(
                 params=values,
                 seed=seed,
                 preset=preset or "",
-                result=result.to_dict(),
+                result=result,
                 duration_ms=duration_ms,
             )
     except IntegrityError:

@@ -10,8 +10,10 @@ import re
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.throttles import RunThrottle, form_throttle
 from kb.markdown import render_markdown
 from kb.models import CaseStudy, Theme
 
@@ -20,6 +22,7 @@ from .engine import ParamError, Simulation
 from .forms import RunForm, initial_from_params
 from .links import render_run_links
 from .models import SimulationRun
+from .runner import SimulationsBusy, SimulationTimeout
 from .services import DEFAULT_SEED, get_or_run, parse_seed, split_checks
 
 KEY_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -93,7 +96,9 @@ def simulation_list(request):
     )
 
 
-def _detail_context(simulation: Simulation, form: RunForm, *, preset_error: str = "") -> dict:
+def _detail_context(
+    simulation: Simulation, form: RunForm, *, preset_error: str = "", run_error: str = ""
+) -> dict:
     cases, themes = _titles([simulation])
     presets = [
         {"preset": preset, "case_title": cases.get(preset.case, "")}
@@ -112,6 +117,7 @@ def _detail_context(simulation: Simulation, form: RunForm, *, preset_error: str 
             {"slug": slug, "title": themes[slug]} for slug in simulation.themes if slug in themes
         ],
         "preset_error": preset_error,
+        "run_error": run_error,
     }
 
 
@@ -136,26 +142,58 @@ def simulation_detail(request, slug):
     return render(request, "simulations/simulation_detail.html", _detail_context(simulation, form))
 
 
+def _not_now(request, simulation: Simulation, exc: Exception):
+    """503: the machine is busy (with Retry-After) or the run went past its time limit.
+
+    A short page, not the simulation's: clients refused this way may retry in a tight loop,
+    and each refusal must cost the worker far less than a page (benchmarks/abuse.py).
+    """
+    busy = isinstance(exc, SimulationsBusy)
+    response = render(
+        request,
+        "throttled.html",
+        {
+            "title": "Busy, try again shortly" if busy else "This run was stopped",
+            "message": str(exc),
+            "back_url": reverse("simulations:simulation-detail", kwargs={"slug": simulation.slug}),
+            "back_label": f"Back to {simulation.title}",
+        },
+        status=503,
+    )
+    if busy:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def simulation_run(request, slug):
     """Run (or fetch) and redirect to the permalink; an invalid form comes back with messages.
 
     A POST carrying ``preset`` runs that preset (one-click buttons); any other POST is the form.
-    A GET here has nothing to run and goes back to the simulation's page.
+    A GET here has nothing to run and goes back to the simulation's page. Every POST spends the
+    client's run budget, shared with the API (429 past it); a new run needs a free slot (503 with
+    Retry-After) and stops at the time limit (503).
     """
     simulation = _simulation_or_404(slug)
     if request.method == "GET":
         return redirect("simulations:simulation-detail", slug=simulation.slug)
+    throttled = form_throttle(request, RunThrottle)
+    if throttled is not None:
+        return throttled
     if "preset" in request.POST:
         preset = request.POST.get("preset", "")
         try:
             seed = parse_seed(request.POST.get("seed", DEFAULT_SEED) or DEFAULT_SEED)
-            run, _ = get_or_run(slug=simulation.slug, params={}, seed=seed, preset=preset)
+            run, _ = get_or_run(
+                slug=simulation.slug, params={}, seed=seed, preset=preset, take_slot=True
+            )
         except ParamError as exc:
             message = " ".join(m for messages in exc.errors.values() for m in messages)
             form = RunForm(simulation)
             context = _detail_context(simulation, form, preset_error=message)
             return render(request, "simulations/simulation_detail.html", context)
+        except (SimulationsBusy, SimulationTimeout) as exc:
+            return _not_now(request, simulation, exc)
         return redirect(run)
     form = RunForm(simulation, request.POST)
     if form.is_valid():
@@ -165,11 +203,14 @@ def simulation_run(request, slug):
                 params=form.cleaned_data["params"],
                 seed=form.cleaned_data["seed"],
                 preset=form.cleaned_data["preset_slug"] or None,
+                take_slot=True,
             )
         except ParamError as exc:
             for name, messages in exc.errors.items():
                 for message in messages:
                     form.add_error(name if name in form.fields else None, message)
+        except (SimulationsBusy, SimulationTimeout) as exc:
+            return _not_now(request, simulation, exc)
         else:
             return redirect(run)
     return render(request, "simulations/simulation_detail.html", _detail_context(simulation, form))

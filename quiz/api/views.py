@@ -9,10 +9,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from config.api_support import CacheHeadersMixin
+from config.throttles import SubmissionThrottle
 from quiz.models import Attempt, Quiz, answers_for_result
 from quiz.services import (
     can_view_attempt,
@@ -23,11 +23,8 @@ from quiz.services import (
 
 from . import serializers
 
-
-class AnonSubmissionThrottle(AnonRateThrottle):
-    """Anonymous callers share a budget of submissions (API_THROTTLE_ANON_SUBMISSIONS)."""
-
-    scope = "anon_submissions"
+# Submissions through the API and through the quiz page spend one budget (config.throttles).
+AnonSubmissionThrottle = SubmissionThrottle
 
 
 @extend_schema_view(

@@ -3,23 +3,39 @@
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from config.api_support import CacheHeadersMixin
+from config.throttles import RunThrottle
 from simulations import engine
 from simulations.engine import MAX_SEED, ParamError
 from simulations.models import SimulationRun
+from simulations.runner import SimulationsBusy, SimulationTimeout
 from simulations.services import DEFAULT_SEED, UnknownSimulation, get_or_run, get_simulation
 
+# Runs through the API and through the page spend one budget (config.throttles).
+AnonRunThrottle = RunThrottle
 
-class AnonRunThrottle(AnonRateThrottle):
-    """Anonymous callers share a budget of simulation runs (API_THROTTLE_ANON_RUNS)."""
 
-    scope = "anon_runs"
+class SimulationsBusyError(APIException):
+    """503 with Retry-After: every run slot of the machine is taken."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "simulation_busy"
+
+    def __init__(self, exc: SimulationsBusy):
+        super().__init__(str(exc))
+        self.wait = exc.retry_after  # DRF's handler turns it into Retry-After
+
+
+class SimulationTimeoutError(APIException):
+    """503: the run went past the time limit and was stopped."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "simulation_timeout"
 
 
 def params_schema(simulation) -> dict:
@@ -170,7 +186,9 @@ class SimulationRunCreateView(APIView):
         description=(
             "`params` may be partial: defaults, then the preset, then `params`. The same "
             "simulation, parameters and seed always give the same run and key. 201 when the run "
-            "was computed now, 200 when it was already stored."
+            "was computed now, 200 when it was already stored. 503 `simulation_busy` (with "
+            "Retry-After) when the server is computing as many runs as it can at once; 503 "
+            "`simulation_timeout` when the run went past the time limit and was stopped."
         ),
         request=RunInputSerializer,
         responses={201: RunSerializer, 200: RunSerializer},
@@ -186,7 +204,12 @@ class SimulationRunCreateView(APIView):
                 params=data.get("params") or {},
                 seed=data.get("seed", DEFAULT_SEED),
                 preset=data.get("preset") or None,
+                take_slot=True,
             )
+        except SimulationsBusy as exc:
+            raise SimulationsBusyError(exc) from None
+        except SimulationTimeout as exc:
+            raise SimulationTimeoutError(str(exc)) from None
         except ParamError as exc:
             fields = {
                 (

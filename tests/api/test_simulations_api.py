@@ -132,8 +132,13 @@ def test_anonymous_runs_are_throttled_with_retry_after(api_client, monkeypatch):
     assert response.json()["error"]["status"] == 429
 
 
-def test_authenticated_runs_are_not_throttled_as_anonymous(roles, monkeypatch):
+def test_a_student_has_a_budget_of_their_own_and_teachers_none(roles, monkeypatch):
+    """Logged-in students are counted per account (not with their address); staff are not."""
     monkeypatch.setattr(AnonRunThrottle, "THROTTLE_RATES", {"anon_runs": "1/minute"})
     url = f"/api/v1/simulations/{SLUG}/runs/"
-    for seed in (1, 2, 3):
-        assert roles["student"].post(url, {"seed": seed}, format="json").status_code == 201
+    assert roles["anonymous"].post(url, {"seed": 1}, format="json").status_code == 201
+    assert roles["anonymous"].post(url, {"seed": 2}, format="json").status_code == 429
+    assert roles["student"].post(url, {"seed": 3}, format="json").status_code == 201
+    assert roles["student"].post(url, {"seed": 4}, format="json").status_code == 429
+    for seed in (5, 6, 7):
+        assert roles["teacher"].post(url, {"seed": seed}, format="json").status_code == 201

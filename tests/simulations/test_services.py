@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def count_runs(monkeypatch):
-    """Count calls to the engine's simulate()."""
+def count_runs(monkeypatch, settings):
+    """Count calls to the engine's simulate() (computed in this process: TIME_LIMIT 0, as the
+    count would otherwise happen in the runner's child process; tests/test_abuse.py tests it)."""
+    settings.SIMULATIONS = {**settings.SIMULATIONS, "TIME_LIMIT": 0}
     calls = []
     original = FakeCoin.simulate
 

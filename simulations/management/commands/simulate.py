@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from simulations import engine
 from simulations.engine import ParamError
+from simulations.runner import SimulationTimeout, compute
 from simulations.services import (
     DEFAULT_SEED,
     UnknownSimulation,
@@ -25,6 +26,7 @@ from simulations.services import (
 from simulations.templatetags.sim_tags import format_metric
 
 USAGE_ERROR = 2
+TIMED_OUT = 3  # the run went past SIMULATION_TIME_LIMIT and was stopped
 
 
 def _fail(message: str) -> CommandError:
@@ -86,6 +88,8 @@ class Command(BaseCommand):
                 payload = self._get_or_run(simulation, params, options)
         except ParamError as exc:
             raise _fail(_param_errors(exc)) from None
+        except SimulationTimeout as exc:
+            raise CommandError(str(exc), returncode=TIMED_OUT) from None
         if options["json"]:
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
         else:
@@ -124,14 +128,14 @@ class Command(BaseCommand):
         seed = parse_seed(options["seed"])
         values = simulation.validate(params, preset=options["preset"])
         started = time.perf_counter()
-        result = simulation.run(values, seed=seed)
+        result = compute(simulation, values, seed)
         return {
             "simulation": simulation.slug,
             "version": simulation.version,
             "params": values,
             "seed": seed,
             "preset": options["preset"] or "",
-            "result": result.to_dict(),
+            "result": result,
             "duration_ms": round((time.perf_counter() - started) * 1000),
         }
 
@@ -176,8 +180,10 @@ class Command(BaseCommand):
         split = split_checks(result.get("checks", []))
         for title, checks in (
             ("Reference checks", split["reference_checks"]),
-            ("Consistency notes (the sample against the rates it was drawn from)",
-             split["consistency_checks"]),
+            (
+                "Consistency notes (the sample against the rates it was drawn from)",
+                split["consistency_checks"],
+            ),
         ):
             if not checks:
                 continue
