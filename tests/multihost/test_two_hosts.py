@@ -37,9 +37,7 @@ def cluster():
         "LOGIN_MAX_FAILURES_PER_USER": "4",
     }
     with Cluster(instances_count=2, workers=2, extra_env=env) as c:
-        c.manage(
-            "create_teacher", TEACHER, "--password-from-env", "RC_PW", env={"RC_PW": PASSWORD}
-        )
+        c.manage("create_teacher", TEACHER, "--password-from-env", "RC_PW", env={"RC_PW": PASSWORD})
         yield c
 
 
