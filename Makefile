@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install install-dev migrate load-content lock bench bench-sims backup restore clean-venv
+.PHONY: run test lint install install-dev migrate load-content lock bench bench-sims bench-multihost backup restore clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ test: install-dev lint
 # Needs Debian's wrk (sudo apt-get install wrk). ARGS='--only "home,case detail" --skip-sims'.
 bench: install
 	$(PY) benchmarks/run.py $(ARGS)
+	$(PY) benchmarks/multihost.py
+
+# One instance against two behind nginx (PostgreSQL + Redis); needs DATABASE_URL=postgres://…,
+# Debian's wrk, redis-server and nginx, else it says what is missing and does nothing.
+bench-multihost: install
+	$(PY) benchmarks/multihost.py $(ARGS)
 
 # Median of 5 default and largest runs of every simulation, with peak memory (ARGS="--only SLUG").
 bench-sims: install
