@@ -7,8 +7,17 @@ the marker did to the flags (review D5); too few offenders give a form error, ne
 """
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from simulations.engine import ParamError, get
+
+
+@pytest.fixture(autouse=True)
+def _one_blas_thread():
+    """Many small fits: one BLAS thread each is several times faster on a shared machine."""
+    with threadpool_limits(limits=1):
+        yield
+
 
 SIM = get("leakage")
 SEEDS = range(20)
