@@ -126,7 +126,10 @@ not matching faces against a watchlist; the simulation uses its error rates as s
 systems' own error rates are not public. The most serious harm documented in Xinjiang does
 not come from errors at all: Human Rights Watch describes surveillance that is crude yet
 used to profile and detain, and systems built to recognise Uyghurs; accuracy is not the main
-issue. The training-data part uses invented features.
+issue. The training-data part uses invented features. Nor does the simulation model what
+makes mass identification a base-rate problem: every face compared with a watch list, false
+matches growing with the list's size and the number of scans, while the people sought are
+rare (the base-rate simulation shows that arithmetic for a screening test).
 """
     params = (
         Param(
