@@ -470,22 +470,29 @@ proof of discrimination, and unreliable with small samples.
                 ),
             ]
 
-        audit_rows = [{"decider": name, **values} for name, values in audits.items()]
+        audit_columns = [
+            ("decider", "Decisions by"),
+            ("n_women", "Women in the pool"),
+            ("n_men", "Men in the pool"),
+            ("rate_women", "Women selected"),
+            ("rate_men", "Men selected"),
+            ("impact_ratio", "Impact ratio"),
+            ("tpr_women", "Qualified women selected"),
+            ("tpr_men", "Qualified men selected"),
+            ("eop_difference", "Equal-opportunity difference (TPR gap)"),
+            ("eo_difference", "Equalized-odds difference"),
+            ("agreement", "Agreement with past decisions"),
+            ("accuracy_qualified", "Accuracy vs qualification"),
+        ]
+        shown = [key for key, _ in audit_columns]
+        audit_rows = [
+            {key: value for key, value in {"decider": name, **values}.items() if key in shown}
+            for name, values in audits.items()
+        ]
         audit_table = Table(
             key="audit",
             title="Audit of the new applicant pool by gender",
-            columns=[
-                ("decider", "Decisions by"),
-                ("rate_women", "Women selected"),
-                ("rate_men", "Men selected"),
-                ("impact_ratio", "Impact ratio"),
-                ("tpr_women", "Qualified women selected"),
-                ("tpr_men", "Qualified men selected"),
-                ("eop_difference", "Equal-opportunity difference (TPR gap)"),
-                ("eo_difference", "Equalized-odds difference"),
-                ("agreement", "Agreement with past decisions"),
-                ("accuracy_qualified", "Accuracy vs qualification"),
-            ],
+            columns=audit_columns,
             rows=audit_rows,
         )
         rate_rows = [
