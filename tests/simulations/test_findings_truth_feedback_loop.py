@@ -103,3 +103,28 @@ def test_texts_cite_no_internal_documents():
     result = SIM.run(FAST, seed=0)
     for check in result.checks:
         assert "papers.md" not in check.reference and ".py" not in check.reference
+
+
+def _form(simulation, **params):
+    values = {**simulation.defaults(), **params}
+    return {
+        name: ("on" if value is True else "" if value is False else str(value))
+        for name, value in values.items()
+    }
+
+
+@pytest.mark.django_db
+def test_run_page_says_not_converged_and_shows_no_failed_badge(client):
+    """Through the page a student uses: a run too short to converge gets the sentence, no
+    reference-check section and no failure badge."""
+    from django.urls import reverse
+
+    params = {"initial_a": 1000, "initial_b": 1000, "days": 100, "cities": 5}
+    response = client.post(
+        reverse("simulations:simulation-run", kwargs={"slug": SIM.slug}),
+        {**_form(SIM, **params), "seed": "3"},
+    )
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "Not converged yet, no check" in html
+    assert "✗ fail" not in html and "Does it match the reference?" not in html

@@ -86,3 +86,17 @@ def test_texts_cite_no_internal_documents():
         assert "actsheet" not in preset.source and "papers.md" not in preset.source
     for check in SIM.run({}, seed=0).checks:
         assert "actsheet" not in check.reference and "papers.md" not in check.reference
+
+
+@pytest.mark.django_db
+def test_too_few_offenders_is_shown_next_to_the_field(client):
+    from django.urls import reverse
+
+    values = {**SIM.defaults(), "people": 2000, "base_rate": 0.1}
+    response = client.post(
+        reverse("simulations:simulation-run", kwargs={"slug": SIM.slug}),
+        {**{k: str(v) for k, v in values.items()}, "seed": "1"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_base_rate_error"' in html and "too few to train and test a model" in html
