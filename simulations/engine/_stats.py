@@ -192,3 +192,91 @@ def hanley_mcneil_se(auc: float, n_pos: int, n_neg: int) -> float:
         n_pos * n_neg
     )
     return math.sqrt(max(var, 0.0))
+
+
+def binomial_acceptance(n: int, p: float, alpha: float = 1e-4) -> tuple[int, int]:
+    """Counts a Binomial(n, p) sample falls between with probability 1 − ``alpha``.
+
+    The exact equal-tailed range, for a check that compares a sampled count with a
+    probability from an independent formula: the check fails outside it (false failures
+    about 1 in 10,000 runs by default). When the range is 0 to n, no count can fail and the
+    sample is too small to check anything.
+
+    Parameters
+    ----------
+    n : int
+        Number of trials.
+    p : float
+        The probability the formula predicts.
+    alpha : float
+        Total probability left outside the range.
+
+    Returns
+    -------
+    tuple of int
+        The lowest and highest accepted counts.
+    """
+    from scipy.stats import binom
+
+    if n <= 0:
+        return 0, 0
+    p = min(max(p, 0.0), 1.0)
+    lo = int(binom.ppf(alpha / 2, n, p))
+    hi = int(binom.isf(alpha / 2, n, p))
+    return max(lo, 0), min(hi, n)
+
+
+def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float:
+    """The pooled two-proportion z statistic of k2/n2 against k1/n1 (0 when undefined).
+
+    A difference between two sampled rates is called real in a finding only when |z| exceeds
+    a threshold (the callers use 3, a two-sided test at about 0.3%); otherwise the text says
+    the difference is within chance.
+
+    Parameters
+    ----------
+    k1, n1 : int
+        Successes and trials in the first sample.
+    k2, n2 : int
+        Successes and trials in the second sample.
+
+    Returns
+    -------
+    float
+        Positive when the second rate is higher; 0 when either sample is empty or both rates
+        are 0 or 1.
+    """
+    if n1 <= 0 or n2 <= 0:
+        return 0.0
+    pooled = (k1 + k2) / (n1 + n2)
+    var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if var <= 0:
+        return 0.0
+    return (k2 / n2 - k1 / n1) / math.sqrt(var)
+
+
+def distinct_pcts(a: float, b: float, max_digits: int = 3, min_digits: int = 0) -> tuple[str, str]:
+    """Two shares as percentages with just enough decimals that unequal values print apart
+    and no share short of 0 or 1 prints as '0%' or '100%'.
+
+    Parameters
+    ----------
+    a, b : float
+        Shares between 0 and 1.
+    max_digits, min_digits : int
+        The most and the fewest decimals used.
+
+    Returns
+    -------
+    tuple of str
+        e.g. (0.9896, 0.99) → ('98.96%', '99.00%'); (0.76, 0.5) → ('76%', '50%').
+    """
+
+    def bad(x: float, text: str) -> bool:
+        return (text.startswith("100") and x < 1) or (float(text[:-1]) == 0 and x > 0)
+
+    for digits in range(min_digits, max_digits + 1):
+        ta, tb = f"{100 * a:.{digits}f}%", f"{100 * b:.{digits}f}%"
+        if (ta != tb or a == b) and not bad(a, ta) and not bad(b, tb):
+            return ta, tb
+    return f"{100 * a:.{max_digits}f}%", f"{100 * b:.{max_digits}f}%"

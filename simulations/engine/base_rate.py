@@ -9,37 +9,41 @@ import numpy as np
 from fairlearn.metrics import false_positive_rate, selection_rate, true_positive_rate
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_score
 
-from ._stats import binomial_tolerance, compress, group_metrics, ppv, ratio_text, wilson_interval
+from ._stats import (
+    binomial_acceptance,
+    compress,
+    distinct_pcts,
+    group_metrics,
+    ppv,
+    two_proportion_z,
+    wilson_interval,
+)
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, pct
 from .charts import bar_chart, line_chart
 
-# Published or derived PPVs this simulation must reproduce with Bayes' rule when its inputs
-# match: (accuracy used as sensitivity and specificity, base rate) → (PPV, where from).
-_REFERENCE_PPV: dict[tuple[float, float], tuple[float, int, str]] = {
-    (0.76, 0.001): (0.0032, 4, "factsheet 'Numbers for simulations' A and papers.md D5: 0.32%"),
-    (0.76, 0.01): (0.031, 3, "factsheet A and papers.md D5: 3.1%"),
-    (0.76, 0.05): (0.143, 3, "factsheet A and papers.md D5: 14.3%"),
-    (0.85, 0.001): (
-        0.0056,
-        4,
-        "papers.md D5: 0.56% (factsheet A prints 0.57%; 850/150,700 = 0.564%)",
+# Nouns for the findings: (everyone, positives, negatives, "were <positive>", one positive,
+# one person, "was <positive>").
+_WORDS: dict[str, tuple[str, str, str, str, str, str, str]] = {
+    "border": (
+        "travellers",
+        "liars",
+        "honest travellers",
+        "were lying",
+        "liar",
+        "traveller",
+        "was lying",
     ),
-    (0.85, 0.01): (0.054, 3, "factsheet A and papers.md D5: 5.4%"),
-    (0.85, 0.05): (0.230, 3, "factsheet A: 23.0%"),
-    (0.81, 0.07): (0.24, 2, "papers.md D4: ≈24% (57 true vs 177 false positives per 1,000 men)"),
-    (0.91, 0.07): (0.43, 2, "papers.md D4: ≈43%"),
-}
-# Nouns for the findings: (everyone, positives, negatives, "were <positive>", one positive).
-_WORDS: dict[str, tuple[str, str, str, str, str]] = {
-    "border": ("travellers", "liars", "honest travellers", "were lying", "liar"),
     "trait": (
         "people",
         "people with the trait",
         "people without it",
         "had the trait",
         "person with the trait",
+        "person",
+        "had the trait",
     ),
 }
+_Z_REAL = 3.0  # a group difference is called real beyond three standard errors
 _BASE_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
@@ -52,7 +56,7 @@ class BaseRateSimulation(Simulation):
         "When a test is right 76% of the time but only 1 traveller in 100 is lying, how many "
         "of the people it flags are actually lying?"
     )
-    version = "1"
+    version = "2"
     cases = ("iborderctrl", "orientation-from-faces")
     themes = ("base-rate-fallacy", "acceptance-of-errors")
     explanation = """
@@ -86,8 +90,8 @@ honest travellers flagged for each liar caught; how the PPV curve rises with the
 need not be equal; iBorderCtrl's 76% came from about 30 people in a staged test, so its
 sensitivity and specificity are not known separately and the base rate of liars at a border
 is unknown (the presets use teaching values of 0.1%, 1% and 5%). An AUC is not an accuracy:
-the Kosinski presets follow the fact sheet's illustration, which treats the AUC as both
-sensitivity and specificity only to show the arithmetic.
+the Kosinski presets treat the AUC as both sensitivity and specificity only to show the
+arithmetic.
 """
     params = (
         Param(
@@ -171,10 +175,9 @@ sensitivity and specificity only to show the arithmetic.
     )
     _IBC_SOURCE = (
         "76% accuracy and the 85% target: iBorderCtrl lab test as reported by New Scientist / "
-        "CACM news 'An AI lie detector will interrogate travelers' and the Telegraph "
-        "(factsheet §3, confirmed); O'Shea et al. 2018. Accuracy is used as both sensitivity "
-        "and specificity (factsheet 'Numbers for simulations' A: an assumption, the balanced "
-        "lab test does not separate them)."
+        "CACM news 'An AI lie detector will interrogate travelers' and the Telegraph; "
+        "O'Shea et al. 2018. Accuracy is used as both sensitivity and specificity: an "
+        "assumption, since the balanced lab test does not separate them."
     )
     presets = (
         Preset(
@@ -195,7 +198,7 @@ sensitivity and specificity only to show the arithmetic.
             params={"travellers": 1_000_000, "base_rate": 1.0},
             case="iborderctrl",
             source=_IBC_SOURCE + " Base rate 1%: teaching value. Expected counts 7,600 true "
-            "and 237,600 false positives: factsheet table A [derived].",
+            "and 237,600 false positives follow from Bayes' rule [derived].",
         ),
         Preset(
             slug="iborderctrl-border-0-1pct",
@@ -203,8 +206,8 @@ sensitivity and specificity only to show the arithmetic.
             description="76% accuracy, one traveller in 1,000 lying (teaching value): PPV 0.32%.",
             params={"travellers": 1_000_000, "base_rate": 0.1},
             case="iborderctrl",
-            source=_IBC_SOURCE + " Base rate 0.1%: teaching value; PPV 0.32% from factsheet "
-            "table A [derived].",
+            source=_IBC_SOURCE + " Base rate 0.1%: teaching value; PPV 0.32% follows from "
+            "Bayes' rule [derived].",
         ),
         Preset(
             slug="iborderctrl-target-85",
@@ -219,7 +222,7 @@ sensitivity and specificity only to show the arithmetic.
             },
             case="iborderctrl",
             source=_IBC_SOURCE + " 85% target: confirmed (several sources); base rate 1%: "
-            "teaching value; PPV 5.4%: factsheet table A [derived].",
+            "teaching value; PPV 5.4% follows from Bayes' rule [derived].",
         ),
         Preset(
             slug="kosinski-auc-081",
@@ -237,8 +240,8 @@ sensitivity and specificity only to show the arithmetic.
             case="orientation-from-faces",
             source="AUC 0.81 (men, one image): Wang & Kosinski, JPSP 114(2):246–257, 2018 "
             "(confirmed). 7% prevalence: as cited by Siegel from the paper (one source). "
-            "Treating the AUC as sensitivity = specificity and the ≈24% result: papers.md D4, "
-            "illustrative [derived].",
+            "Treating the AUC as sensitivity = specificity, and the ≈24% that follows from "
+            "Bayes' rule, is an illustration [derived].",
         ),
         Preset(
             slug="kosinski-auc-091",
@@ -254,7 +257,8 @@ sensitivity and specificity only to show the arithmetic.
             },
             case="orientation-from-faces",
             source="AUC 0.91 (men, five images): Wang & Kosinski 2018 (confirmed); 7% "
-            "prevalence as cited by Siegel (one source); ≈43%: papers.md D4 [derived].",
+            "prevalence as cited by Siegel (one source); ≈43% follows from Bayes' rule, an "
+            "illustration [derived].",
         ),
     )
 
@@ -413,15 +417,20 @@ sensitivity and specificity only to show the arithmetic.
         for name, row in frame.by_group.iterrows():
             in_group = np.where(group, "Group B", "Group A") == name
             members = int(weight[in_group].sum())
+            honest = int(weight[in_group & (y_true == 0)].sum())
+            liars = int(weight[in_group & (y_true == 1)].sum())
+            flags = int(weight[in_group & (y_pred == 1)].sum())
             honest_flagged = int(weight[in_group & (y_true == 0) & (y_pred == 1)].sum())
+            # A rate with nobody to count is undefined, not 0: shown as "—".
             group_rows.append(
                 {
                     "group": str(name),
                     "travellers": members,
                     "flag_rate": float(row["flag_rate"]),
-                    "ppv": float(row["ppv"]),
-                    "tpr": float(row["tpr"]),
-                    "fpr": float(row["fpr"]),
+                    "ppv": float(row["ppv"]) if flags else None,
+                    "tpr": float(row["tpr"]) if liars else None,
+                    "fpr": float(row["fpr"]) if honest else None,
+                    "honest": honest,
                     "honest_flagged": honest_flagged,
                 }
             )
@@ -435,6 +444,7 @@ sensitivity and specificity only to show the arithmetic.
                 ("ppv", "PPV"),
                 ("tpr", "Liars caught (TPR)"),
                 ("fpr", "Honest flagged (FPR)"),
+                ("honest", "Honest travellers"),
                 ("honest_flagged", "Honest travellers flagged"),
             ],
             rows=group_rows,
@@ -442,7 +452,12 @@ sensitivity and specificity only to show the arithmetic.
         fpr_rows = [
             {"group": r["group"], "rate": r["fpr"], "measure": "Honest travellers flagged"}
             for r in group_rows
-        ] + [{"group": r["group"], "rate": r["tpr"], "measure": "Liars caught"} for r in group_rows]
+            if r["fpr"] is not None
+        ] + [
+            {"group": r["group"], "rate": r["tpr"], "measure": "Liars caught"}
+            for r in group_rows
+            if r["tpr"] is not None
+        ]
         group_rates = Table(
             key="group_rates",
             title="Liars caught and honest travellers flagged, by group",
@@ -500,7 +515,12 @@ sensitivity and specificity only to show the arithmetic.
                     title=group_rates.title,
                     description=(
                         "Honest travellers flagged: "
-                        + ", ".join(f"{r['group']} {pct(r['fpr'], 1)}" for r in group_rows)
+                        + ", ".join(
+                            f"{r['group']} {pct(r['fpr'], 1)}"
+                            if r["fpr"] is not None
+                            else f"{r['group']} none to flag"
+                            for r in group_rows
+                        )
                         + "."
                     ),
                     spec=bar_chart(
@@ -518,11 +538,13 @@ sensitivity and specificity only to show the arithmetic.
                 )
             )
 
-        checks = self._checks(n, base, sens_all, spec_all, sens_a, spec_a, drop, tp, fp, e_ppv)
+        checks, check_note = self._checks(n, base, sens_all, spec_all, tp, fp, e_ppv)
         findings = self._findings(
             n, base, tp, fp, fn, tn, s_ppv, e_ppv, s_per_liar, accuracy, acc_lo, acc_hi,
             group_rows, drop, share_b, words,
         )  # fmt: skip
+        if check_note:
+            findings = [*findings[:4], check_note]
         return Result(
             metrics=metrics,
             tables=[counts, flagged_table, curve, groups, group_rates],
@@ -537,67 +559,70 @@ sensitivity and specificity only to show the arithmetic.
         base: float,
         sens_all: float,
         spec_all: float,
-        sens_a: float,
-        spec_a: float,
-        drop: float,
         tp: int,
         fp: int,
         e_ppv: float,
-    ) -> list[Check]:
-        """Sampled counts against Bayes' rule, and Bayes' rule against the published tables."""
+    ) -> tuple[list[Check], str]:
+        """The sampled share of right flags against Bayes' rule, and a consistency note.
+
+        Each check fails outside the exact range a binomial sample falls in 99.99% of the time;
+        when that range is everything (too few flags), no check is made and the second value
+        is a sentence saying so.
+        """
         checks = []
+        note = ""
         p_fp = (1 - base) * (1 - spec_all)
-        tol_fp = binomial_tolerance(p_fp, n)
+        lo, hi = binomial_acceptance(n, p_fp)
         checks.append(
             Check(
                 key="false_positives_vs_expected",
-                label="Honest travellers flagged: sampled vs expected",
-                passed=abs(fp / n - p_fp) <= tol_fp,
-                expected=f"{n * p_fp:,.1f} (share {p_fp:.5f} ± {tol_fp:.5f}, four standard errors)",
-                observed=f"{fp:,} (share {fp / n:.5f})",
+                label="Honest travellers flagged: sampled vs the rates they were drawn from",
+                passed=lo <= fp <= hi,
+                expected=f"{n * p_fp:,.1f}: between {lo:,} and {hi:,} in 99.99% of samples",
+                observed=f"{fp:,}",
                 reference="Binomial sampling: n × (1 − base rate) × (1 − specificity).",
+                kind="consistency",
             )
         )
         flagged = tp + fp
-        e_flagged = n * (base * sens_all + p_fp)
         if flagged:
-            tol = binomial_tolerance(e_ppv, flagged)
-            checks.append(
-                Check(
-                    key="ppv_vs_bayes",
-                    label="Share of flags that are right: sampled vs Bayes' rule",
-                    passed=abs(tp / flagged - e_ppv) <= tol,
-                    expected=f"{e_ppv:.4f} ± {tol:.4f} (four standard errors of {flagged:,} flags)",
-                    observed=f"{tp / flagged:.4f} ({tp:,} of {flagged:,})",
-                    reference="Bayes' rule: PPV = sens·p ÷ (sens·p + (1 − spec)(1 − p)).",
+            lo, hi = binomial_acceptance(flagged, e_ppv)
+            if lo == 0 and hi == flagged:
+                note = (
+                    f"Not enough data to check the share of right flags against Bayes' rule: "
+                    f"with {flagged:,} flags, any number of them being right is plausible."
                 )
-            )
+            else:
+                checks.append(
+                    Check(
+                        key="ppv_vs_bayes",
+                        label="Share of flags that are right: sampled vs Bayes' rule",
+                        passed=lo <= tp <= hi,
+                        expected=f"{e_ppv:.4f}: between {lo / flagged:.4f} and "
+                        f"{hi / flagged:.4f} ({lo:,} to {hi:,} right of {flagged:,} flags) in "
+                        "99.99% of samples",
+                        observed=f"{tp / flagged:.4f} ({tp:,} of {flagged:,})",
+                        reference="Bayes' rule: PPV = sens·p ÷ (sens·p + (1 − spec)(1 − p)), "
+                        "computed from the test's sensitivity and specificity, not from the "
+                        "sample.",
+                    )
+                )
         else:
+            p_flag = base * sens_all + p_fp
+            p_none = (1 - p_flag) ** n
             checks.append(
                 Check(
-                    key="ppv_vs_bayes",
-                    label="Nobody flagged: plausible under Bayes' rule",
-                    passed=e_flagged < 10,
-                    expected=f"{e_flagged:.1f} people flagged on average",
+                    key="nobody_flagged",
+                    label="Nobody flagged: plausible for the rates drawn from",
+                    passed=p_none >= 1e-4,
+                    expected=f"{n * p_flag:.1f} people flagged on average; nobody flagged "
+                    f"with probability {p_none:.2g}",
                     observed="0 flagged",
                     reference="Binomial sampling of the expected flags.",
+                    kind="consistency",
                 )
             )
-        key = (round(sens_a, 4), round(base, 6))
-        if drop == 0 and sens_a == spec_a and key in _REFERENCE_PPV:
-            value, digits, where = _REFERENCE_PPV[key]
-            shown = round(100 * e_ppv, max(digits - 2, 0))
-            checks.append(
-                Check(
-                    key="ppv_matches_published_table",
-                    label="Bayes' rule reproduces the published table",
-                    passed=shown == round(100 * value, max(digits - 2, 0)),
-                    expected=f"PPV {100 * value:.{max(digits - 2, 0)}f}% ({where})",
-                    observed=f"PPV {100 * e_ppv:.3f}%",
-                    reference=where,
-                )
-            )
-        return checks
+        return checks, note
 
     @staticmethod
     def _findings(
@@ -616,16 +641,38 @@ sensitivity and specificity only to show the arithmetic.
         group_rows: list[dict[str, Any]],
         drop: float,
         share_b: float,
-        words: tuple[str, str, str, str, str],
+        words: tuple[str, str, str, str, str, str, str],
     ) -> list[str]:
-        """Two to five sentences built from this run's numbers."""
-        everyone, positives, negatives, were, one = words
+        """Two to five sentences built from this run's numbers.
+
+        Percentages get just enough decimals that two different values never print alike
+        and nothing short of 100% prints as 100%. A difference between the groups is called
+        real only beyond three standard errors; an undefined rate is said in words.
+        """
+        everyone, positives, negatives, were, one, single, was = words
         findings = []
         flagged = tp + fp
-        if flagged:
+        liars = tp + fn
+        ppv_s, ppv_e = distinct_pcts(s_ppv if flagged else 0.0, e_ppv, min_digits=1)
+        if flagged > 1 and tp == 1:
             findings.append(
-                f"Of the {flagged:,} {everyone} flagged, {tp:,} {were}: {pct(s_ppv, 1)} of "
-                f"flags were right (Bayes' rule predicts {pct(e_ppv, 1)})."
+                f"Of the {flagged:,} {everyone} flagged, one {was}: {ppv_s} of flags were "
+                f"right (Bayes' rule predicts {ppv_e})."
+            )
+        elif flagged > 1:
+            findings.append(
+                f"Of the {flagged:,} {everyone} flagged, {tp:,} {were}: {ppv_s} of flags were "
+                f"right (Bayes' rule predicts {ppv_e})."
+            )
+        elif flagged == 1 and tp:
+            findings.append(
+                f"Only one {single} was flagged, and the flag was right; Bayes' rule predicts "
+                f"{ppv_e} of flags right."
+            )
+        elif flagged == 1:
+            findings.append(
+                f"Only one {single} was flagged, and the flag was wrong; Bayes' rule predicts "
+                f"{ppv_e} of flags right."
             )
         else:
             findings.append(f"Nobody among the {n:,} {everyone} was flagged.")
@@ -638,33 +685,74 @@ sensitivity and specificity only to show the arithmetic.
                 findings.append(
                     f"Fewer {negatives} than {positives} were flagged: {fp:,} against {tp:,}."
                 )
-        elif tp == 0 and tp + fn > 0:
-            findings.append(f"None of the {tp + fn:,} {positives} was caught.")
+        elif tp == 0 and liars == 1:
+            findings.append(f"The only {one} among them was not caught.")
+        elif tp == 0 and liars > 1:
+            findings.append(f"None of the {liars:,} {positives} was caught.")
         always_no = (tn + fp) / n
-        if always_no > accuracy:
+        acc, no = distinct_pcts(accuracy, always_no)
+        lo, hi = distinct_pcts(acc_lo, acc_hi)
+        within = acc_lo <= always_no <= acc_hi
+        # Below 1,000 people the interval goes into every accuracy sentence: it is the point.
+        shown = f"{acc} (95% interval {lo}–{hi})" if n < 1000 else acc
+        if accuracy == always_no:
             findings.append(
-                f"The test was right about {pct(accuracy)} of {everyone}, yet clearing "
-                f"everyone would have been right about {pct(always_no)}."
+                f"The test was right about {shown} of {everyone}, exactly as often as clearing "
+                "everyone would have been."
+            )
+        elif within:
+            findings.append(
+                f"The test was right about {shown} of {everyone} and clearing everyone would "
+                f"have been right about {no}: with {n:,} {everyone} the difference is within "
+                "chance."
+            )
+        elif always_no > accuracy:
+            findings.append(
+                f"The test was right about {shown} of {everyone}, yet clearing everyone would "
+                f"have been right about {no}."
             )
         else:
             findings.append(
-                f"The test was right about {pct(accuracy)} of {everyone} (95% interval "
-                f"{pct(acc_lo)}–{pct(acc_hi)}), more than the {pct(always_no)} of clearing "
-                "everyone."
-            )
-        if n < 1000:
-            findings.append(
-                f"With only {n:,} {everyone} screened, the accuracy is uncertain: the 95% "
-                f"interval runs from {pct(acc_lo)} to {pct(acc_hi)}."
+                f"The test was right about {acc} of {everyone} (95% interval {lo}–{hi}), more "
+                f"than the {no} of clearing everyone."
             )
         if drop > 0 and share_b > 0 and len(group_rows) == 2:
-            a, b = group_rows
-            ratio = b["fpr"] / a["fpr"] if a["fpr"] else float("inf")
-            findings.append(
-                f"{negatives.capitalize()} in group B were flagged at {pct(b['fpr'], 1)}, against "
-                f"{pct(a['fpr'], 1)} in group A ({ratio_text(ratio)} as often)."
-            )
+            findings.append(_group_sentence(*group_rows, negatives))
         return findings[:5]
+
+
+def _group_sentence(a: dict[str, Any], b: dict[str, Any], negatives: str) -> str:
+    """Group B's false alarms against group A's, in words that stay true for the counts."""
+    who = negatives.capitalize()
+    if a["fpr"] is None or b["fpr"] is None:
+        empty = "A" if a["fpr"] is None else "B"
+        return (
+            f"There were no {negatives} in group {empty}, so its false-alarm rate is "
+            "undefined and the groups cannot be compared."
+        )
+    if a["honest_flagged"] == 0 and b["honest_flagged"] == 0:
+        return f"No {negatives} were flagged in either group."
+    fa, fb = distinct_pcts(a["fpr"], b["fpr"], min_digits=1)
+    z = two_proportion_z(a["honest_flagged"], a["honest"], b["honest_flagged"], b["honest"])
+    if abs(z) < _Z_REAL:
+        return (
+            f"{who} in group B were flagged at {fb}, against {fa} in group A: with "
+            f"{b['honest']:,} and {a['honest']:,} of them, the difference is within chance."
+        )
+    if a["fpr"] == 0:
+        return f"{who} in group B were flagged at {fb}, and none in group A."
+    if b["fpr"] == 0:
+        return f"{who} in group A were flagged at {fa}, and none in group B."
+    ratio = b["fpr"] / a["fpr"]
+    if ratio >= 1:
+        return (
+            f"{who} in group B were flagged at {fb}, against {fa} in group A "
+            f"({ratio:.{2 if ratio < 1.1 else 1}f} times as often)."
+        )
+    return (
+        f"{who} in group B were flagged at {fb}, against {fa} in group A (group A "
+        f"{1 / ratio:.{2 if ratio > 1 / 1.1 else 1}f} times as often)."
+    )
 
 
 SIMULATION = BaseRateSimulation()

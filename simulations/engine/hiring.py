@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import StandardScaler
 
-from ._stats import compress
+from ._stats import compress, distinct_pcts, two_proportion_z
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
 from .charts import bar_chart
 
@@ -27,14 +27,17 @@ FOUR_FIFTHS = 0.8
 EG_MAX_HISTORY = 5000  # keeps an ExponentiatedGradient run within the 10 s budget
 UGESP = (
     "Uniform Guidelines on Employee Selection Procedures (1978), 29 CFR §1607.4(D): a selection "
-    "rate below four-fifths of the highest group's rate is generally evidence of adverse impact "
-    "(factsheet §5, confirmed; worked example 12% ÷ 20% = 0.60)"
+    "rate below four-fifths of the highest group's rate is generally regarded as evidence of "
+    "adverse impact"
 )
 REUTERS = (
     'Reuters (Jeffrey Dastin), "Amazon scraps secret AI recruiting tool that showed bias '
-    'against women", 10 Oct 2018 (factsheet §5, confirmed)'
+    'against women", 10 Oct 2018'
 )
 QUALIFIED_Z = 0.6745  # skill above the 75th percentile of N(0, 1): the top quarter is qualified
+GAP_YEARS = 2  # years of experience a career gap costs
+Z_REAL = 3.0  # a difference between two sampled rates is called real beyond three standard errors
+MODEL = "Model (no gender column)"
 
 # Feature columns: (key, label, is a proxy for gender).
 _FEATURES: tuple[tuple[str, str, bool], ...] = (
@@ -84,7 +87,7 @@ def _applicants(n: int, p: dict[str, Any], rng: np.random.Generator) -> dict[str
         "woman": woman,
         "skill": skill,
         "test_score": skill + 0.7 * rng.standard_normal(n),
-        "experience": 6 + 1.5 * skill + 1.5 * rng.standard_normal(n) - 2 * career_gap,
+        "experience": 6 + 1.5 * skill + 1.5 * rng.standard_normal(n) - GAP_YEARS * career_gap,
         "womens_club": (rng.random(n) < np.where(woman, 0.05 + 0.45 * s, 0.05)).astype(float),
         "womens_college": (rng.random(n) < np.where(woman, 0.25 * s, 0.0)).astype(float),
         "career_gap": career_gap.astype(float),
@@ -99,6 +102,15 @@ def _matrix(data: dict[str, np.ndarray], columns: tuple[str, ...]) -> np.ndarray
     return np.column_stack([data[c] for c in columns])
 
 
+def _rate(x: float | None) -> str:
+    """A rate for a chart description; a rate over nobody is said to be undefined."""
+    return pct(x) if x is not None else "undefined (nobody to count)"
+
+
+def _ratio(x: float | None) -> str:
+    return f"{x:.2f}" if x is not None else "undefined"
+
+
 class HiringSimulation(Simulation):
     """A CV screener trained on past hiring decisions that penalised women."""
 
@@ -108,7 +120,7 @@ class HiringSimulation(Simulation):
         "If a CV screener is trained on past decisions that penalised women, does removing the "
         "gender column stop it from discriminating?"
     )
-    version = "1"
+    version = "2"
     cases = ("automated-hiring",)
     themes = ("proxies", "biased-data", "accountability")
     explanation = """
@@ -124,8 +136,10 @@ decisions **without the gender column**, then screens a new pool of applicants.
 Everything is measured against the applicants' real qualification (skill in the top quarter),
 which the model never sees: selection rates by gender, the impact ratio used by the
 four-fifths rule and NYC Local Law 144 audits, the share of *qualified* applicants selected
-(true-positive rate), and the model's weights. Group metrics come from Fairlearn's
-`MetricFrame`.
+(true-positive rate: **equal opportunity**, in Hardt, Price & Srebro's 2016 terms, asks that
+it be the same for women and men), and the model's weights. Group metrics come from
+Fairlearn's `MetricFrame`. A difference between women and men is reported as real only when
+it is larger than chance gives with that many applicants.
 
 **What to try.**
 
@@ -133,7 +147,14 @@ four-fifths rule and NYC Local Law 144 audits, the share of *qualified* applican
   penalty.
 - Set *features* to "no gendered terms" (what Amazon tried): the explicit terms go, the
   verbs and the career gap remain.
-- Set *features* to "skills only", or *penalty* to 0, and watch the disparity vanish.
+- Set *features* to "skills only": every CV detail goes, but the disparity does not vanish.
+  Experience looks neutral, yet a career gap costs two years of it, and career gaps are more
+  common among women here. A neutral-looking feature carries the past.
+- Keep "skills only" and set *penalty* to 0: the past decisions were fair, and the model
+  still selects fewer qualified women, because it reads a gap as less experience. With all
+  features it could see the gap itself and correct for it.
+- Set *proxy strength* to 0 (nothing on the CV tracks gender, career gaps as common among men):
+  now the differences between women and men are within chance.
 - Try a Fairlearn mitigation. ExponentiatedGradient uses gender only during training;
   ThresholdOptimizer **uses each applicant's gender when deciding** (a different threshold per
   group), which some jurisdictions forbid. Compare the agreement with past decisions (what the
@@ -239,7 +260,7 @@ proof of discrimination, and unreliable with small samples.
             params={"features": "all", "penalty": 1.0, "proxy_strength": 1.0},
             case="automated-hiring",
             source=REUTERS + ". No numbers from Amazon are used: the effect sizes are teaching "
-            "values (factsheet 'Numbers for simulations' G: toy data).",
+            "values on invented data.",
         ),
         Preset(
             slug="amazon-terms-removed",
@@ -259,8 +280,8 @@ proof of discrimination, and unreliable with small samples.
             "changes the impact ratio, and with it the four-fifths verdict.",
             params={"n_applicants": 20, "women_share": 50.0},
             case="automated-hiring",
-            source="Factsheet 'Numbers for simulations' E [derived]: with 10 applicants per "
-            "group one hire changes the verdict; " + UGESP + ".",
+            source="Arithmetic [derived]: with 10 applicants per group one hire changes the "
+            "verdict; " + UGESP + ".",
         ),
         Preset(
             slug="threshold-optimizer",
@@ -324,7 +345,7 @@ proof of discrimination, and unreliable with small samples.
         x_hist = scaler.transform(_matrix(history, columns))
         x_pool = scaler.transform(_matrix(pool, columns))
         model = LogisticRegression(max_iter=1000).fit(x_hist, y_hist)
-        decisions = {"Model (no gender column)": model.predict(x_pool)}
+        decisions = {MODEL: model.predict(x_pool)}
 
         gender_hist = np.where(history["woman"], "women", "men")
         gender_pool = np.where(pool["woman"], "women", "men")
@@ -366,7 +387,7 @@ proof of discrimination, and unreliable with small samples.
         audits = self._audits(
             {"Past decisions": past_pool, **decisions}, past_pool, pool, gender_pool
         )
-        main = audits["Model (no gender column)"]
+        main = audits[MODEL]
         final_name = list(audits)[-1]
         final = audits[final_name]
 
@@ -449,21 +470,29 @@ proof of discrimination, and unreliable with small samples.
                 ),
             ]
 
-        audit_rows = [{"decider": name, **values} for name, values in audits.items()]
+        audit_columns = [
+            ("decider", "Decisions by"),
+            ("n_women", "Women in the pool"),
+            ("n_men", "Men in the pool"),
+            ("rate_women", "Women selected"),
+            ("rate_men", "Men selected"),
+            ("impact_ratio", "Impact ratio"),
+            ("tpr_women", "Qualified women selected"),
+            ("tpr_men", "Qualified men selected"),
+            ("eop_difference", "Equal-opportunity difference (TPR gap)"),
+            ("eo_difference", "Equalized-odds difference"),
+            ("agreement", "Agreement with past decisions"),
+            ("accuracy_qualified", "Accuracy vs qualification"),
+        ]
+        shown = [key for key, _ in audit_columns]
+        audit_rows = [
+            {key: value for key, value in {"decider": name, **values}.items() if key in shown}
+            for name, values in audits.items()
+        ]
         audit_table = Table(
             key="audit",
             title="Audit of the new applicant pool by gender",
-            columns=[
-                ("decider", "Decisions by"),
-                ("rate_women", "Women selected"),
-                ("rate_men", "Men selected"),
-                ("impact_ratio", "Impact ratio"),
-                ("tpr_women", "Qualified women selected"),
-                ("tpr_men", "Qualified men selected"),
-                ("eo_difference", "Equalized-odds difference"),
-                ("agreement", "Agreement with past decisions"),
-                ("accuracy_qualified", "Accuracy vs qualification"),
-            ],
+            columns=audit_columns,
             rows=audit_rows,
         )
         rate_rows = [
@@ -515,10 +544,10 @@ proof of discrimination, and unreliable with small samples.
                 key="selection_rates",
                 title=rates.title,
                 description=(
-                    f"The model selected {pct(main['rate_women'])} of women and "
-                    f"{pct(main['rate_men'])} of men; past decisions selected "
-                    f"{pct(audits['Past decisions']['rate_women'])} and "
-                    f"{pct(audits['Past decisions']['rate_men'])}."
+                    f"Selected by the model: women {_rate(main['rate_women'])}, men "
+                    f"{_rate(main['rate_men'])}; by past decisions: women "
+                    f"{_rate(audits['Past decisions']['rate_women'])}, men "
+                    f"{_rate(audits['Past decisions']['rate_men'])}."
                 ),
                 spec=bar_chart(
                     rates.title,
@@ -538,8 +567,8 @@ proof of discrimination, and unreliable with small samples.
                 key="qualified_selected",
                 title=tprs.title,
                 description=(
-                    f"Among qualified applicants the model selected {pct(main['tpr_women'])} of "
-                    f"women and {pct(main['tpr_men'])} of men."
+                    f"Qualified applicants selected by the model: women "
+                    f"{_rate(main['tpr_women'])}, men {_rate(main['tpr_men'])}."
                 ),
                 spec=bar_chart(
                     tprs.title,
@@ -578,13 +607,13 @@ proof of discrimination, and unreliable with small samples.
                 key="trade_off",
                 title=trade.title,
                 description=(
-                    f"Impact ratio {final['impact_ratio']:.2f} and agreement with past "
+                    f"Impact ratio {_ratio(final['impact_ratio'])} and agreement with past "
                     f"decisions {pct(final['agreement'])} with {final_name}, against "
-                    f"{main['impact_ratio']:.2f} and {pct(main['agreement'])} for the "
+                    f"{_ratio(main['impact_ratio'])} and {pct(main['agreement'])} for the "
                     "unmitigated model."
                     if mitigation != "none"
                     else f"The model agrees with {pct(main['agreement'])} of past decisions "
-                    f"with an impact ratio of {main['impact_ratio']:.2f}."
+                    f"with an impact ratio of {_ratio(main['impact_ratio'])}."
                 ),
                 spec=bar_chart(
                     trade.title,
@@ -616,7 +645,7 @@ proof of discrimination, and unreliable with small samples.
         past: np.ndarray,
         pool: dict[str, np.ndarray],
         gender: np.ndarray,
-    ) -> dict[str, dict[str, float]]:
+    ) -> dict[str, dict[str, Any]]:
         """Selection rates, impact ratio and TPR among the qualified, by gender, per decider.
 
         One Fairlearn ``MetricFrame`` holds every decider: gender is the sensitive feature and
@@ -636,11 +665,13 @@ proof of discrimination, and unreliable with small samples.
 
         Returns
         -------
-        dict of dict of float
+        dict of dict
             For each decider: ``rate_women``, ``rate_men``, ``impact_ratio`` (Fairlearn's
-            demographic-parity ratio), ``tpr_women``, ``tpr_men``, ``eo_difference``
-            (Fairlearn's equalized-odds difference against real qualification),
-            ``agreement`` (accuracy against past decisions) and ``accuracy_qualified``.
+            demographic-parity ratio), ``tpr_women``, ``tpr_men``, ``eop_difference`` (the
+            equal-opportunity gap), ``eo_difference`` (Fairlearn's equalized-odds difference
+            against real qualification), ``agreement`` (accuracy against past decisions),
+            ``accuracy_qualified``, and the counts behind them. A rate over nobody (no women
+            in the pool, no qualified men…) and a ratio of two zero rates are None.
         """
         names = list(decisions)
         k = len(names)
@@ -664,22 +695,47 @@ proof of discrimination, and unreliable with small samples.
         by = frame.by_group
         ratio = frame.ratio()
         diff = frame.difference()
-        out: dict[str, dict[str, float]] = {}
+        is_woman = gender == "women"
+        qual = pool["qualified"]
+        counts = {
+            "n_women": int(is_woman.sum()),
+            "n_men": int((~is_woman).sum()),
+            "qualified_women": int((qual & is_woman).sum()),
+            "qualified_men": int((qual & ~is_woman).sum()),
+        }
+        out: dict[str, dict[str, Any]] = {}
         for i, name in enumerate(names):
             mine = d == i
+            chosen = np.asarray(decisions[name]).astype(bool)
 
-            def get(metric: str, group: str, i: int = i) -> float:
+            def get(metric: str, group: str, i: int = i) -> float | None:
+                # A rate over nobody is undefined: None, shown as "—", never NaN.
                 key = (i, group)
-                return float(by.loc[key, metric]) if key in by.index else float("nan")
+                return float(by.loc[key, metric]) if key in by.index else None
 
+            rates = (get("rate", "women"), get("rate", "men"))
+            comparable = None not in rates and max(rates) > 0
+            tprs = (
+                get("tpr", "women") if counts["qualified_women"] else None,
+                get("tpr", "men") if counts["qualified_men"] else None,
+            )
             out[name] = {
-                "rate_women": get("rate", "women"),
-                "rate_men": get("rate", "men"),
-                "impact_ratio": float(ratio.loc[i, "rate"]),
-                "tpr_women": get("tpr", "women"),
-                "tpr_men": get("tpr", "men"),
+                **counts,
+                "selected_women": int((chosen & is_woman).sum()),
+                "selected_men": int((chosen & ~is_woman).sum()),
+                "qualified_selected_women": int((chosen & qual & is_woman).sum()),
+                "qualified_selected_men": int((chosen & qual & ~is_woman).sum()),
+                "rate_women": rates[0],
+                "rate_men": rates[1],
+                "impact_ratio": float(ratio.loc[i, "rate"]) if comparable else None,
+                "tpr_women": tprs[0],
+                "tpr_men": tprs[1],
+                # Equal opportunity: the gap between the groups' true-positive rates.
+                "eop_difference": float(diff.loc[i, "tpr"]) if None not in tprs else None,
                 # Fairlearn's equalized_odds_difference: the larger of the TPR and FPR gaps.
-                "eo_difference": float(max(diff.loc[i, "tpr"], diff.loc[i, "fpr"])),
+                "eo_difference": float(max(diff.loc[i, "tpr"], diff.loc[i, "fpr"]))
+                if None not in tprs and None not in rates
+                else None,
                 "agreement": float(accuracy_score(pt[mine], yp[mine], sample_weight=w[mine])),
                 "accuracy_qualified": float(
                     accuracy_score(yt[mine], yp[mine], sample_weight=w[mine])
@@ -698,7 +754,7 @@ proof of discrimination, and unreliable with small samples.
         """Four-fifths arithmetic, equal skill by construction, the mitigator's constraint."""
         rates = [main["rate_women"], main["rate_men"]]
         checks = []
-        if all(np.isfinite(rates)) and max(rates) > 0:
+        if main["impact_ratio"] is not None:
             by_hand = min(rates) / max(rates)
             verdict = "flagged" if by_hand < FOUR_FIFTHS else "not flagged"
             checks.append(
@@ -719,11 +775,12 @@ proof of discrimination, and unreliable with small samples.
             checks.append(
                 Check(
                     key="equal_skill",
-                    label="Women and men are equally skilled (by construction)",
+                    label="Women's and men's skill is drawn from the same distribution",
                     passed=abs(gap) <= 4 * se,
                     expected=f"Mean skill gap 0 ± {4 * se:.3f} (four standard errors)",
                     observed=f"Women − men: {gap:+.3f}",
                     reference="The simulation draws every applicant's skill from N(0, 1).",
+                    kind="consistency",
                 )
             )
         if training_dp is not None:
@@ -747,71 +804,164 @@ proof of discrimination, and unreliable with small samples.
     @staticmethod
     def _findings(
         p: dict[str, Any],
-        audits: dict[str, dict[str, float]],
+        audits: dict[str, dict[str, Any]],
         coef_rows: list[dict[str, Any]],
         final_name: str,
         pool: dict[str, np.ndarray],
     ) -> list[str]:
-        """Two to five sentences built from this run's numbers."""
-        main = audits["Model (no gender column)"]
-        ratio = main["impact_ratio"]
-        findings = []
-        if np.isfinite(ratio):
-            shown = f"{ratio:.2f}" if f"{ratio:.2f}" != "0.80" else f"{ratio:.3f}"
-            rates = f"{pct(main['rate_women'])} of women and {pct(main['rate_men'])} of men"
-            if ratio < FOUR_FIFTHS:
-                findings.append(
-                    f"The model never saw the gender column, yet it selected {rates}: an impact "
-                    f"ratio of {shown}, below the four-fifths threshold of 0.80."
-                )
-            else:
-                findings.append(
-                    f"The model, which never saw the gender column, selected {rates}: an impact "
-                    f"ratio of {shown}, above the four-fifths threshold of 0.80."
-                )
-        gap = main["tpr_men"] - main["tpr_women"]
-        if np.isfinite(gap) and abs(gap) >= 0.05:
-            more, less = ("men", "women") if gap > 0 else ("women", "men")
-            findings.append(
-                f"Skill is identical across genders, yet among qualified applicants it selected "
-                f"{pct(main[f'tpr_{more}'])} of {more} and only {pct(main[f'tpr_{less}'])} of "
-                f"{less}."
-            )
-        elif np.isfinite(gap):
-            findings.append(
-                f"Qualified women and men were selected at similar rates "
-                f"({pct(main['tpr_women'])} and {pct(main['tpr_men'])})."
-            )
+        """Two to five sentences built from this run's numbers.
+
+        A difference between women and men (in selection rates, or in the share of qualified
+        applicants selected) is called real only beyond three standard errors of a
+        two-proportion test; the four-fifths verdict is always given with that context. Empty
+        groups are said in words.
+        """
+        main = audits[MODEL]
+        findings = [_selection_sentence(main)]
+        findings.append(_equal_opportunity_sentence(main))
         proxies = [r for r in coef_rows if r["proxy"] and r["weight"] < 0]
-        if proxies and abs(proxies[0]["weight"]) >= 0.1:
+        if p["features"] == "skills-only":
+            findings.append(_skills_only_sentence(p, pool))
+        elif proxies and abs(proxies[0]["weight"]) >= 0.1:
             names = " and ".join(r["feature"][0].lower() + r["feature"][1:] for r in proxies[:2])
             weights = ", ".join(f"{r['weight']:+.2f}" for r in proxies[:2])
             findings.append(
-                f"Its strongest negative weights on CV details were on {names} "
-                f"({weights}), which track gender, "
-                "not skill."
+                f"Its strongest negative weights on CV details were on {names} ({weights}), "
+                "which track gender, not skill."
             )
-        elif p["features"] == "skills-only":
-            findings.append(
-                "Without proxy features the model could only learn from the skills signals."
-            )
-        if final_name != "Model (no gender column)":
+        if final_name != MODEL:
             final = audits[final_name]
+            before, after = _ratio(main["impact_ratio"]), _ratio(final["impact_ratio"])
+            agree_before, agree_after = pct(main["agreement"]), pct(final["agreement"])
             findings.append(
-                f"Fairlearn's {final_name} moved the impact ratio from {ratio:.2f} to "
-                f"{final['impact_ratio']:.2f}, while agreement with past decisions went from "
-                f"{pct(main['agreement'])} to {pct(final['agreement'])}."
+                f"Fairlearn's {final_name} moved the impact ratio from {before} to {after}, "
+                f"while agreement with past decisions went from {agree_before} to "
+                f"{agree_after}."
             )
-        n_women = int(pool["woman"].sum())
-        n_men = len(pool["woman"]) - n_women
-        if 0 < n_women < 30 and n_men > 0 and main["rate_men"] > 0:
-            hired_women = round(main["rate_women"] * n_women)
-            one_more = (hired_women + 1) / n_women / main["rate_men"]
-            findings.append(
-                f"With only {n_women} women and {n_men} men in the pool, one more woman hired "
-                f"would move the impact ratio from {ratio:.2f} to {min(one_more, 1 / one_more):.2f}."
-            )
+        small = _small_pool_sentence(main)
+        if small:
+            findings.append(small)
         return findings[:5]
+
+
+def _selection_sentence(main: dict[str, Any]) -> str:
+    """Selection rates and the four-fifths verdict, with whether the gap exceeds chance."""
+    n_women, n_men = main["n_women"], main["n_men"]
+    if n_women == 0 or n_men == 0:
+        missing = "women" if n_women == 0 else "men"
+        return (
+            f"There were no {missing} among the {n_women + n_men:,} new applicants, so "
+            "selection rates cannot be compared by gender and the four-fifths rule cannot be "
+            "applied."
+        )
+    ratio = main["impact_ratio"]
+    if ratio is None:
+        return (
+            f"The model selected nobody among the {n_women + n_men:,} new applicants, so "
+            "there is no impact ratio to compute."
+        )
+    women, men = distinct_pcts(main["rate_women"], main["rate_men"])
+    shown = f"{ratio:.2f}" if f"{ratio:.2f}" != "0.80" else f"{ratio:.3f}"
+    z = two_proportion_z(main["selected_men"], n_men, main["selected_women"], n_women)
+    real = abs(z) >= Z_REAL
+    if ratio < FOUR_FIFTHS and real:
+        return (
+            f"The model never saw the gender column, yet it selected {women} of women and "
+            f"{men} of men: an impact ratio of {shown}, below the four-fifths threshold of "
+            "0.80."
+        )
+    if ratio < FOUR_FIFTHS:
+        return (
+            f"The model, which never saw the gender column, selected {women} of women and "
+            f"{men} of men: an impact ratio of {shown}, below the four-fifths threshold of "
+            f"0.80, although with {n_women:,} female and {n_men:,} male applicants the difference "
+            "is within chance."
+        )
+    if real:
+        return (
+            f"The model, which never saw the gender column, selected {women} of women and "
+            f"{men} of men: an impact ratio of {shown}, above the four-fifths threshold of "
+            "0.80, although the difference is larger than chance gives."
+        )
+    return (
+        f"The model, which never saw the gender column, selected {women} of women and {men} "
+        f"of men: an impact ratio of {shown}, above the four-fifths threshold of 0.80, and a "
+        "difference within chance."
+    )
+
+
+def _equal_opportunity_sentence(main: dict[str, Any]) -> str:
+    """Qualified applicants selected by gender (equal opportunity), with sampling error."""
+    q_women, q_men = main["qualified_women"], main["qualified_men"]
+    if q_women == 0 or q_men == 0:
+        missing = "women" if q_women == 0 else "men"
+        return (
+            f"There were no qualified {missing} among the new applicants, so equal opportunity "
+            "(selecting qualified applicants at the same rate whatever their gender) cannot be "
+            "checked."
+        )
+    women, men = distinct_pcts(main["tpr_women"], main["tpr_men"])
+    z = two_proportion_z(
+        main["qualified_selected_men"], q_men, main["qualified_selected_women"], q_women
+    )
+    if z <= -Z_REAL:
+        return (
+            f"Skill is drawn from the same distribution for women and men, yet among qualified "
+            f"applicants it selected {men} of men and only {women} of women: equal opportunity "
+            "(the same true-positive rate for both) is not met."
+        )
+    if z >= Z_REAL:
+        return (
+            f"Skill is drawn from the same distribution for women and men, yet among qualified "
+            f"applicants it selected {women} of women and only {men} of men: equal opportunity "
+            "(the same true-positive rate for both) is not met."
+        )
+    return (
+        f"Among qualified applicants it selected {women} of women and {men} of men: with "
+        f"{q_women:,} qualified female and {q_men:,} qualified male applicants, the "
+        "equal-opportunity gap is within chance."
+    )
+
+
+def _skills_only_sentence(p: dict[str, Any], pool: dict[str, np.ndarray]) -> str:
+    """What 'skills only' leaves in: experience, which a career gap lowers."""
+    woman, gap = pool["woman"], pool["career_gap"] > 0
+    if p["proxy_strength"] == 0:
+        return (
+            "The model saw only the test score and experience, and with proxy strength 0 "
+            "career gaps are as common among men as among women, so neither feature tracks "
+            "gender."
+        )
+    women_gap = pct(gap[woman].mean()) if woman.any() else "none (no women in the pool)"
+    men_gap = pct(gap[~woman].mean()) if (~woman).any() else "none (no men in the pool)"
+    return (
+        f"The model saw only the test score and experience, but experience is not neutral: a "
+        f"career gap costs {GAP_YEARS} years of it, and {women_gap} of women against {men_gap} "
+        "of men in this pool had one. A feature that looks neutral can carry the past."
+    )
+
+
+def _small_pool_sentence(main: dict[str, Any]) -> str:
+    """How much one hire moves the impact ratio in a small pool ("" for large pools)."""
+    n_women, n_men = main["n_women"], main["n_men"]
+    ratio = main["impact_ratio"]
+    if not (0 < n_women < 30 and n_men > 0) or ratio is None or not main["rate_men"]:
+        return ""
+    hired = main["selected_women"]
+    if hired >= n_women:
+        return ""
+    new_women = (hired + 1) / n_women
+    new_ratio = min(new_women, main["rate_men"]) / max(new_women, main["rate_men"])
+    if new_women > main["rate_men"]:
+        return (
+            f"With only {n_women} female and {n_men} male applicants in the pool, one more "
+            f"woman hired would move the impact ratio from {ratio:.2f} to {new_ratio:.2f}, with "
+            "men then the group selected less often."
+        )
+    return (
+        f"With only {n_women} female and {n_men} male applicants in the pool, one more woman "
+        f"hired would move the impact ratio from {ratio:.2f} to {new_ratio:.2f}."
+    )
 
 
 SIMULATION = HiringSimulation()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -17,8 +18,12 @@ NDAS_SOURCE = (
     "NDAS 'Most Serious Violence' model: 2.4m (West Midlands) and 1.1m (West Yorkshire) "
     "records, a coding error in how the training data were defined, 'up to 75%' accuracy "
     "claimed, 14–19% / 9–18% after the fix (WIRED, Matt Burgess, 6 Aug 2020; AI Business, "
-    "11 Aug 2020; factsheet §2 and 'Numbers for simulations' F)"
+    "11 Aug 2020)"
 )
+
+_MIN_EXPECTED_OFFENDERS = 20  # people × base rate: below this there is no model to test
+_MIN_OFFENDERS = 4  # guaranteed, so the stratified split puts offenders in both sets
+_MAX_AUC_TOLERANCE = 0.15  # a wider band around the marker's AUC would check nothing
 
 
 class LeakageSimulation(Simulation):
@@ -30,7 +35,7 @@ class LeakageSimulation(Simulation):
         "How can a model of a rare outcome look accurate in testing and be useless in use, "
         "when one of its inputs was recorded after the outcome happened?"
     )
-    version = "1"
+    version = "2"
     cases = ("ndas",)
     themes = ("information-leakage", "base-rate-fallacy")
     explanation = """
@@ -52,7 +57,11 @@ with the marker and once without. Then the leaky model is used as it would be in
 - Raise *honest signal* to see what genuinely predictive data would give.
 
 **What to look for.** Accuracy next to the accuracy of always answering "no"; AUC in
-testing versus at deployment; how many of the people flagged would really offend.
+testing versus at deployment; how many offenders are caught at a 50% threshold in testing and
+at deployment. When the honest signal is strong, the leaky model ranks people at deployment
+about as well as a model without the marker: the harm is then in the test score, which
+promised more than the model can give, and in the probabilities, which lean on a marker that
+is never there in use, so far fewer people are flagged.
 
 **Limits.** NDAS's actual error was reported as a coding error in how the training data
 were defined; its details are not public, so the marker here is a stand-in for that kind of
@@ -126,8 +135,8 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
             "The leak strength and predictors are teaching values.",
             params={"people": 24_000, "base_rate": 1.0},
             case="ndas",
-            source=NDAS_SOURCE + ". 24,000 = 2.4m ÷ 100 (scaled for speed); base rate 1%: "
-            "teaching value from the 0.1%–1% range in factsheet F; leak: teaching value.",
+            source=NDAS_SOURCE + ". 24,000 = 2.4m ÷ 100 (scaled for speed); the base rate of "
+            "1% and the leak are teaching values, not published figures.",
         ),
         Preset(
             slug="ndas-0-1pct",
@@ -136,7 +145,8 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
             "range): about 24 offenders among 24,000 people.",
             params={"people": 24_000, "base_rate": 0.1},
             case="ndas",
-            source=NDAS_SOURCE + ". Base rate 0.1%: teaching value (factsheet F).",
+            source=NDAS_SOURCE + ". The base rate of 0.1% is a teaching value, not a published "
+            "figure.",
         ),
         Preset(
             slug="ndas-after-fix",
@@ -150,6 +160,20 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
             "are teaching values.",
         ),
     )
+
+    def check_params(self, p: dict[str, Any]) -> dict[str, list[str]]:
+        """Enough expected offenders to train and test a model."""
+        expected = p["people"] * p["base_rate"] / 100
+        if expected < _MIN_EXPECTED_OFFENDERS:
+            return {
+                "base_rate": [
+                    f"With {p['people']:,} people and a base rate of {p['base_rate']:g}%, only "
+                    f"about {expected:.0f} would offend: too few to train and test a model. Use "
+                    f"more people or a higher base rate (at least {_MIN_EXPECTED_OFFENDERS} "
+                    "expected offenders)."
+                ]
+            }
+        return {}
 
     def simulate(self, p: dict[str, Any], rng: np.random.Generator) -> Result:
         """Train with and without the leaked marker; test, then deploy without it.
@@ -170,6 +194,11 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
         leak, false_mark = p["leak_strength"] / 100, p["marker_false_rate"] / 100
         d = p["signal"]
         y = (rng.random(n) < base).astype(int)
+        if y.sum() < _MIN_OFFENDERS:
+            # So rare that even check_params' expected 20 gave fewer than four: make up the
+            # difference, so both the training and the test set hold offenders.
+            extra = rng.choice(np.flatnonzero(y == 0), _MIN_OFFENDERS - int(y.sum()), False)
+            y[extra] = 1
         honest = np.column_stack(
             [
                 rng.standard_normal(n) + d * y,  # prior offences (standardised)
@@ -341,27 +370,45 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
                 passed=abs(always_no - (1 - base)) <= tol,
                 expected=f"{1 - base:.4f} ± {tol:.4f}",
                 observed=f"{always_no:.4f} on {len(y_test):,} test records",
-                reference="Arithmetic: accuracy of a constant 'no' = share of negatives.",
+                reference="Arithmetic: accuracy of a constant 'no' = share of negatives; the "
+                "test set is drawn at this base rate.",
+                kind="consistency",
             )
         )
-        if n_pos and n_neg:
-            marker_test = marker[idx_test]
-            auc_marker = float(roc_auc_score(y_test, marker_test))
-            expected = 0.5 * (1 + leak - false_mark)
-            se = hanley_mcneil_se(expected, n_pos, n_neg)
+        expected = 0.5 * (1 + leak - false_mark)
+        # A binary score's AUC is (1 + TPR − FPR) / 2 exactly, so its sampling error is that of
+        # two binomial proportions (plus half a count for discreteness).
+        auc_tol = (
+            4 * 0.5 * math.sqrt(leak * (1 - leak) / n_pos + false_mark * (1 - false_mark) / n_neg)
+            + 0.5 / n_pos
+        )
+        marker_note = ""
+        if auc_tol <= _MAX_AUC_TOLERANCE:
+            auc_marker = float(roc_auc_score(y_test, marker[idx_test]))
             checks.append(
                 Check(
                     key="marker_auc",
                     label="The marker alone: AUC = (1 + share of offenders marked − share of "
                     "others marked) ÷ 2",
-                    passed=abs(auc_marker - expected) <= 4 * se + 1e-9,
-                    expected=f"{expected:.3f} ± {4 * se:.3f} (four Hanley–McNeil standard errors)",
+                    passed=abs(auc_marker - expected) <= auc_tol + 1e-9,
+                    expected=f"{expected:.3f} ± {auc_tol:.3f} (four binomial standard errors "
+                    "of the two shares)",
                     observed=f"{auc_marker:.3f}",
-                    reference="AUC of a binary score: (1 + TPR − FPR) / 2; Hanley & McNeil "
-                    "(1982), Radiology 143:29–36, for the standard error.",
+                    reference="The area under the ROC curve of a yes/no score is "
+                    "(1 + true-positive rate − false-positive rate) / 2: the ROC curve is two "
+                    "straight segments through that one point.",
                 )
             )
-        findings = self._findings(base, leak, tested, deployed_row, honest_row, always_no, n_pos)
+        else:
+            marker_note = (
+                f"Not enough data to check the marker's AUC against its formula: with {n_pos} "
+                f"offenders in the test set, chance alone could move it by ±{auc_tol:.2f}."
+            )
+        findings = self._findings(
+            base, leak, false_mark, tested, deployed_row, honest_row, always_no, n_pos, n_neg
+        )
+        if marker_note:
+            findings = [*findings[:4], marker_note]
         return Result(
             metrics=metrics,
             tables=[table, chart_table],
@@ -374,46 +421,99 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
     def _findings(
         base: float,
         leak: float,
+        false_mark: float,
         tested: dict[str, Any],
         deployed: dict[str, Any],
         honest: dict[str, Any],
         always_no: float,
         n_pos: int,
+        n_neg: int,
     ) -> list[str]:
-        """Two to five sentences built from this run's numbers."""
+        """Two to five sentences built from this run's numbers.
+
+        The AUC is said to fall at deployment only when the fall exceeds both 0.05 and two
+        Hanley–McNeil standard errors; when the marker carries no information (marked as often
+        among offenders as among others) the text says so; when the ranking barely changes but
+        the flags do, the text says what the marker did to the flags.
+        """
         findings = []
+        t_auc, d_auc = f"{tested['auc']:.2f}", f"{deployed['auc']:.2f}"
+        h_auc = f"{honest['auc']:.2f}"
+        caught_t, caught_d = pct(tested["recall"]), pct(deployed["recall"])
         drop = tested["auc"] - deployed["auc"]
-        if drop >= 0.05:
+        noise = 2 * hanley_mcneil_se(deployed["auc"], n_pos, n_neg)
+        flags_changed = tested["recall"] > deployed["recall"] + 0.05
+        if drop >= max(0.05, noise) and leak != false_mark:
             findings.append(
-                f"With the after-the-fact marker, the model scored an AUC of {tested['auc']:.2f} "
-                f"in testing but {deployed['auc']:.2f} when used before anyone had offended."
+                f"With the after-the-fact marker, the model scored an AUC of {t_auc} in testing "
+                f"but {d_auc} when used before anyone had offended."
+            )
+        elif leak == false_mark:
+            findings.append(
+                f"Testing and deployment agree (AUC {t_auc} and {d_auc}): the marker is on "
+                f"{pct(leak)} of offenders' records and of other people's alike, so it says "
+                "nothing about who offends."
+            )
+        elif flags_changed:
+            findings.append(
+                f"The marker barely changed how the model ranks people (AUC {t_auc} in testing, "
+                f"{d_auc} at deployment; {h_auc} without the marker), but it changed who is "
+                f"flagged: at a 50% threshold the leaky model caught {caught_t} of the "
+                f"{n_pos:,} offenders in testing but {caught_d} at deployment, when nobody "
+                "carries the marker yet."
+            )
+        elif drop < 0.05:
+            findings.append(
+                f"Testing and deployment agree (AUC {t_auc} and {d_auc}): the marker, on "
+                f"{pct(leak)} of offenders' records and {pct(false_mark, 1)} of other people's, "
+                "changed little in this run."
             )
         else:
             findings.append(
-                f"Testing and deployment agree (AUC {tested['auc']:.2f} and "
-                f"{deployed['auc']:.2f}): with a leak strength of {pct(leak)} the marker adds "
-                "little."
+                f"Testing and deployment differ (AUC {t_auc} and {d_auc}) by no more than chance "
+                f"gives with {n_pos:,} offenders in the test set."
             )
-        verdict = "no better" if honest["accuracy"] <= always_no + 0.0005 else "slightly better"
-        findings.append(
-            f"Always answering 'no' was right {pct(always_no, 1)} of the time, because only "
-            f"{pct(base, 1)} of people go on to offend; the model without the marker reached "
-            f"{pct(honest['accuracy'], 1)}, {verdict}."
-        )
-        if tested["recall"] > deployed["recall"] + 0.05:
+        gain = honest["accuracy"] - always_no
+        no_acc, honest_acc = pct(always_no, 1), pct(honest["accuracy"], 1)
+        base_pct = pct(base, 1)
+        if abs(gain) < 0.0005:
             findings.append(
-                f"In testing the leaky model caught {pct(tested['recall'])} of the {n_pos:,} "
-                f"offenders; at deployment it caught {pct(deployed['recall'])}."
+                f"Always answering 'no' was right {no_acc} of the time, because only about "
+                f"{base_pct} of people go on to offend; the model without the marker reached "
+                f"{honest_acc}, no better."
+            )
+        elif gain > 0:
+            findings.append(
+                f"Always answering 'no' was right {no_acc} of the time, because only about "
+                f"{base_pct} of people go on to offend; the model without the marker reached "
+                f"{honest_acc}, better by {100 * gain:.2f} points."
+            )
+        else:
+            findings.append(
+                f"Always answering 'no' was right {no_acc} of the time, because only about "
+                f"{base_pct} of people go on to offend; the model without the marker reached "
+                f"{honest_acc}, worse by {-100 * gain:.2f} points."
+            )
+        if flags_changed and findings[0].startswith("With the after-the-fact marker"):
+            findings.append(
+                f"In testing the leaky model caught {caught_t} of the {n_pos:,} offenders; at "
+                f"deployment it caught {caught_d}."
             )
         if honest["flagged"] == 0:
             findings.append(
-                "Without the marker the model flagged nobody at a 50% threshold: the honest "
-                "predictors never make an offence more likely than not."
+                "Without the marker the model flagged nobody in the test set at a 50% "
+                "threshold: for no one did the honest predictors make an offence more likely "
+                "than not."
             )
-        elif honest["precision"] is not None:
+        elif honest["flagged"] == 1:
+            right = "went on to offend" if honest["precision"] else "did not go on to offend"
             findings.append(
-                f"Without the marker, {pct(honest['precision'])} of the {honest['flagged']} people "
-                "flagged went on to offend."
+                f"Without the marker the model flagged one person in the test set, who {right}."
+            )
+        else:
+            findings.append(
+                f"Without the marker, {pct(honest['precision'])} of the {honest['flagged']:,} "
+                "people flagged went on to offend."
             )
         return findings[:5]
 

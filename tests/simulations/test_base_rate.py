@@ -1,4 +1,4 @@
-"""The base-rate simulation: sampled confusion counts against Bayes' rule and published tables."""
+"""The base-rate simulation: sampled confusion counts against Bayes' rule."""
 
 import json
 
@@ -44,7 +44,7 @@ def test_same_seed_same_result_other_seed_other_samples():
     "accuracy, base_rate, expected",
     [(76, 0.1, 0.0032), (76, 1, 0.031), (76, 5, 0.143), (85, 1, 0.054), (85, 5, 0.230)],
 )
-def test_analytic_ppv_reproduces_factsheet_table(accuracy, base_rate, expected):
+def test_analytic_ppv_reproduces_worked_examples(accuracy, base_rate, expected):
     params = {
         "travellers": 1000,
         "base_rate": base_rate,
@@ -53,10 +53,9 @@ def test_analytic_ppv_reproduces_factsheet_table(accuracy, base_rate, expected):
     }
     result = SIM.run(params, seed=0)
     assert result.metric("ppv_analytic").value == pytest.approx(expected, abs=0.0006)
-    assert any(c.key == "ppv_matches_published_table" and c.passed for c in result.checks)
 
 
-def test_expected_counts_match_factsheet_per_million():
+def test_expected_counts_per_million():
     rows = next(t for t in SIM.run(seed=0, preset="iborderctrl-border-1pct").tables).rows
     expected = {r["outcome"]: r["expected"] for r in rows}
     assert expected["Liars flagged"] == pytest.approx(7600)

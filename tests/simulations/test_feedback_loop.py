@@ -91,7 +91,7 @@ def test_reported_incidents_attenuate_but_do_not_remove():
 )
 def test_reference_checks_pass_over_many_seeds(params, key):
     for seed in SEEDS:
-        checks = SIM.run({**FAST, **params}, seed=seed).checks
+        checks = SIM.run({**FAST, "cities": 20, **params}, seed=seed).checks
         assert [c.key for c in checks] == [key]
         assert checks[0].passed, (seed, checks[0].observed)
 
@@ -122,10 +122,12 @@ def test_bad_parameters_rejected_by_name(params, field):
 
 
 def test_findings_follow_the_numbers():
-    runaway = SIM.run(FAST, seed=2).findings
+    runaway = SIM.run({**FAST, "cities": 20}, seed=2).findings
     corrected = SIM.run({**FAST, "correction": True}, seed=2).findings
     equal = SIM.run({**FAST, "rate_b": 0.3}, seed=2).findings
-    assert "although its true share of incidents is 60%" in runaway[0]
+    assert "more than its true share of incidents (60%)" in runaway[0]
     assert "close to its true share" in corrected[0]
-    assert "same incident rate" in equal[0] or "cancel out" in equal[0]
+    assert any(
+        phrase in equal[0] for phrase in ("same incident rate", "cancel out", "luck of the draw")
+    )
     assert runaway != corrected

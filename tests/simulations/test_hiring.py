@@ -51,8 +51,18 @@ def test_gender_blind_model_fails_four_fifths_over_many_seeds():
 
 
 def test_disparity_vanishes_without_proxies_or_without_past_penalty():
-    assert np.mean(_ratios({"features": "skills-only"})) > 0.85
+    assert np.mean(_ratios({"proxy_strength": 0})) > 0.9
     assert np.mean(_ratios({"penalty": 0})) > 0.85
+
+
+def test_skills_only_narrows_the_gap_but_experience_carries_the_career_gap():
+    """'Skills only' keeps experience, which a career gap lowers: qualified women are still
+    selected less often on average, though far less than with every CV detail."""
+    skills = _runs(features="skills-only")
+    gaps = [r.metric("tpr_men").value - r.metric("tpr_women").value for r in skills]
+    assert 0 < np.mean(gaps) < 0.15
+    assert np.mean(_ratios({"features": "skills-only"})) > np.mean(_ratios({}))
+    assert all("experience is not neutral" in " ".join(r.findings) for r in skills)
 
 
 def test_removing_gendered_terms_attenuates_but_other_proxies_remain():
@@ -131,7 +141,7 @@ def test_findings_follow_the_numbers():
     assert "below the four-fifths threshold" in biased.findings[0]
     side = "above" if neutral.metric("impact_ratio").value >= 0.8 else "below"
     assert f"{side} the four-fifths threshold" in neutral.findings[0]
-    assert "only" in biased.findings[1]
+    assert "only" in biased.findings[1] and "equal opportunity" in biased.findings[1]
     assert biased.findings[:2] != neutral.findings[:2]
     small = SIM.run(seed=4, preset="four-fifths-small-sample").findings
     assert any("one more woman hired" in f for f in small)

@@ -103,5 +103,5 @@ def test_findings_follow_the_numbers():
     rare = SIM.run({**SMALL, "base_rate": 0.5}, seed=2)
     always_no = rare.metric("always_no_accuracy").value
     assert f"right {100 * always_no:.1f}% of the time" in rare.findings[1]
-    assert "only 0.5% of people" in rare.findings[1]
+    assert "only about 0.5% of people" in rare.findings[1]
     assert rare.findings[1] != leaky[1]

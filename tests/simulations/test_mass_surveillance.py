@@ -106,4 +106,4 @@ def test_findings_follow_the_numbers():
     assert f"{big.metric('errors_per_day').value:,} errors a day" in big.findings[1]
     assert ibm[1] != big.findings[1]
     no_dark = SIM.run({**SMALL, "darker_share": 0}, seed=3).findings
-    assert "0% of the faces" in no_dark[1]
+    assert "none of them from darker-skinned women" in no_dark[1]
