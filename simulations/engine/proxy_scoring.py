@@ -30,6 +30,8 @@ CUTS = np.array([0.2, 0.4, 0.6, 0.8])
 ANNOTATOR_NOISE = 0.03
 """Share of harmless people without dialect markers whom annotators still label risky."""
 ANNOTATOR_RECALL = 0.9
+Z95 = 1.96
+"""Normal quantile of a two-sided 95% interval: a gap inside it is within chance."""
 """Share of genuinely risky people whom annotators label risky."""
 
 
@@ -95,7 +97,7 @@ class ProxyScoringSimulation(Simulation):
         "When annotators judge one group's way of writing as risky, what does a word-counting "
         "risk score learn, and what does a parent see?"
     )
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     cases: ClassVar[tuple[str, ...]] = ("predictim",)
     themes: ClassVar[tuple[str, ...]] = ("proxies", "biased-data", "opacity", "consent-privacy")
     explanation: ClassVar[str] = """
@@ -393,29 +395,73 @@ a measurement of that product.
         se = math.sqrt(
             sum(max(fpr[g] * (1 - fpr[g]), 1e-4) / max(harmless[g], 1) for g in ("A", "B"))
         )
+        # The cause is off when no harmless post can be mislabelled for its dialect: unbiased
+        # annotators, or a group B that never writes a marker.
+        cause_on = p["annotator_bias"] > 0 and p["marker_rate"] > 0
+        values = {
+            "risk_a": pct(risk_rate["A"], 1),
+            "risk_b": pct(risk_rate["B"], 1),
+            "score": p["flag_score"],
+            "fpr_a": pct(fpr["A"], 1),
+            "fpr_b": pct(fpr["B"], 1),
+            "gap": points(gap),
+            "margin": points(Z95 * se),
+            "n": f"{p['n_people']:,}",
+        }
         findings = [
-            f"Genuinely risky sitters are {pct(risk_rate['A'], 1)} of group A and "
-            f"{pct(risk_rate['B'], 1)} of group B, yet at score {p['flag_score']} or more the "
-            f"model flags {pct(fpr['B'])} of harmless group B sitters against {pct(fpr['A'])} "
-            "in group A."
+            (
+                "Genuinely risky sitters are {risk_a} of group A and {risk_b} of group B; at "
+                "score {score} or more the model flags {fpr_b} of harmless group B sitters and "
+                "{fpr_a} of harmless group A sitters."
+            ).format(**values)
         ]
-        if abs(gap) > 2 * se:
-            findings.append(
-                f"That is a gap of {points(gap)} in false-positive rates, learned from the "
-                "annotators' labels, not from risk."
+        beyond_chance = abs(gap) > Z95 * se
+        if not beyond_chance:
+            gap_sentence = (
+                "The false-positive rates differ by {gap}, within what chance gives with this "
+                "many sitters (±{margin} at 95%): no disparity shows at this setting."
+            )
+        elif not cause_on:
+            gap_sentence = (
+                "The false-positive rates differ by {gap}, more than test sampling alone gives "
+                "(±{margin} at 95%); yet no harmless post was labelled risky for its dialect "
+                "here, so the gap is not learned from the annotators: it is noise in the "
+                "weights the model learned from {n} posts."
+            )
+        elif gap > 0:
+            gap_sentence = (
+                "That is a gap of {gap} in false-positive rates (±{margin} at 95%), learned "
+                "from the annotators' labels, not from risk: the labels tie dialect to risk, "
+                "and a word-counting model adds weight for every marker a post contains."
             )
         else:
-            findings.append(
-                f"The false-positive rates differ by {points(gap)}, within sampling error: no "
-                "disparity shows at this setting."
+            gap_sentence = (
+                "Here harmless group A sitters are flagged more often, by {gap} (±{margin} at "
+                "95%): the biased labels did not turn into a disparity against group B at this "
+                "setting."
             )
+        findings.append(gap_sentence.format(**values))
         if markers_in_top:
-            findings.append(
-                f"{markers_in_top} of the 10 words that raise the score most "
-                f"{'is a dialect marker' if markers_in_top == 1 else 'are dialect markers'} "
-                f"(heaviest: '{next(r['word'] for r in word_rows if r['kind'] == 'dialect marker')}'); "
-                "the parent sees only a number from 1 to 5."
-            )
+            heaviest = next(r["word"] for r in word_rows if r["kind"] == "dialect marker")
+            if not cause_on:
+                words_sentence = (
+                    "{count} of the 10 words that raise the score most are dialect markers "
+                    "(heaviest: '{word}'), by chance: no label depends on them here. The parent "
+                    "sees only a number from 1 to 5."
+                    if markers_in_top > 1
+                    else "One of the 10 words that raise the score most is a dialect marker "
+                    "('{word}'), by chance: no label depends on it here. The parent sees only a "
+                    "number from 1 to 5."
+                )
+            else:
+                words_sentence = (
+                    "{count} of the 10 words that raise the score most are dialect markers "
+                    "(heaviest: '{word}'); the parent sees only a number from 1 to 5."
+                    if markers_in_top > 1
+                    else "One of the 10 words that raise the score most is a dialect marker "
+                    "('{word}'); the parent sees only a number from 1 to 5."
+                )
+            findings.append(words_sentence.format(count=markers_in_top, word=heaviest))
         else:
             findings.append(
                 "None of the 10 words that raise the score most is a dialect marker; the parent "
@@ -442,17 +488,21 @@ a measurement of that product.
                     ),
                     observed=f"{pct(observed_rate, 1)} of {n_marked:,} harmless posts with markers",
                     reference="Arithmetic of the labelling process (sampling error ±4 sd)",
+                    kind="consistency",
                 )
             )
-        if p["annotator_bias"] == 0:
+        if not cause_on:
             checks.append(
                 Check(
                     key="no-bias-no-gap",
-                    label="Without annotator bias, markers carry no risk and no gap appears",
+                    label="When no label depends on dialect, no false-positive gap appears",
                     passed=abs(gap) <= 4 * se,
-                    expected=f"false-positive gap within sampling error (±{points(4 * se)})",
+                    expected=f"false-positive gap 0 within sampling error (±{points(4 * se)})",
                     observed=f"gap {100 * gap:+.1f} points",
-                    reference="Markers independent of risk and of the labels: their weights are noise",
+                    reference=(
+                        "Markers independent of risk and of the labels: a model fitted to those "
+                        "labels has no reason to flag one group more, so the expected gap is 0"
+                    ),
                 )
             )
         return Result(
