@@ -197,9 +197,9 @@ settles, and someone must answer for it.
             case="killer-robots",
             source=(
                 "Teaching values, not published: no error rates or target shares of autonomous "
-                "target recognition are published in the case sources. The case's factsheet lists "
-                "rare true targets among many civilians (base-rate fallacy) and irreversible "
-                "errors as the problems illustrated."
+                "target recognition are published in the case sources. The preset illustrates two "
+                "problems the case raises: rare true targets among many civilians (the base-rate "
+                "fallacy) and errors that cannot be undone."
             ),
         ),
         Preset(

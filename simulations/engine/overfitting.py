@@ -220,7 +220,7 @@ data were not published; the preset only borrows the study's size and feature co
                 "Techwarrant) [uncertain/conflicting]; half told to lie: New Scientist via "
                 "Techwarrant [one source]; 38 micro-expressions: New Scientist via Techwarrant "
                 "[one source]; ~76% accuracy: Telegraph, New Scientist [confirmed]; ±15-point 95% "
-                "interval at n≈32: factsheet [derived]. The 3 informative features and the 60% "
+                "interval at n≈32: binomial arithmetic, 1.96·√(0.76·0.24/32) [derived]. The 3 informative features and the 60% "
                 "true accuracy are teaching values, not published: the real accuracy is unknown."
             ),
         ),
