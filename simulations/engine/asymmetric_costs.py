@@ -464,7 +464,7 @@ settles, and someone must answer for it.
             Check(
                 key="prior-shift",
                 label="Ordinary civilians are engaged at the lab's rate in the field",
-                passed=same_rate,
+                passed=bool(same_rate),
                 expected=(
                     f"{pct(lab_rate, 1)} as in the lab ({hits_lab_civ:,} of {n_lab_civ:,}), up to "
                     "sampling noise (exact binomial test)"
@@ -491,7 +491,7 @@ settles, and someone must answer for it.
             Check(
                 key="bayes-harm",
                 label="Tuned for harm, the lab model comes close to the least harm any rule can reach",
-                passed=abs(lab_harm["harm_per_1000"] - bayes_harm) <= harm_tolerance,
+                passed=bool(abs(lab_harm["harm_per_1000"] - bayes_harm) <= harm_tolerance),
                 expected=(
                     f"{bayes_harm:.1f} per 1,000 decisions (closed form, separation {sep:g}, "
                     f"c = {c:g}) within sampling error ±{harm_tolerance:.1f}"
