@@ -357,21 +357,30 @@ settles, and someone must answer for it.
                 unit="share",
             ),
         ]
-        findings = []
+        harm_threshold = thresholds["harm"]
+        lab_values = {
+            "acc_civilians": f"{lab_acc['civilians_per_1000']:.1f}",
+            "acc_missed": f"{lab_acc['missed_per_1000']:.1f}",
+            "harm_civilians": f"{lab_harm['civilians_per_1000']:.1f}",
+            "harm_missed": f"{lab_harm['missed_per_1000']:.1f}",
+            "cost": f"{c:g}",
+            # One decimal when whole percents would print a threshold just above 50% as 50%.
+            "threshold": pct(harm_threshold, 1 if round(100 * harm_threshold) == 50 else 0),
+        }
         if c > 1:
-            findings.append(
-                f"In the lab, tuning for accuracy engages {lab_acc['civilians_per_1000']:.1f} "
-                f"civilians per 1,000 decisions; counting each civilian as {c:g} missed targets "
-                f"raises the threshold to {pct(thresholds['harm'])} and brings that to "
-                f"{lab_harm['civilians_per_1000']:.1f}, while missed targets go from "
-                f"{lab_acc['missed_per_1000']:.1f} to {lab_harm['missed_per_1000']:.1f}."
+            lab_sentence = (
+                "In the lab, tuning for accuracy (threshold 50%) engages {acc_civilians} "
+                "civilians and misses {acc_missed} targets per 1,000 decisions; counting each "
+                "civilian as {cost} missed targets raises the threshold to {threshold}, which "
+                "engages {harm_civilians} civilians and misses {harm_missed} targets per 1,000."
             )
         else:
-            findings.append(
-                f"With a cost ratio of 1 both thresholds are 50%: the system engages "
-                f"{lab_acc['civilians_per_1000']:.1f} civilians per 1,000 decisions in the lab and "
-                "weighs a civilian's life no more than a missed target."
+            lab_sentence = (
+                "With a cost ratio of 1 both thresholds are 50%: the system engages "
+                "{acc_civilians} civilians per 1,000 decisions in the lab and weighs a "
+                "civilian's life no more than a missed target."
             )
+        findings = [lab_sentence.format(**lab_values)]
         lab_value = lab_harm["civilians_per_1000"]
         field_value = field_harm["civilians_per_1000"]
         hits_lab, hits_field = lab_harm["civilians_hit"], field_harm["civilians_hit"]
