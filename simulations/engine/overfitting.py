@@ -21,9 +21,10 @@ PANEL_ROWS = 40_000
 UNLIMITED = 99
 """Depth shown on charts for a tree grown without a depth limit."""
 
-REPLICATES = 30
+MAX_REPLICATES = 30
 """More studies of the same size drawn from the same population, to average the selection's
-optimism: in a single study of a few dozen people it is buried in noise."""
+optimism: in a single study of a few dozen people it is buried in noise. Larger studies get
+fewer (see :func:`_replicates`): each costs more, and their optimism varies less."""
 Z95 = 1.96
 BINOMIAL_SD = (
     "Binomial sampling: a share measured on n people has standard deviation √(p(1−p)/n); for "
@@ -76,6 +77,11 @@ def _depth_label(depth: int | None) -> str:
     return "no limit" if depth is None else str(depth)
 
 
+def _replicates(n: int) -> int:
+    """How many more studies of ``n`` people to average over: 30 up to 60 people, 8 at 225+."""
+    return min(MAX_REPLICATES, max(8, 1800 // n))
+
+
 def _selection_optimism(
     p: dict[str, Any],
     depths: list[int | None],
@@ -83,23 +89,23 @@ def _selection_optimism(
     y_fresh: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Optimism of choosing the depth by 3-fold cross-validation, in :data:`REPLICATES` studies.
+    """Optimism of choosing the depth by 3-fold cross-validation, in more studies of the same size.
 
     Each study draws ``n_people`` new people from the same population, picks the depth with the
     best cross-validated accuracy, refits it on the whole study and scores it on ``x_fresh``.
 
     Returns
     -------
-    ndarray of shape (REPLICATES,)
+    ndarray of shape (_replicates(n_people),)
         Cross-validated accuracy of the chosen depth minus its accuracy on new people.
     """
-    optimism = np.empty(REPLICATES)
+    optimism = np.empty(_replicates(p["n_people"]))
     # The trees work in float32 whatever they are given; converting once and skipping
     # scikit-learn's per-call input checks (the data are built here, finite and well formed)
     # makes these hundreds of tiny fits several times faster, with identical trees.
     fresh32 = np.ascontiguousarray(x_fresh, dtype=np.float32)
     with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
-        for r in range(REPLICATES):
+        for r in range(len(optimism)):
             x, y = _people(p["n_people"], p, rng, balanced=True)
             x = np.ascontiguousarray(x, dtype=np.float32)
             folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=derive_seed(rng))
@@ -143,7 +149,7 @@ set the true accuracy to 50% (no signal at all); add features that carry nothing
 cross-validated score peaks and falls. Picking the best of many depths on 32 people flatters the
 winner: on new people it scores less, on average. In any one study that flattery can be hidden
 by chance (cross-validation on a few dozen people can also err the other way), so the run repeats
-the whole study 30 more times and reports the average. And a score measured on 32 people can move by about ±15
+the whole study up to 30 more times and reports the average. And a score measured on 32 people can move by about ±15
 points from one group of 32 to the next, so "76% on 32 people" says little.
 
 **Limits.** Synthetic Gaussian data and one model family. iBorderCtrl's real features, model and
@@ -318,7 +324,9 @@ data were not published; the preset only borrows the study's size and feature co
         # Drawn after everything above, so the other numbers do not depend on it.
         replicate_optimism = _selection_optimism(p, depths, x_fresh, y_fresh, rng)
         mean_optimism = float(replicate_optimism.mean())
-        optimism_margin = Z95 * float(replicate_optimism.std(ddof=1)) / math.sqrt(REPLICATES)
+        optimism_margin = (
+            Z95 * float(replicate_optimism.std(ddof=1)) / math.sqrt(len(replicate_optimism))
+        )
 
         sweep_rows = []
         for i, depth in enumerate(depths):
@@ -450,7 +458,7 @@ data were not published; the preset only borrows the study's size and feature co
             ),
             Metric(
                 key="mean_optimism",
-                label=f"Average optimism of the chosen depth over {REPLICATES} more studies",
+                label="Average optimism of the chosen depth over more studies of the same size",
                 value=mean_optimism,
                 unit="share",
                 help="Cross-validated score minus accuracy on new people, averaged over studies "
@@ -484,7 +492,7 @@ data were not published; the preset only borrows the study's size and feature co
             "count": len(depths),
             "optimism": points(optimism),
             "margin": points(cv_margin),
-            "replicates": REPLICATES,
+            "replicates": len(replicate_optimism),
             "mean_optimism": points(mean_optimism),
             "optimism_margin": points(optimism_margin),
             "half_width": f"{100 * half_width:.0f}",
