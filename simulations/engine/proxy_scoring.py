@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from fairlearn.metrics import false_positive_rate, selection_rate
+from scipy.special import gammaln
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -88,6 +89,59 @@ def _people(
     return posts, np.where(in_b, "B", "A"), risky, label
 
 
+def _bayes_fpr(p: dict[str, Any]) -> dict[str, float]:
+    """False-positive rate by group of a learner that knows P(label = 1 | post) exactly.
+
+    A post's words are a multinomial draw: risk words at 8% (risky) or 1% (harmless), markers at
+    ``marker_rate`` (group B only), everyday words otherwise. Only the counts of risk words K and
+    markers M matter, so the exact posterior of the annotators' label given (K, M) follows from
+    Bayes' rule over (risky, group); a sitter is flagged when it reaches the flag score's cut.
+    This is the best any learner could do with these labels: the gap it leaves is what the
+    biased labels alone cause, whatever the model.
+
+    Returns
+    -------
+    dict
+        Group ("A", "B") to the share of its harmless sitters flagged.
+    """
+    k = np.arange(POST_LENGTH + 1)[:, None]
+    m = np.arange(POST_LENGTH + 1)[None, :]
+    rest = POST_LENGTH - k - m
+    valid = rest >= 0
+    rest = np.where(valid, rest, 0)
+
+    def counts_pmf(risk: float, marker: float) -> np.ndarray:
+        log_p = (
+            gammaln(POST_LENGTH + 1)
+            - gammaln(k + 1)
+            - gammaln(m + 1)
+            - gammaln(rest + 1)
+            + k * math.log(risk)
+            + rest * math.log(1 - risk - marker)
+        )
+        if marker > 0:
+            log_p = log_p + m * math.log(marker)
+        else:
+            log_p = np.where(m == 0, log_p, -np.inf)
+        return np.where(valid, np.exp(log_p), 0.0)
+
+    share_b, base = p["group_b_share"], p["base_rate"]
+    joint = {}
+    for risky, risk in ((1, 0.08), (0, 0.01)):
+        for group, share, marker in (("A", 1 - share_b, 0.0), ("B", share_b, p["marker_rate"])):
+            joint[risky, group] = (base if risky else 1 - base) * share * counts_pmf(risk, marker)
+    total = sum(joint.values())
+    harmless_label = np.where(
+        m > 0, ANNOTATOR_NOISE + (1 - ANNOTATOR_NOISE) * p["annotator_bias"], ANNOTATOR_NOISE
+    )
+    labelled = (joint[1, "A"] + joint[1, "B"]) * ANNOTATOR_RECALL + (
+        joint[0, "A"] + joint[0, "B"]
+    ) * harmless_label
+    posterior = np.divide(labelled, total, out=np.zeros_like(total), where=total > 0)
+    flagged = posterior >= CUTS[p["flag_score"] - 2]
+    return {g: float((joint[0, g] * flagged).sum() / joint[0, g].sum()) for g in ("A", "B")}
+
+
 class ProxyScoringSimulation(Simulation):
     """Train a bag-of-words risk score on biased labels and compare groups at the flag threshold."""
 
@@ -116,7 +170,9 @@ sitter rated 2 out of 5.
 
 **What to look for.** The false-positive rate by group: harmless sitters flagged. The top-weighted
 words: the dialect markers rank among the "risk" words, although they carry no information about
-risk. The parent sees only the number.
+risk. The parent sees only the number. The run also works out, exactly, what a learner that knew
+how the annotators label would do: the part of the gap the biased labels alone cause, and the
+part the word-counting model adds by giving weight to every marker.
 
 **Limits.** A toy generator and one risk category (Predictim reported four). Predictim's model,
 data and labels were never published; this shows a mechanism that its critics warned about, not
@@ -369,6 +425,7 @@ a measurement of that product.
                 table="score-distribution",
             ),
         ]
+        bayes = _bayes_fpr(p)
         metrics = [
             Metric(key="fpr_a", label="False-positive rate, group A", value=fpr["A"], unit="share"),
             Metric(key="fpr_b", label="False-positive rate, group B", value=fpr["B"], unit="share"),
@@ -383,6 +440,13 @@ a measurement of that product.
             ),
             Metric(
                 key="risk_b", label="Genuinely risky, group B", value=risk_rate["B"], unit="share"
+            ),
+            Metric(
+                key="bayes_fpr_gap",
+                label="False-positive gap of a learner that knows the labelling exactly (B − A)",
+                value=bayes["B"] - bayes["A"],
+                unit="share",
+                help="What the biased labels alone cause at this threshold, whatever the model.",
             ),
             Metric(
                 key="markers_in_top",
@@ -441,6 +505,38 @@ a measurement of that product.
                 "setting."
             )
         findings.append(gap_sentence.format(**values))
+        bayes_gap = bayes["B"] - bayes["A"]
+        if cause_on and beyond_chance and gap > 0:
+            # Whole tenths of a point, so that the two parts printed add up to the gap printed.
+            gap_tenths, bayes_tenths = round(1000 * gap), round(1000 * bayes_gap)
+            bayes_values = {
+                "bayes_b": pct(bayes["B"], 1),
+                "bayes_a": pct(bayes["A"], 1),
+                "bayes_gap": f"{bayes_tenths / 10:.1f} points",
+                "excess": f"{abs(gap_tenths - bayes_tenths) / 10:.1f} points",
+                "n": values["n"],
+            }
+            if gap - bayes_gap > Z95 * se:
+                bayes_sentence = (
+                    "A learner that knew exactly how the annotators label would flag {bayes_b} of "
+                    "harmless group B sitters and {bayes_a} of group A: the biased labels alone "
+                    "account for {bayes_gap} of the gap; the other {excess} come from the "
+                    "word-counting model, which adds weight for every marker and estimates each "
+                    "word's weight from {n} posts."
+                )
+            elif bayes_gap - gap > Z95 * se:
+                bayes_sentence = (
+                    "A learner that knew exactly how the annotators label would flag {bayes_b} of "
+                    "harmless group B sitters and {bayes_a} of group A, a gap of {bayes_gap}: "
+                    "the biased labels alone cause even more than this model learned."
+                )
+            else:
+                bayes_sentence = (
+                    "A learner that knew exactly how the annotators label would flag {bayes_b} of "
+                    "harmless group B sitters and {bayes_a} of group A, a gap of {bayes_gap}: "
+                    "the biased labels alone account for the model's gap, within chance."
+                )
+            findings.append(bayes_sentence.format(**bayes_values))
         if markers_in_top:
             heaviest = next(r["word"] for r in word_rows if r["kind"] == "dialect marker")
             if not cause_on:

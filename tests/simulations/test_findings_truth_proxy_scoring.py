@@ -2,9 +2,11 @@
 dialect (annotator bias 0, or no dialect markers at all) no text says the gap was learned from the
 annotators, and a gap inside sampling error is said to be within chance."""
 
+import re
+
 import pytest
 
-from simulations.engine.proxy_scoring import SIMULATION
+from simulations.engine.proxy_scoring import SIMULATION, _bayes_fpr
 
 SEEDS = range(20)
 SMALL = {"n_people": 500}
@@ -56,3 +58,29 @@ def test_annotator_arithmetic_is_a_consistency_note():
     check = next(c for c in result.checks if c.key == "annotator-arithmetic")
     assert check.kind == "consistency"
     assert all("factsheet" not in c.reference.lower() for c in result.checks)
+
+
+def test_bayes_optimal_rates_match_an_independent_computation():
+    """The review's own large-sample computation (independent code): a learner that knows the
+    labelling exactly flags about 6.0% of harmless group B sitters at the defaults and 5.4% at
+    bias 0.45, markers 0.05, base rate 0.2, flag at 4; with no biased label, no gap."""
+    defaults = SIMULATION.validate({})
+    assert _bayes_fpr(defaults)["B"] == pytest.approx(0.060, abs=0.002)
+    other = SIMULATION.validate(
+        {"annotator_bias": 0.45, "marker_rate": 0.05, "base_rate": 0.2, "flag_score": 4}
+    )
+    assert _bayes_fpr(other)["B"] == pytest.approx(0.054, abs=0.002)
+    for cause_off in ({"annotator_bias": 0.0}, {"marker_rate": 0.0}):
+        rates = _bayes_fpr(SIMULATION.validate(cause_off))
+        assert rates["B"] == pytest.approx(rates["A"], abs=0.001)
+
+
+def test_the_split_between_labels_and_model_adds_up_and_is_never_claimed_without_the_cause():
+    result = SIMULATION.run(SMALL, seed=0)
+    sentence = next(f for f in result.findings if f.startswith("A learner that knew exactly"))
+    if "the other" in sentence:
+        parts = [float(x) for x in re.findall(r"([\d.]+) points", sentence)]
+        gap = round(1000 * result.metric("fpr_gap").value) / 10
+        assert parts[0] + parts[1] == pytest.approx(gap, abs=0.05)
+    off = SIMULATION.run({**SMALL, "annotator_bias": 0.0}, seed=0)
+    assert not any(f.startswith("A learner that knew exactly") for f in off.findings)
