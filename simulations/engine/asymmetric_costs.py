@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from fairlearn.metrics import selection_rate
+from scipy.stats import binomtest, norm
 from sklearn.linear_model import LogisticRegression
 
 from ._shared import group_metric_frame, sig
@@ -21,9 +22,25 @@ BAYES_RULE = (
     "c/(1+c), c = cost of a civilian ÷ cost of a missed target, minimises expected harm"
 )
 PRIOR_SHIFT = (
-    "Prior shift: when only the share of targets changes, the rate at which an ordinary "
-    "civilian is wrongly engaged stays the same (it depends on P(x | civilian) only)"
+    "Ordinary civilians are drawn from the same distribution in the lab and in the field, so "
+    "their engagement rate can differ only by sampling noise (it depends on P(x | civilian) "
+    "only, not on how many targets there are)"
 )
+BAYES_HARM = (
+    "Bayes decision rule in closed form: with two Gaussian classes a distance d apart, the "
+    "least expected harm per decision is ½·c·Φ(−(ln c/d + d/2)) + ½·Φ(ln c/d − d/2)"
+)
+Z95 = 1.96
+OUTCOME_COLUMNS = [
+    ("setting", "Where"),
+    ("policy", "Threshold"),
+    ("civilians_per_1000", "Civilians wrongly engaged per 1,000 decisions"),
+    ("missed_per_1000", "Targets missed per 1,000 decisions"),
+    ("civilian_share_of_engagements", "Share of engagements that hit civilians"),
+    ("harm_per_1000", "Expected harm per 1,000 (missed-target units)"),
+    ("civilian_rate", "Ordinary civilians engaged (rate)"),
+    ("lookalike_rate", "Look-alike civilians engaged (rate)"),
+]
 
 
 def _objects(
@@ -67,7 +84,7 @@ class AsymmetricCostsSimulation(Simulation):
         "What changes when a target-recognition classifier is tuned for the harm of its errors "
         "rather than for accuracy, and what happens to civilians once it leaves the lab?"
     )
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     cases: ClassVar[tuple[str, ...]] = ("killer-robots",)
     themes: ClassVar[tuple[str, ...]] = ("loss-function", "acceptance-of-errors", "accountability")
     explanation: ClassVar[str] = """
@@ -180,9 +197,9 @@ settles, and someone must answer for it.
             case="killer-robots",
             source=(
                 "Teaching values, not published: no error rates or target shares of autonomous "
-                "target recognition are published in the case sources. The case's factsheet lists "
-                "rare true targets among many civilians (base-rate fallacy) and irreversible "
-                "errors as the problems illustrated."
+                "target recognition are published in the case sources. The preset illustrates two "
+                "problems the case raises: rare true targets among many civilians (the base-rate "
+                "fallacy) and errors that cannot be undone."
             ),
         ),
         Preset(
@@ -244,13 +261,17 @@ settles, and someone must answer for it.
                     "policy": POLICY_LABELS[policy],
                     "civilians_per_1000": 1000 * civilians_hit / n,
                     "missed_per_1000": 1000 * missed / n,
-                    "civilian_share_of_engagements": civilians_hit / engaged if engaged else 0.0,
+                    # Undefined (None, shown as a dash) when nothing was engaged.
+                    "civilian_share_of_engagements": civilians_hit / engaged if engaged else None,
                     "harm_per_1000": 1000 * (c * civilians_hit + missed) / n,
                     "civilian_rate": float(frame.by_group["rate"].get("civilian", float("nan"))),
                     "lookalike_rate": float(
                         frame.by_group["rate"].get("look-alike civilian", float("nan"))
                     ),
                     "n_civilian": int(np.sum(kind == "civilian")),
+                    "n": n,
+                    "civilians_hit": civilians_hit,
+                    "engaged": engaged,
                 }
                 rows.append(record)
                 summary[(setting, policy)] = record
@@ -260,17 +281,8 @@ settles, and someone must answer for it.
         table = Table(
             key="outcomes",
             title="Errors per 1,000 decisions, lab and field",
-            columns=[
-                ("setting", "Where"),
-                ("policy", "Threshold"),
-                ("civilians_per_1000", "Civilians wrongly engaged per 1,000 decisions"),
-                ("missed_per_1000", "Targets missed per 1,000 decisions"),
-                ("civilian_share_of_engagements", "Share of engagements that hit civilians"),
-                ("harm_per_1000", "Expected harm per 1,000 (missed-target units)"),
-                ("civilian_rate", "Ordinary civilians engaged (rate)"),
-                ("lookalike_rate", "Look-alike civilians engaged (rate)"),
-            ],
-            rows=[{k: v for k, v in r.items() if k != "n_civilian"} for r in rows],
+            columns=OUTCOME_COLUMNS,
+            rows=[{key: r[key] for key, _ in OUTCOME_COLUMNS} for r in rows],
         )
         chart_rows = [
             {
@@ -345,72 +357,158 @@ settles, and someone must answer for it.
                 unit="share",
             ),
         ]
-        findings = []
+        harm_threshold = thresholds["harm"]
+        lab_values = {
+            "acc_civilians": f"{lab_acc['civilians_per_1000']:.1f}",
+            "acc_missed": f"{lab_acc['missed_per_1000']:.1f}",
+            "harm_civilians": f"{lab_harm['civilians_per_1000']:.1f}",
+            "harm_missed": f"{lab_harm['missed_per_1000']:.1f}",
+            "cost": f"{c:g}",
+            # One decimal when whole percents would print a threshold just above 50% as 50%.
+            "threshold": pct(harm_threshold, 1 if round(100 * harm_threshold) == 50 else 0),
+        }
         if c > 1:
-            findings.append(
-                f"In the lab, tuning for accuracy engages {lab_acc['civilians_per_1000']:.1f} "
-                f"civilians per 1,000 decisions; counting each civilian as {c:g} missed targets "
-                f"raises the threshold to {pct(thresholds['harm'])} and brings that to "
-                f"{lab_harm['civilians_per_1000']:.1f}, while missed targets go from "
-                f"{lab_acc['missed_per_1000']:.1f} to {lab_harm['missed_per_1000']:.1f}."
+            lab_sentence = (
+                "In the lab, tuning for accuracy (threshold 50%) engages {acc_civilians} "
+                "civilians and misses {acc_missed} targets per 1,000 decisions; counting each "
+                "civilian as {cost} missed targets raises the threshold to {threshold}, which "
+                "engages {harm_civilians} civilians and misses {harm_missed} targets per 1,000."
             )
         else:
-            findings.append(
-                f"With a cost ratio of 1 both thresholds are 50%: the system engages "
-                f"{lab_acc['civilians_per_1000']:.1f} civilians per 1,000 decisions in the lab and "
-                "weighs a civilian's life no more than a missed target."
+            lab_sentence = (
+                "With a cost ratio of 1 both thresholds are 50%: the system engages "
+                "{acc_civilians} civilians per 1,000 decisions in the lab and weighs a "
+                "civilian's life no more than a missed target."
             )
+        findings = [lab_sentence.format(**lab_values)]
         lab_value = lab_harm["civilians_per_1000"]
         field_value = field_harm["civilians_per_1000"]
-        if lab_value > 0 and field_value > 1.2 * lab_value:
-            comparison = f"{sig(field_value / lab_value)} times the lab figure"
-        elif field_value < 0.8 * lab_value:
-            comparison = "fewer than in the lab"
-        else:
-            comparison = "about the lab figure"
-        findings.append(
-            f"In the field ({pct(p['field_target_share'])} targets, "
-            f"{pct(p['lookalike_share'])} of civilians look-alikes) the harm-tuned system "
-            f"engages {field_value:.1f} civilians per 1,000 decisions: {comparison}."
+        hits_lab, hits_field = lab_harm["civilians_hit"], field_harm["civilians_hit"]
+        # Are the two rates different beyond chance? Given the total number of civilians hit,
+        # the field's share of them is binomial under equal rates (an exact test, at 1%).
+        total_hits = hits_lab + hits_field
+        differs = (
+            total_hits > 0
+            and binomtest(
+                hits_field, total_hits, field_harm["n"] / (field_harm["n"] + lab_harm["n"])
+            ).pvalue
+            < 0.01
         )
+        values = {
+            "targets": pct(p["field_target_share"]),
+            "lookalikes": pct(p["lookalike_share"]),
+            "field": f"{field_value:.1f}",
+            "lab": f"{lab_value:.1f}",
+            "ratio": sig(field_value / lab_value) if lab_value > 0 else "",
+        }
+        if differs and field_value > lab_value and lab_value > 0:
+            field_sentence = (
+                "In the field ({targets} targets, {lookalikes} of civilians look-alikes) the "
+                "harm-tuned system engages {field} civilians per 1,000 decisions: {ratio} times "
+                "the lab figure of {lab}."
+            )
+        elif differs and field_value > lab_value:
+            field_sentence = (
+                "In the field ({targets} targets, {lookalikes} of civilians look-alikes) the "
+                "harm-tuned system engages {field} civilians per 1,000 decisions, where it "
+                "engaged none in the lab."
+            )
+        elif differs:
+            field_sentence = (
+                "In the field ({targets} targets, {lookalikes} of civilians look-alikes) the "
+                "harm-tuned system engages {field} civilians per 1,000 decisions, fewer than the "
+                "{lab} of the lab."
+            )
+        else:
+            field_sentence = (
+                "In the field ({targets} targets, {lookalikes} of civilians look-alikes) the "
+                "harm-tuned system engages {field} civilians per 1,000 decisions against {lab} "
+                "in the lab, a difference within chance for these counts."
+            )
+        findings.append(field_sentence.format(**values))
+        share_field = field_harm["civilian_share_of_engagements"]
+        share_lab = lab_harm["civilian_share_of_engagements"]
+        if share_field is not None and share_lab is not None:
+            share_sentence = (
+                "In the field {field} of its engagements hit civilians, against {lab} in the lab."
+            )
+        elif share_field is not None:
+            share_sentence = (
+                "In the field {field} of its engagements hit civilians; in the lab it engaged "
+                "nothing, so no such share exists there."
+            )
+        elif share_lab is not None:
+            share_sentence = (
+                "In the field it engaged nothing, so no share of civilians among its engagements "
+                "exists there; in the lab {lab} of its engagements hit civilians."
+            )
+        else:
+            share_sentence = (
+                "Tuned for harm, it engaged nothing, in the lab or in the field: at this "
+                "threshold it never fires, and misses every target."
+            )
         findings.append(
-            f"In the field {pct(field_harm['civilian_share_of_engagements'])} of its engagements "
-            f"hit civilians, against {pct(lab_harm['civilian_share_of_engagements'])} in the lab."
+            share_sentence.format(
+                field=pct(share_field) if share_field is not None else "",
+                lab=pct(share_lab) if share_lab is not None else "",
+            )
         )
 
         lab_rate, field_rate = lab_harm["civilian_rate"], field_harm["civilian_rate"]
         n_lab_civ, n_field_civ = lab_harm["n_civilian"], field_harm["n_civilian"]
-        se = math.sqrt(
-            max(lab_rate * (1 - lab_rate), 1e-4) / max(n_lab_civ, 1)
-            + max(lab_rate * (1 - lab_rate), 1e-4) / max(n_field_civ, 1)
+        hits_lab_civ = round(lab_rate * n_lab_civ)
+        hits_field_civ = round(field_rate * n_field_civ)
+        # Exact test of equal rates: given all ordinary civilians engaged, the field's share of
+        # them is binomial. A p-value under 1 in 10,000 would mean the sampler is broken.
+        same_rate = (
+            hits_lab_civ + hits_field_civ == 0
+            or binomtest(
+                hits_field_civ,
+                hits_lab_civ + hits_field_civ,
+                n_field_civ / (n_lab_civ + n_field_civ),
+            ).pvalue
+            >= 1e-4
         )
         checks = [
             Check(
                 key="prior-shift",
                 label="Ordinary civilians are engaged at the lab's rate in the field",
-                passed=abs(field_rate - lab_rate) <= 4 * se,
-                expected=f"{pct(lab_rate, 1)} (lab) within ±{pct(4 * se, 1)}",
-                observed=f"{pct(field_rate, 1)} in the field",
+                passed=bool(same_rate),
+                expected=(
+                    f"{pct(lab_rate, 1)} as in the lab ({hits_lab_civ:,} of {n_lab_civ:,}), up to "
+                    "sampling noise (exact binomial test)"
+                ),
+                observed=f"{pct(field_rate, 1)} ({hits_field_civ:,} of {n_field_civ:,})",
                 reference=PRIOR_SHIFT,
+                kind="consistency",
             )
         ]
-        if c >= 2:
-            checks.append(
-                Check(
-                    key="bayes-threshold",
-                    label="The harm-tuned threshold does less harm in the lab",
-                    passed=lab_harm["harm_per_1000"] <= lab_acc["harm_per_1000"],
-                    expected=(
-                        f"expected harm at threshold {thresholds['harm']:.2f} ≤ harm at 0.50 "
-                        f"(a civilian counts {c:g} times a missed target)"
-                    ),
-                    observed=(
-                        f"{lab_harm['harm_per_1000']:.1f} against {lab_acc['harm_per_1000']:.1f} "
-                        "per 1,000 decisions"
-                    ),
-                    reference=BAYES_RULE,
-                )
+        # The least expected harm any rule can reach in the lab (50% targets), in closed form,
+        # against what the learned model reached on the lab's test half.
+        sep = p["separation"]
+        cut = math.log(c) / sep
+        bayes_harm = 1000 * (0.5 * c * norm.cdf(-(cut + sep / 2)) + 0.5 * norm.cdf(cut - sep / 2))
+        # Sampling error of a harm total on the lab's test half, from the closed-form rates
+        # (a sample with no civilian hit would otherwise claim no spread at all).
+        q_civilian = 0.5 * norm.cdf(-(cut + sep / 2))
+        q_missed = 0.5 * norm.cdf(cut - sep / 2)
+        variance = c * c * q_civilian + q_missed - (c * q_civilian + q_missed) ** 2
+        harm_tolerance = (
+            4000 * math.sqrt(max(variance, 0.0) / lab_harm["n"]) + 1000 * c / (lab_harm["n"])
+        )
+        checks.append(
+            Check(
+                key="bayes-harm",
+                label="Tuned for harm, the lab model comes close to the least harm any rule can reach",
+                passed=bool(abs(lab_harm["harm_per_1000"] - bayes_harm) <= harm_tolerance),
+                expected=(
+                    f"{bayes_harm:.1f} per 1,000 decisions (closed form, separation {sep:g}, "
+                    f"c = {c:g}) within sampling error ±{harm_tolerance:.1f}"
+                ),
+                observed=f"{lab_harm['harm_per_1000']:.1f} per 1,000 on the lab's test half",
+                reference=BAYES_HARM,
             )
+        )
         return Result(
             metrics=metrics, tables=[table], charts=[chart], findings=findings, checks=checks
         )

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from fairlearn.metrics import false_positive_rate, selection_rate
+from scipy.special import gammaln
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -30,6 +31,8 @@ CUTS = np.array([0.2, 0.4, 0.6, 0.8])
 ANNOTATOR_NOISE = 0.03
 """Share of harmless people without dialect markers whom annotators still label risky."""
 ANNOTATOR_RECALL = 0.9
+Z95 = 1.96
+"""Normal quantile of a two-sided 95% interval: a gap inside it is within chance."""
 """Share of genuinely risky people whom annotators label risky."""
 
 
@@ -86,6 +89,59 @@ def _people(
     return posts, np.where(in_b, "B", "A"), risky, label
 
 
+def _bayes_fpr(p: dict[str, Any]) -> dict[str, float]:
+    """False-positive rate by group of a learner that knows P(label = 1 | post) exactly.
+
+    A post's words are a multinomial draw: risk words at 8% (risky) or 1% (harmless), markers at
+    ``marker_rate`` (group B only), everyday words otherwise. Only the counts of risk words K and
+    markers M matter, so the exact posterior of the annotators' label given (K, M) follows from
+    Bayes' rule over (risky, group); a sitter is flagged when it reaches the flag score's cut.
+    This is the best any learner could do with these labels: the gap it leaves is what the
+    biased labels alone cause, whatever the model.
+
+    Returns
+    -------
+    dict
+        Group ("A", "B") to the share of its harmless sitters flagged.
+    """
+    k = np.arange(POST_LENGTH + 1)[:, None]
+    m = np.arange(POST_LENGTH + 1)[None, :]
+    rest = POST_LENGTH - k - m
+    valid = rest >= 0
+    rest = np.where(valid, rest, 0)
+
+    def counts_pmf(risk: float, marker: float) -> np.ndarray:
+        log_p = (
+            gammaln(POST_LENGTH + 1)
+            - gammaln(k + 1)
+            - gammaln(m + 1)
+            - gammaln(rest + 1)
+            + k * math.log(risk)
+            + rest * math.log(1 - risk - marker)
+        )
+        if marker > 0:
+            log_p = log_p + m * math.log(marker)
+        else:
+            log_p = np.where(m == 0, log_p, -np.inf)
+        return np.where(valid, np.exp(log_p), 0.0)
+
+    share_b, base = p["group_b_share"], p["base_rate"]
+    joint = {}
+    for risky, risk in ((1, 0.08), (0, 0.01)):
+        for group, share, marker in (("A", 1 - share_b, 0.0), ("B", share_b, p["marker_rate"])):
+            joint[risky, group] = (base if risky else 1 - base) * share * counts_pmf(risk, marker)
+    total = sum(joint.values())
+    harmless_label = np.where(
+        m > 0, ANNOTATOR_NOISE + (1 - ANNOTATOR_NOISE) * p["annotator_bias"], ANNOTATOR_NOISE
+    )
+    labelled = (joint[1, "A"] + joint[1, "B"]) * ANNOTATOR_RECALL + (
+        joint[0, "A"] + joint[0, "B"]
+    ) * harmless_label
+    posterior = np.divide(labelled, total, out=np.zeros_like(total), where=total > 0)
+    flagged = posterior >= CUTS[p["flag_score"] - 2]
+    return {g: float((joint[0, g] * flagged).sum() / joint[0, g].sum()) for g in ("A", "B")}
+
+
 class ProxyScoringSimulation(Simulation):
     """Train a bag-of-words risk score on biased labels and compare groups at the flag threshold."""
 
@@ -95,7 +151,7 @@ class ProxyScoringSimulation(Simulation):
         "When annotators judge one group's way of writing as risky, what does a word-counting "
         "risk score learn, and what does a parent see?"
     )
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     cases: ClassVar[tuple[str, ...]] = ("predictim",)
     themes: ClassVar[tuple[str, ...]] = ("proxies", "biased-data", "opacity", "consent-privacy")
     explanation: ClassVar[str] = """
@@ -114,7 +170,9 @@ sitter rated 2 out of 5.
 
 **What to look for.** The false-positive rate by group: harmless sitters flagged. The top-weighted
 words: the dialect markers rank among the "risk" words, although they carry no information about
-risk. The parent sees only the number.
+risk. The parent sees only the number. The run also works out, exactly, what a learner that knew
+how the annotators label would do: the part of the gap the biased labels alone cause, and the
+part the word-counting model adds by giving weight to every marker.
 
 **Limits.** A toy generator and one risk category (Predictim reported four). Predictim's model,
 data and labels were never published; this shows a mechanism that its critics warned about, not
@@ -367,6 +425,7 @@ a measurement of that product.
                 table="score-distribution",
             ),
         ]
+        bayes = _bayes_fpr(p)
         metrics = [
             Metric(key="fpr_a", label="False-positive rate, group A", value=fpr["A"], unit="share"),
             Metric(key="fpr_b", label="False-positive rate, group B", value=fpr["B"], unit="share"),
@@ -383,6 +442,13 @@ a measurement of that product.
                 key="risk_b", label="Genuinely risky, group B", value=risk_rate["B"], unit="share"
             ),
             Metric(
+                key="bayes_fpr_gap",
+                label="False-positive gap of a learner that knows the labelling exactly (B − A)",
+                value=bayes["B"] - bayes["A"],
+                unit="share",
+                help="What the biased labels alone cause at this threshold, whatever the model.",
+            ),
+            Metric(
                 key="markers_in_top",
                 label="Dialect markers among the 10 heaviest words",
                 value=markers_in_top,
@@ -393,29 +459,105 @@ a measurement of that product.
         se = math.sqrt(
             sum(max(fpr[g] * (1 - fpr[g]), 1e-4) / max(harmless[g], 1) for g in ("A", "B"))
         )
+        # The cause is off when no harmless post can be mislabelled for its dialect: unbiased
+        # annotators, or a group B that never writes a marker.
+        cause_on = p["annotator_bias"] > 0 and p["marker_rate"] > 0
+        values = {
+            "risk_a": pct(risk_rate["A"], 1),
+            "risk_b": pct(risk_rate["B"], 1),
+            "score": p["flag_score"],
+            "fpr_a": pct(fpr["A"], 1),
+            "fpr_b": pct(fpr["B"], 1),
+            "gap": points(gap),
+            "margin": points(Z95 * se),
+            "n": f"{p['n_people']:,}",
+        }
         findings = [
-            f"Genuinely risky sitters are {pct(risk_rate['A'], 1)} of group A and "
-            f"{pct(risk_rate['B'], 1)} of group B, yet at score {p['flag_score']} or more the "
-            f"model flags {pct(fpr['B'])} of harmless group B sitters against {pct(fpr['A'])} "
-            "in group A."
+            (
+                "Genuinely risky sitters are {risk_a} of group A and {risk_b} of group B; at "
+                "score {score} or more the model flags {fpr_b} of harmless group B sitters and "
+                "{fpr_a} of harmless group A sitters."
+            ).format(**values)
         ]
-        if abs(gap) > 2 * se:
-            findings.append(
-                f"That is a gap of {points(gap)} in false-positive rates, learned from the "
-                "annotators' labels, not from risk."
+        beyond_chance = abs(gap) > Z95 * se
+        if not beyond_chance:
+            gap_sentence = (
+                "The false-positive rates differ by {gap}, within what chance gives with this "
+                "many sitters (±{margin} at 95%): no disparity shows at this setting."
+            )
+        elif not cause_on:
+            gap_sentence = (
+                "The false-positive rates differ by {gap}, more than test sampling alone gives "
+                "(±{margin} at 95%); yet no harmless post was labelled risky for its dialect "
+                "here, so the gap is not learned from the annotators: it is noise in the "
+                "weights the model learned from {n} posts."
+            )
+        elif gap > 0:
+            gap_sentence = (
+                "That is a gap of {gap} in false-positive rates (±{margin} at 95%), learned "
+                "from the annotators' labels, not from risk: the labels tie dialect to risk, "
+                "and a word-counting model adds weight for every marker a post contains."
             )
         else:
-            findings.append(
-                f"The false-positive rates differ by {points(gap)}, within sampling error: no "
-                "disparity shows at this setting."
+            gap_sentence = (
+                "Here harmless group A sitters are flagged more often, by {gap} (±{margin} at "
+                "95%): the biased labels did not turn into a disparity against group B at this "
+                "setting."
             )
+        findings.append(gap_sentence.format(**values))
+        bayes_gap = bayes["B"] - bayes["A"]
+        if cause_on and beyond_chance and gap > 0:
+            # Whole tenths of a point, so that the two parts printed add up to the gap printed.
+            gap_tenths, bayes_tenths = round(1000 * gap), round(1000 * bayes_gap)
+            bayes_values = {
+                "bayes_b": pct(bayes["B"], 1),
+                "bayes_a": pct(bayes["A"], 1),
+                "bayes_gap": f"{bayes_tenths / 10:.1f} points",
+                "excess": f"{abs(gap_tenths - bayes_tenths) / 10:.1f} points",
+                "n": values["n"],
+            }
+            if gap - bayes_gap > Z95 * se:
+                bayes_sentence = (
+                    "A learner that knew exactly how the annotators label would flag {bayes_b} of "
+                    "harmless group B sitters and {bayes_a} of group A: the biased labels alone "
+                    "account for {bayes_gap} of the gap; the other {excess} come from the "
+                    "word-counting model, which adds weight for every marker and estimates each "
+                    "word's weight from {n} posts."
+                )
+            elif bayes_gap - gap > Z95 * se:
+                bayes_sentence = (
+                    "A learner that knew exactly how the annotators label would flag {bayes_b} of "
+                    "harmless group B sitters and {bayes_a} of group A, a gap of {bayes_gap}: "
+                    "the biased labels alone cause even more than this model learned."
+                )
+            else:
+                bayes_sentence = (
+                    "A learner that knew exactly how the annotators label would flag {bayes_b} of "
+                    "harmless group B sitters and {bayes_a} of group A, a gap of {bayes_gap}: "
+                    "the biased labels alone account for the model's gap, within chance."
+                )
+            findings.append(bayes_sentence.format(**bayes_values))
         if markers_in_top:
-            findings.append(
-                f"{markers_in_top} of the 10 words that raise the score most "
-                f"{'is a dialect marker' if markers_in_top == 1 else 'are dialect markers'} "
-                f"(heaviest: '{next(r['word'] for r in word_rows if r['kind'] == 'dialect marker')}'); "
-                "the parent sees only a number from 1 to 5."
-            )
+            heaviest = next(r["word"] for r in word_rows if r["kind"] == "dialect marker")
+            if not cause_on:
+                words_sentence = (
+                    "{count} of the 10 words that raise the score most are dialect markers "
+                    "(heaviest: '{word}'), by chance: no label depends on them here. The parent "
+                    "sees only a number from 1 to 5."
+                    if markers_in_top > 1
+                    else "One of the 10 words that raise the score most is a dialect marker "
+                    "('{word}'), by chance: no label depends on it here. The parent sees only a "
+                    "number from 1 to 5."
+                )
+            else:
+                words_sentence = (
+                    "{count} of the 10 words that raise the score most are dialect markers "
+                    "(heaviest: '{word}'); the parent sees only a number from 1 to 5."
+                    if markers_in_top > 1
+                    else "One of the 10 words that raise the score most is a dialect marker "
+                    "('{word}'); the parent sees only a number from 1 to 5."
+                )
+            findings.append(words_sentence.format(count=markers_in_top, word=heaviest))
         else:
             findings.append(
                 "None of the 10 words that raise the score most is a dialect marker; the parent "
@@ -442,17 +584,21 @@ a measurement of that product.
                     ),
                     observed=f"{pct(observed_rate, 1)} of {n_marked:,} harmless posts with markers",
                     reference="Arithmetic of the labelling process (sampling error ±4 sd)",
+                    kind="consistency",
                 )
             )
-        if p["annotator_bias"] == 0:
+        if not cause_on:
             checks.append(
                 Check(
                     key="no-bias-no-gap",
-                    label="Without annotator bias, markers carry no risk and no gap appears",
+                    label="When no label depends on dialect, no false-positive gap appears",
                     passed=abs(gap) <= 4 * se,
-                    expected=f"false-positive gap within sampling error (±{points(4 * se)})",
+                    expected=f"false-positive gap 0 within sampling error (±{points(4 * se)})",
                     observed=f"gap {100 * gap:+.1f} points",
-                    reference="Markers independent of risk and of the labels: their weights are noise",
+                    reference=(
+                        "Markers independent of risk and of the labels: a model fitted to those "
+                        "labels has no reason to flag one group more, so the expected gap is 0"
+                    ),
                 )
             )
         return Result(

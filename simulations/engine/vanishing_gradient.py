@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -15,6 +16,10 @@ from .charts import line_chart
 N_SAMPLES = 128
 N_INPUTS = 10
 TINY = 1e-250
+LOSS_TOLERANCE = 0.01
+"""Loss changes smaller than this (in nats) count as no change: learned, rose or stayed put."""
+REACH_VANISHED = 0.01
+"""Below this share of the output's error reaching the first layer, the signal has vanished."""
 
 #: The largest slope of each activation: sigmoid'(0) = 1/4, tanh'(0) = 1, ReLU' = 1 for z > 0.
 MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
@@ -79,6 +84,8 @@ class _Pass:
     grad_b: list[np.ndarray]
     delta_norms: list[float]
     """Frobenius norm of dLoss/dZ (the back-propagated error) at each hidden layer."""
+    output_norm: float
+    """Norm of dLoss/dlogit, the error at the output where back-propagation starts."""
 
 
 def _forward_backward(
@@ -112,6 +119,7 @@ def _forward_backward(
     # log(1 + e^t) - y t is the cross-entropy of a logit, written to avoid overflow.
     loss = float(np.mean(np.logaddexp(0.0, logit) - y * logit))
     delta = ((expit(logit) - y) / len(y))[:, None]
+    output_norm = float(np.linalg.norm(delta))
     grad_w = [np.empty(0)] * len(weights)
     grad_b = [np.empty(0)] * len(weights)
     delta_norms = [0.0] * len(zs)
@@ -127,7 +135,9 @@ def _forward_backward(
         delta_norms[layer] = float(np.linalg.norm(delta))
         grad_w[layer] = activations[layer].T @ delta
         grad_b[layer] = delta.sum(axis=0)
-    return _Pass(loss=loss, grad_w=grad_w, grad_b=grad_b, delta_norms=delta_norms)
+    return _Pass(
+        loss=loss, grad_w=grad_w, grad_b=grad_b, delta_norms=delta_norms, output_norm=output_norm
+    )
 
 
 def _safe_ratio(top: float, bottom: float) -> float:
@@ -142,6 +152,18 @@ def _percent(x: float) -> str:
     if x * 100 < 0.001:
         return "less than 0.001%"
     return f"{sig(100 * x)}%"
+
+
+def _constant_loss(y: np.ndarray) -> float:
+    """Cross-entropy of always answering with the share of 1s in ``y`` (no input used).
+
+    A network whose training loss is not below this has learned nothing from its inputs, only
+    the base rate; it is the loss of the best constant prediction (the entropy of the labels).
+    """
+    share = float(np.mean(y))
+    if share in (0.0, 1.0):
+        return 0.0
+    return -(share * math.log(share) + (1 - share) * math.log(1 - share))
 
 
 def _geometric_mean(values: list[float]) -> float:
@@ -164,7 +186,7 @@ class VanishingGradientSimulation(Simulation):
         "How much of the training signal reaches the first layers of a deep network, and how "
         "do the activation function and the initialisation change that?"
     )
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     cases: ClassVar[tuple[str, ...]] = ()
     themes: ClassVar[tuple[str, ...]] = ("vanishing-gradients", "cost")
     explanation: ClassVar[str] = """
@@ -181,9 +203,13 @@ to 0 to see the network as it starts.
 **What to look for.** The chart uses a logarithmic scale: a straight downward slope from the
 last layer to the first means every layer divides the gradient by the same factor. Sigmoid's
 slope is never more than 1/4, so unless the weights are large each layer shrinks the gradient;
-after ten layers the first layer receives a gradient thousands of times smaller than the last,
-and its weights hardly move during training. ReLU with He initialisation keeps the gradients of
-all layers within the same order of magnitude.
+after ten layers the first layer typically receives a gradient about a million times smaller
+than the last (from tens of thousands to a few million, depending on the seed), and its weights
+hardly move during training. ReLU with He initialisation keeps the gradients of all layers within
+the same order of magnitude. Watch the training loss too: if it rises, the learning rate is too
+large; if it does not fall below the loss of always answering with the share of "yes", the
+network has learned nothing from its inputs. A first/last ratio near 1 can also hide that every
+layer's gradient is tiny (try tanh with the small initialisation): the run then says so.
 
 **Limits.** One small synthetic task, full-batch gradient descent with a fixed learning rate, no
 momentum, normalisation layers or residual connections (the remedies used in practice). A large
@@ -345,6 +371,18 @@ cost stands: deep networks that do learn need many such steps, and every step co
         delta_spread = _safe_ratio(max(first.delta_norms), min(first.delta_norms))
         steps_done = p["steps"] if diverged_at is None else diverged_at
         loss_after = last.loss if diverged_at is None else float("nan")
+        constant_loss = _constant_loss(y)
+        # Share of the output's error that reaches the first hidden layer: a ratio of first to
+        # last layer near 1 can hide that both are tiny (the signal vanishes everywhere).
+        reach = _safe_ratio(first.delta_norms[0], first.output_norm)
+        if diverged_at is not None or p["steps"] == 0:
+            training = "diverged" if diverged_at is not None else "untrained"
+        elif loss_after > first.loss + LOSS_TOLERANCE:
+            training = "rose"
+        elif loss_after < constant_loss - LOSS_TOLERANCE:
+            training = "learned"
+        else:
+            training = "flat"
 
         rows = []
         for layer in range(depth):
@@ -426,7 +464,21 @@ cost stands: deep networks that do learn need many such steps, and every step co
                 value=mean_bound,
                 help="Geometric mean over layers of max f' × ‖W‖₂.",
             ),
+            Metric(
+                key="signal_reach",
+                label="Back-propagated error at the first layer ÷ error at the output",
+                value=reach,
+                help="At initialisation; below 0.01 the training signal has vanished before "
+                "reaching the first layer, whatever the first/last ratio says.",
+            ),
             Metric(key="loss_before", label="Training loss at initialisation", value=first.loss),
+            Metric(
+                key="loss_constant",
+                label="Loss of always answering with the share of 'yes'",
+                value=constant_loss,
+                help="A trained network whose loss is not below this has learned nothing from "
+                "its inputs.",
+            ),
             Metric(
                 key="loss_after",
                 label=f"Training loss after {steps_done} steps",
@@ -446,34 +498,76 @@ cost stands: deep networks that do learn need many such steps, and every step co
             ),
         ]
 
-        findings = [self._ratio_finding(activation, depth, ratio_init)]
+        findings = [self._ratio_finding(activation, depth, ratio_init, reach)]
+        shrink_sentence = (
+            "Each layer multiplied the back-propagated error by {shrink:.2f} on average; the "
+            "largest slope of {name} ({slope:g}) times the weights' spectral norm caps that "
+            "factor at {bound:.2f}."
+        )
         findings.append(
-            f"Each layer multiplied the back-propagated error by {mean_shrink:.2f} on average; "
-            f"the largest slope of {ACTIVATION_LABELS[activation]} ({MAX_SLOPE[activation]:g}) "
-            f"times the weights' spectral norm caps that factor at {mean_bound:.2f}."
+            shrink_sentence.format(
+                shrink=mean_shrink,
+                name=ACTIVATION_LABELS[activation],
+                slope=MAX_SLOPE[activation],
+                bound=mean_bound,
+            )
         )
         if p["steps"] > 0 and diverged_at is None:
-            movement = (
-                f"After {steps_done} steps the first layer's weights had moved by "
-                f"{_percent(moved[0])} and the last hidden layer's by {_percent(moved[-1])}: "
-            )
+            values = {
+                "steps": steps_done,
+                "first": _percent(moved[0]),
+                "last": _percent(moved[-1]),
+                "before": first.loss,
+                "after": loss_after,
+                "constant": constant_loss,
+                "rate": p["learning_rate"],
+            }
             if moved[-1] < 1e-5:
-                findings.append(movement + "no layer learned anything visible.")
+                movement = (
+                    "After {steps} steps the first layer's weights had moved by {first} and the "
+                    "last hidden layer's by {last}: no layer's weights moved visibly."
+                )
             elif moved[0] < moved[-1] / 10:
-                findings.append(movement + "the early layers barely learned.")
+                movement = (
+                    "After {steps} steps the first layer's weights had moved by {first} and the "
+                    "last hidden layer's by {last}: the early layers barely moved."
+                )
             else:
-                findings.append(movement + "every layer took part in learning.")
-            findings.append(f"The training loss went from {first.loss:.3f} to {loss_after:.3f}.")
+                movement = (
+                    "After {steps} steps the first layer's weights had moved by {first} and the "
+                    "last hidden layer's by {last}: every layer's weights moved by a comparable "
+                    "amount."
+                )
+            findings.append(movement.format(**values))
+            if training == "rose":
+                outcome = (
+                    "Yet the training loss rose, from {before:.3f} to {after:.3f}: with a "
+                    "learning rate of {rate:g} the steps overshoot, so the weights moved without "
+                    "learning (the training is unstable)."
+                )
+            elif training == "learned":
+                outcome = (
+                    "The training loss fell from {before:.3f} to {after:.3f}, below the "
+                    "{constant:.3f} of always answering with the share of 'yes' in the data: "
+                    "the network learned something from its inputs."
+                )
+            else:
+                outcome = (
+                    "The training loss went from {before:.3f} to {after:.3f}, no better than "
+                    "the {constant:.3f} of always answering with the share of 'yes' in the "
+                    "data: in {steps} steps the network learned nothing from its inputs."
+                )
+            findings.append(outcome.format(**values))
         elif diverged_at is not None:
             findings.append(
-                f"Training diverged at step {diverged_at}: with a learning rate of "
-                f"{p['learning_rate']:g} the weights blew up (an exploding gradient)."
+                "Training diverged at step {step}: with a learning rate of {rate:g} the weights "
+                "blew up (an exploding gradient).".format(step=diverged_at, rate=p["learning_rate"])
             )
 
         checks = [
             Check(
                 key="shrink-bound",
-                label="Each layer shrinks the back-propagated error at least as much as the chain rule requires",
+                label="Each layer's shrink factor stays under its chain-rule bound",
                 passed=all(s <= b * (1 + 1e-9) for s, b in zip(shrink, bounds, strict=True)),
                 expected=(
                     f"at every layer, ‖δ_l‖ ≤ {MAX_SLOPE[activation]:g} × ‖W_(l+1)‖₂ × ‖δ_(l+1)‖ "
@@ -485,7 +579,12 @@ cost stands: deep networks that do learn need many such steps, and every step co
                     if shrink
                     else "one hidden layer only"
                 ),
-                reference=GLOROT_2010,
+                reference=(
+                    "An inequality of linear algebra (a matrix cannot stretch a vector by more "
+                    "than its spectral norm), true for any weights; it shows how the cap is "
+                    "computed, not that the gradient vanishes"
+                ),
+                kind="consistency",
             )
         ]
         if activation == "sigmoid":
@@ -501,6 +600,7 @@ cost stands: deep networks that do learn need many such steps, and every step co
                     ),
                     observed=f"{delta_ratio:.2g}",
                     reference=GLOROT_2010,
+                    kind="consistency",
                 )
             )
         if activation == "relu" and p["init"] == "he" and 2 * depth <= width:
@@ -522,27 +622,50 @@ cost stands: deep networks that do learn need many such steps, and every step co
         )
 
     @staticmethod
-    def _ratio_finding(activation: str, depth: int, ratio: float) -> str:
-        name = ACTIVATION_LABELS[activation]
+    def _ratio_finding(activation: str, depth: int, ratio: float, reach: float) -> str:
+        """The first sentence: how the first layer's gradient compares with the last's.
+
+        ``reach`` (error at the first layer ÷ error at the output) catches the case the ratio
+        cannot see: every layer's gradient vanishing together.
+        """
+        values = {"name": ACTIVATION_LABELS[activation], "depth": depth, "ratio": ratio}
         if ratio == 0 or not np.isfinite(ratio):
             return (
-                f"With {name} and {depth} layers, some layer passes no gradient back at all at "
+                "With {name} and {depth} layers, some layer passes no gradient back at all at "
                 "initialisation: all of its units are inactive (dead), so the layers below it "
-                "cannot learn."
+                "cannot learn.".format(**values)
+            )
+        if ratio < 0.01:
+            return (
+                "With {name} and {depth} layers, the gradient reaching the first layer at "
+                "initialisation is {factor} times smaller than at the last hidden layer: it "
+                "vanishes on its way back.".format(factor=sig(1 / ratio), **values)
             )
         if ratio < 0.1:
             return (
-                f"With {name} and {depth} layers, the gradient reaching the first layer at "
-                f"initialisation is {sig(1 / ratio)} times smaller than at the last hidden layer."
+                "With {name} and {depth} layers, the gradient reaching the first layer at "
+                "initialisation is {factor} times smaller than at the last hidden layer, less "
+                "than two orders of magnitude.".format(factor=sig(1 / ratio), **values)
             )
         if ratio > 10:
             return (
-                f"With {name} and {depth} layers, the gradient explodes backwards: the first layer's "
-                f"is {sig(ratio)} times larger than the last hidden layer's."
+                "With {name} and {depth} layers, the gradient explodes backwards: the first "
+                "layer's is {factor} times larger than the last hidden layer's.".format(
+                    factor=sig(ratio), **values
+                )
+            )
+        if reach < REACH_VANISHED:
+            return (
+                "With {name} and {depth} layers, the first and last hidden layers receive "
+                "gradients of the same order of magnitude (ratio {ratio:.2f}), but only because "
+                "both are tiny: the error reaching the first layer is {factor} times smaller than "
+                "at the output, so every layer's gradient vanishes together.".format(
+                    factor=sig(1 / reach), **values
+                )
             )
         return (
-            f"With {name} and {depth} layers, the first and last hidden layers receive gradients "
-            f"of the same order of magnitude (ratio {ratio:.2f})."
+            "With {name} and {depth} layers, the first and last hidden layers receive gradients "
+            "of the same order of magnitude (ratio {ratio:.2f}).".format(**values)
         )
 
 
