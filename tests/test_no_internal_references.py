@@ -51,40 +51,6 @@ INTERNAL_REFERENCE_PATTERNS: dict[str, str] = {
 }
 COMPILED = {name: re.compile(rx, re.IGNORECASE) for name, rx in INTERNAL_REFERENCE_PATTERNS.items()}
 
-# Pages whose offending text is owned by another branch: they fail here until that branch is
-# merged, and the lead removes the mark then. Keyed by page id (see PAGES below).
-SIMS = "fixed on branch sims-a / sims-b (simulation texts)"
-_SIM_PAGES_WITH_NOTES = [
-    f"{kind} {slug}"
-    for slug in (
-        "asymmetric-costs",
-        "base-rate",
-        "feedback-loop",
-        "hiring",
-        "leakage",
-        "mass-surveillance",
-        "overfitting",
-        "spurious-correlation",
-    )
-    for kind in ("simulation", "api simulation")
-]
-_SIM_RUNS_WITH_NOTES = [
-    f"simulation {slug} default run"
-    for slug in (
-        "base-rate",
-        "feedback-loop",
-        "hiring",
-        "mass-surveillance",
-        "overfitting",
-        "spurious-correlation",
-    )
-]
-FIXED_ELSEWHERE: dict[str, str] = {
-    "case orientation-from-faces": SIMS,
-    **dict.fromkeys(_SIM_PAGES_WITH_NOTES + _SIM_RUNS_WITH_NOTES, SIMS),
-}
-
-
 def internal_references(text: str) -> list[str]:
     """``["pattern name: matched text", ...]`` for every internal reference in ``text``."""
     text = html.unescape(text)
@@ -177,13 +143,7 @@ def site(django_db_setup, django_db_blocker):
 
 
 def _params() -> list:
-    params = []
-    for page_id in PAGES:
-        marks = []
-        if page_id in FIXED_ELSEWHERE:
-            marks.append(pytest.mark.xfail(reason=FIXED_ELSEWHERE[page_id], strict=False))
-        params.append(pytest.param(page_id, marks=marks, id=page_id))
-    return params
+    return [pytest.param(page_id, id=page_id) for page_id in PAGES]
 
 
 def test_the_pages_cover_the_whole_site():
