@@ -50,11 +50,16 @@ class CacheHeadersMixin:
     """
 
     public_max_age = 60
+    # A view whose every answer belongs to one person (a graded attempt) sets this: even an
+    # anonymous owner's reply (known by its session cookie) must never sit in a shared cache.
+    personal = False
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            if request.user.is_authenticated:
+            if self.personal:
+                response["Cache-Control"] = "private, no-store"
+            elif request.user.is_authenticated:
                 response["Cache-Control"] = "private, no-cache"
             else:
                 response["Cache-Control"] = f"public, max-age={self.public_max_age}"

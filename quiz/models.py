@@ -296,6 +296,13 @@ class Question(models.Model):
         return simulation_url(self.simulation, self.preset)
 
     @property
+    def published_case(self):
+        """The linked case if students may read it, else None: a draft or unpublished case
+        (e.g. taken down) never reaches them through quiz feedback."""
+        case = self.case
+        return case if case is not None and case.is_published else None
+
+    @property
     def simulation_title(self) -> str:
         simulation = simulation_registry().get(self.simulation)
         return simulation.title if simulation else self.simulation
