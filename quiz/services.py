@@ -258,7 +258,7 @@ def _clean_answer(question: Question, raw) -> tuple[list[Choice], float | None, 
             raise ValidationError(NOT_A_NUMBER.format(question=question.pk))
         try:
             number = float(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int like 10**400
             raise ValidationError(NOT_A_NUMBER.format(question=question.pk)) from None
         if number != number or number in (float("inf"), float("-inf")):
             raise ValidationError(NOT_A_NUMBER.format(question=question.pk))
@@ -272,7 +272,7 @@ def _clean_answer(question: Question, raw) -> tuple[list[Choice], float | None, 
     for value in raw:
         try:
             choice = by_id[int(value)]
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise ValidationError(UNKNOWN_CHOICE.format(id=value, question=question.pk)) from None
         if choice not in chosen:
             chosen.append(choice)

@@ -2,10 +2,20 @@
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from django.db import models
 from django.urls import reverse
+
+
+KEY_RE = re.compile(r"^[0-9a-f]{64}\Z")
+
+
+def is_run_key(value: str) -> bool:
+    """Whether ``value`` has the shape of a run key (64 lowercase hex digits): anything else,
+    a NUL byte included, is answered 404 without a query."""
+    return bool(KEY_RE.match(value))
 
 
 def canonical_json(value: Any) -> str:
