@@ -460,17 +460,19 @@ class ImportFailed(Exception):
 IMPORT_MAX_BYTES = 512 * 1024
 
 
-def import_questions(*, quiz: Quiz, text: str, fmt: str) -> list[Question]:
+def import_questions(*, quiz: Quiz, text: str, fmt: str, user=None) -> list[Question]:
     """Parse a GIFT or Aiken file and add its questions to `quiz`, all or nothing.
 
     Raises ImportFailed listing every error by line (syntax, unsupported question types,
-    rule violations such as a single-choice question without exactly one right answer).
+    rule violations such as a single-choice question without exactly one right answer, text
+    the database cannot store, more questions than a quiz holds). `user` is recorded in the
+    questions' history.
     """
     from .aiken import parse_aiken
-    from .content import check_question, existing_case_slugs, save_questions
+    from .content import check_question, existing_case_slugs, quiz_room_errors, save_questions
     from .gift import parse_gift
 
-    if len(text.encode("utf-8")) > IMPORT_MAX_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > IMPORT_MAX_BYTES:
         raise ImportFailed([f"The file is larger than {IMPORT_MAX_BYTES // 1024} KiB."])
     parser = {"gift": parse_gift, "aiken": parse_aiken}[fmt]
     questions, parse_errors = parser(text)
@@ -483,9 +485,10 @@ def import_questions(*, quiz: Quiz, text: str, fmt: str) -> list[Question]:
         ]
     if not questions and not errors:
         errors.append((1, "no question found"))
+    errors += [(1, message) for message in quiz_room_errors(quiz, len(questions))]
     if errors:
         raise ImportFailed(
             [f"line {line}: {message}" for line, message in sorted(errors, key=lambda e: e[0])]
         )
     with transaction.atomic():
-        return save_questions(quiz, questions)
+        return save_questions(quiz, questions, user=user)
