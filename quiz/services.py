@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -146,10 +146,49 @@ def get_or_start_attempt(
     return _create_attempt(quiz=quiz, user=user, token=token, seed=seed)
 
 
+def _serialise_owner(quiz: Quiz, *, user_id, token: str | None) -> None:
+    """Hold, to the end of the transaction, a lock on this student's attempts at this quiz.
+
+    Counting the submitted attempts and then writing is a race under PostgreSQL's READ
+    COMMITTED: twelve simultaneous submissions all counted 0 and 2-3 were stored where one was
+    allowed (review M3). A transaction-scoped advisory lock per (quiz, owner) makes them take
+    turns; each then counts what the previous ones committed. Only quizzes with a limit take
+    it. SQLite needs none: its write transactions already run one at a time (IMMEDIATE).
+    """
+    if quiz.attempts_allowed is None or connection.vendor != "postgresql":
+        return
+    owner = f"u{user_id}" if user_id is not None else f"a{token or ''}"
+    digest = hashlib.blake2b(f"quiz-attempts:{quiz.pk}:{owner}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def _check_attempts_left(attempt: Attempt) -> None:
+    """ValidationError when the attempt's owner has used every attempt the quiz allows."""
+    quiz = attempt.quiz
+    if quiz.attempts_allowed is None:
+        return
+    token = attempt.anonymous_owner or None
+    _serialise_owner(quiz, user_id=attempt.user_id, token=token)
+    owned = Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False).exclude(pk=attempt.pk)
+    if attempt.user_id is not None:
+        owned = owned.filter(user_id=attempt.user_id)
+    elif token:
+        owned = owned.filter(user__isnull=True, anonymous_owner=token)
+    else:
+        return
+    if owned.count() >= quiz.attempts_allowed:
+        raise ValidationError(NO_ATTEMPTS_LEFT.format(n=quiz.attempts_allowed), code="closed")
+
+
 def _create_attempt(
     *, quiz: Quiz, user, token, seed=None, key: str = "", new_owner: bool = False
 ) -> Attempt:
     """A new attempt; `new_owner`: the token was made just now, so it has used no attempt."""
+    authenticated = user is not None and user.is_authenticated
+    _serialise_owner(quiz, user_id=user.pk if authenticated else None, token=token)
     if not new_owner and attempts_left(quiz=quiz, user=user, token=token) == 0:
         raise ValidationError(NO_ATTEMPTS_LEFT.format(n=quiz.attempts_allowed), code="closed")
     anonymous = user is None or not user.is_authenticated
@@ -398,6 +437,8 @@ def submit_attempt(
     else:
         attempt = _lock_open_attempt(attempt)
         recorded = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    # Two attempts of one student opened before either was submitted must not both count.
+    _check_attempts_left(attempt)
     if questions is None:
         questions = attempt_questions(attempt)
     else:  # back to the quiz's own order, then the attempt's

@@ -8,7 +8,6 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 
-
 KEY_RE = re.compile(r"^[0-9a-f]{64}\Z")
 
 
