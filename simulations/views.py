@@ -195,6 +195,7 @@ def run_detail(request, key):
     if not is_run_key(key):
         raise Http404("No run with this key.")
     run = get_object_or_404(SimulationRun, key=key)
+    SimulationRun.objects.touch(run, opened=True)  # retention: simulations.retention
     simulation = engine.REGISTRY.get(run.slug)
     declared_cases = simulation.cases if simulation else ()
     declared_themes = simulation.themes if simulation else ()

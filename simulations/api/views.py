@@ -215,4 +215,5 @@ class RunDetailView(CacheHeadersMixin, APIView):
         run = SimulationRun.objects.filter(key=key).first() if is_run_key(key) else None
         if run is None:
             raise NotFound("No run has this key.")
+        SimulationRun.objects.touch(run, opened=True)  # retention: simulations.retention
         return Response(run_data(run, request))
