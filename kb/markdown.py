@@ -1,5 +1,7 @@
 """Markdown → sanitised HTML, the only way content reaches a page."""
 
+import threading
+
 import markdown as md
 import nh3
 
@@ -59,7 +61,7 @@ def normalize_newlines(text: str) -> str:
 # which no real text reaches, every "[" is swapped for a private-use character before rendering
 # and put back after: Markdown sees no bracket (such text can hold no sensible link anyway) and
 # works in linear time, and the reader sees the text as written (no escaping backslash).
-# benchmarks/markdown.py measures it.
+# benchmarks/markdown_render.py measures it.
 MAX_BRACKET_DEPTH = 16
 MAX_UNCLOSED = 32
 
@@ -90,6 +92,20 @@ def _stand_in(text: str) -> str:
     return next((chr(c) for c in range(0xF0000, 0xFFFFE) if chr(c) not in text), "")
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """This thread's Markdown converter. Building one loads its extensions, which cost 3 ms, more
+    than most conversions (a GIFT import renders thousands of fields); one is not thread-safe."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(
+            extensions=["extra", "sane_lists"], output_format="html"
+        )
+    return converter
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown to HTML and sanitise it: no script, no event handler, no javascript: URL."""
     if not text:
@@ -99,7 +115,7 @@ def render_markdown(text: str) -> str:
         stand_in = _stand_in(text)
         if stand_in:
             text = text.replace("\\[", stand_in).replace("[", stand_in)
-    html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = _converter().reset().convert(text)
     if stand_in:
         html = html.replace(stand_in, "[")
     return nh3.clean(

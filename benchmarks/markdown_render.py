@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/markdown.py [--sizes 4000,8000,32000] [--timeout 60]
+    .venv/bin/python benchmarks/markdown_render.py [--sizes 4000,8000,32000] [--timeout 60]
 
 Each pattern is repeated n times and rendered once in a fresh process (so a quadratic case
 can be stopped at --timeout without stopping the rest); the table gives seconds per size.
