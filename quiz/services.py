@@ -310,6 +310,8 @@ def _clean_answer(question: Question, raw) -> tuple[list[Choice], float | None, 
     chosen = []
     for value in raw:
         try:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)  # 197.5 is no choice id (int() would take 197)
             choice = by_id[int(value)]
         except (KeyError, TypeError, ValueError, OverflowError):
             raise ValidationError(UNKNOWN_CHOICE.format(id=value, question=question.pk)) from None

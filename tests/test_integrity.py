@@ -11,8 +11,9 @@ import io
 import re
 
 import pytest
+from django.contrib import admin
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from rest_framework.test import APIClient
 
 from quiz.models import Attempt
@@ -138,3 +139,29 @@ def test_a_logged_in_students_attempts_are_private_too(student_client):
     for url in (f"/api/v1/attempts/{attempt.public_id}/", "/api/v1/attempts/"):
         response = student_client.get(url)
         assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+
+
+# --- Review notes --------------------------------------------------------------------------------
+def test_a_fractional_choice_id_is_refused_not_truncated(client):
+    quiz = QuizFactory()
+    question = single(quiz)
+    choice = right_choice(question)[0]
+    url = f"/api/v1/quizzes/{quiz.slug}/attempts/"
+    body = {"answers": {str(question.pk): [choice + 0.5]}}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and not Attempt.objects.exists()
+    body = {"answers": {str(question.pk): [float(choice)]}}  # 197.0 is 197
+    assert client.post(url, body, content_type="application/json").status_code == 201
+
+
+urlpatterns = [path("staff-9f3k/", admin.site.urls)]  # an admin moved by DJANGO_ADMIN_URL
+
+
+def test_create_teacher_names_the_admin_where_it_is(monkeypatch, settings):
+    from django.core.management import call_command
+
+    settings.ROOT_URLCONF = __name__
+    monkeypatch.setenv("TPW", "Teach-Pass-9x!k")
+    out = io.StringIO()
+    call_command("create_teacher", "alice", "--password-from-env", "TPW", stdout=out)
+    assert "Log in at /staff-9f3k/." in out.getvalue()
