@@ -18,7 +18,7 @@ from simulations.models import SimulationRun
 from tests.quiz.factories import QuizFactory, right_choice, single
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "sqlite", reason="SQLite's single-writer lock; PostgreSQL has none"
     ),

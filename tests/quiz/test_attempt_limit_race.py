@@ -20,7 +20,7 @@ from tests.quiz.factories import QuizFactory, right_choice, single
 SUBMITTERS = 12
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor == "sqlite",
         reason="the test database is in-memory SQLite, whose threads share one cache (table "
