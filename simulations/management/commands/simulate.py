@@ -176,10 +176,8 @@ class Command(BaseCommand):
         split = split_checks(result.get("checks", []))
         for title, checks in (
             ("Reference checks", split["reference_checks"]),
-            (
-                "Consistency notes (the sample against the rates it was drawn from)",
-                split["consistency_checks"],
-            ),
+            ("Consistency notes (the sample against the rates it was drawn from)",
+             split["consistency_checks"]),
         ):
             if not checks:
                 continue
