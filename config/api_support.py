@@ -1,14 +1,11 @@
-"""Shared API behaviour: HTTP caching headers and request-size limits."""
+"""Shared API behaviour: bounded search and HTTP caching headers (request limits: config.limits)."""
 
 from functools import wraps
 
-from django.conf import settings
-from django.http import JsonResponse
 from django.utils.http import http_date
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
-API_PREFIX = "/api/"
 SEARCH_MAX_CHARS = 200
 SEARCH_TOO_LONG = "Search terms are limited to {n} characters."
 SEARCH_NULL_CHARACTER = "Search terms cannot contain null characters."
@@ -50,11 +47,16 @@ class CacheHeadersMixin:
     """
 
     public_max_age = 60
+    # A view whose every answer belongs to one person (a graded attempt) sets this: even an
+    # anonymous owner's reply (known by its session cookie) must never sit in a shared cache.
+    personal = False
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            if request.user.is_authenticated:
+            if self.personal:
+                response["Cache-Control"] = "private, no-store"
+            elif request.user.is_authenticated:
                 response["Cache-Control"] = "private, no-cache"
             else:
                 response["Cache-Control"] = f"public, max-age={self.public_max_age}"
@@ -63,39 +65,6 @@ class CacheHeadersMixin:
             if updated is not None:
                 response["Last-Modified"] = http_date(updated.timestamp())
         return response
-
-
-class ApiBodySizeLimitMiddleware:
-    """413 with the API's JSON error shape when an API request body is larger than allowed.
-
-    DRF's parsers read the stream directly, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not
-    protect them; this checks Content-Length (and refuses chunked bodies of unknown size).
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path.startswith(API_PREFIX) and request.method in ("POST", "PUT", "PATCH"):
-            limit = settings.API_MAX_BODY_BYTES
-            raw = request.META.get("CONTENT_LENGTH") or "0"
-            try:
-                length = int(raw)
-            except ValueError:
-                length = -1
-            if length < 0 or length > limit:
-                return JsonResponse(
-                    {
-                        "error": {
-                            "status": 413,
-                            "code": "request_too_large",
-                            "message": f"Request bodies are limited to {limit} bytes.",
-                            "fields": {},
-                        }
-                    },
-                    status=413,
-                )
-        return self.get_response(request)
 
 
 # Swagger UI and Redoc set inline styles and Redoc starts a worker from a blob: their pages get

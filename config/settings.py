@@ -6,7 +6,8 @@ DJANGO_SECURE_SSL_REDIRECT, DJANGO_ADMIN_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANG
 API_THROTTLE_ANON_RUNS, API_THROTTLE_ANON_SUBMISSIONS, DJANGO_PAGE_CACHE,
 DJANGO_PAGE_CACHE_GENERATION_MAX_AGE, DJANGO_TRUSTED_PROXIES, THROTTLE_SIGNUPS,
 SIMULATION_MAX_CONCURRENT, SIMULATION_TIME_LIMIT, SIMULATION_RETRY_AFTER, SIMULATION_LOCK_DIR,
-LOGIN_MAX_FAILURES_PER_ACCOUNT.
+LOGIN_MAX_FAILURES_PER_ACCOUNT, DJANGO_MAX_BODY_BYTES, DJANGO_SQLITE_WRITE_WAIT,
+SIMULATION_RUNS_UNKEPT_DAYS, SIMULATION_RUNS_UNKEPT_MAX, SIMULATION_RUNS_KEPT_DAYS.
 """
 
 import hashlib
@@ -117,7 +118,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.api_support.ApiBodySizeLimitMiddleware",
+    "config.limits.RequestLimitsMiddleware",  # body size, NUL in path, busy database: 413/400/503
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -396,4 +397,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+# --- Abuse limits, storage and housekeeping (issue 12; README "Limits and housekeeping") ------
+# Every request body that is not the API's: forms and multipart uploads (the admin's GIFT/Aiken
+# import, at most quiz.services.IMPORT_MAX_BYTES, fits), refused by Content-Length before
+# anything is read or written (config.limits). Django's own limit does not count file parts.
+REQUEST_MAX_BODY_BYTES = env_int("DJANGO_MAX_BODY_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE)
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "config.limits.SafeJSONParser",  # deep nesting and lone surrogates are a 400
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# SQLite: how long a write waits for another write transaction before a 503 (config.sqlite).
+SQLITE_WRITE_WAIT_SECONDS = env_float("DJANGO_SQLITE_WRITE_WAIT", 10.0)
+# Stored simulation runs (simulations.retention; pruned by `manage.py housekeeping`).
+SIMULATION_RUN_RETENTION = {
+    # A run nobody kept is deleted this many days after it was last opened or asked for.
+    "UNKEPT_DAYS": env_int("SIMULATION_RUNS_UNKEPT_DAYS", 7),
+    # ... and, beyond this many such runs, the least recently used go first.
+    "UNKEPT_MAX": env_int("SIMULATION_RUNS_UNKEPT_MAX", 5000),
+    # A kept run (opened again by its permalink on a later visit) stays this long after its
+    # last opening.
+    "KEPT_DAYS": env_int("SIMULATION_RUNS_KEPT_DAYS", 730),
 }

@@ -159,7 +159,10 @@ class QuizAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 saved = import_questions(
-                    quiz=quiz, text=form.cleaned_data["file"], fmt=form.cleaned_data["format"]
+                    quiz=quiz,
+                    text=form.cleaned_data["file"],
+                    fmt=form.cleaned_data["format"],
+                    user=request.user,
                 )
             except ImportFailed as exc:
                 errors = exc.errors

@@ -5,17 +5,21 @@ the admin; `save_questions` writes them; `load_quiz_files` reads fixtures/quizze
 (format: docs/quiz-content-format.md).
 """
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from .models import (
     MISCONCEPTION_ON_CORRECT,
     NUMERIC_NEEDS_TOLERANCE,
     NUMERIC_NEEDS_VALUE,
+    QUIZ_FULL,
+    QUIZ_MAX_QUESTIONS,
     Choice,
     FeedbackTiming,
     Question,
@@ -68,6 +72,37 @@ def truefalse_choices(
     ]
 
 
+NUL_CHARACTER = "Contains a NUL character (\\0), which cannot be stored."
+TOO_LONG = "Longer than {max} characters."
+NOT_FINITE = "Must be a finite number."
+
+
+def _text_errors(q: QuestionData) -> list[tuple[str, str]]:
+    """Text the database could not store as it is: NUL characters (PostgreSQL refuses them,
+    SQLite would keep them) and text over a column's length (SQLite would keep it too)."""
+    limits = {f.name: f.max_length for f in Question._meta.fields if f.max_length}
+    fields = {
+        "title": (q.title, limits["title"]),
+        "prompt": (q.prompt, None),
+        "feedback": (q.feedback, None),
+        "unit": (q.unit, limits["unit"]),
+        "case": (q.case, None),
+        "simulation": (q.simulation, None),
+        "preset": (q.preset, None),
+    }
+    errors = []
+    for name, (value, limit) in fields.items():
+        if "\x00" in value:
+            errors.append((name, NUL_CHARACTER))
+        elif limit is not None and len(value) > limit:
+            errors.append((name, TOO_LONG.format(max=limit)))
+    for n, choice in enumerate(q.choices, start=1):
+        for name in ("text", "feedback", "misconception"):
+            if "\x00" in getattr(choice, name):
+                errors.append((f"choices[{n}].{name}", NUL_CHARACTER))
+    return errors
+
+
 def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, str]]:
     """[(field, message)] for everything wrong with one question; [] when it can be saved."""
     errors: list[tuple[str, str]] = []
@@ -75,7 +110,8 @@ def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, 
         return [("type", f"Unknown type “{q.type}”; use one of {', '.join(QuestionType.values)}.")]
     if not q.prompt.strip():
         errors.append(("prompt", "The question has no text."))
-    if q.points is None or q.points <= 0:
+    errors += _text_errors(q)
+    if q.points is None or not q.points.is_finite() or q.points <= 0:
         errors.append(("points", "Points must be more than 0."))
     elif q.points >= Decimal("10000") or q.points != q.points.quantize(Decimal("0.01")):
         errors.append(("points", "Points need at most 2 decimals and less than 10,000."))
@@ -84,6 +120,9 @@ def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, 
             errors.append(("value", NUMERIC_NEEDS_VALUE))
         if q.numeric_tolerance is None or q.numeric_tolerance < 0:
             errors.append(("tolerance", NUMERIC_NEEDS_TOLERANCE))
+        for name, value in (("value", q.numeric_value), ("tolerance", q.numeric_tolerance)):
+            if value is not None and not math.isfinite(value):
+                errors.append((name, NOT_FINITE))
     errors += [("choices", m) for m in choice_errors(q.type, [c.correct for c in q.choices])]
     for n, choice in enumerate(q.choices, start=1):
         if not choice.text.strip():
@@ -106,20 +145,38 @@ def existing_case_slugs() -> set[str]:
     return set(CaseStudy.objects.values_list("slug", flat=True))
 
 
-def save_questions(quiz: Quiz, questions: list[QuestionData]) -> list[Question]:
-    """Create the questions (and their choices) at the end of the quiz. Call inside a transaction."""
+def quiz_room_errors(quiz: Quiz, adding: int) -> list[str]:
+    """[message] when `adding` more questions would take the quiz past QUIZ_MAX_QUESTIONS."""
+    existing = quiz.questions.count() if quiz.pk else 0
+    if existing + adding <= QUIZ_MAX_QUESTIONS:
+        return []
+    return [
+        QUIZ_FULL.format(n=existing, max=QUIZ_MAX_QUESTIONS)
+        + f" The file adds {adding} question(s)."
+    ]
+
+
+IMPORT_CHANGE_REASON = "Imported from a question file"
+
+
+def save_questions(quiz: Quiz, questions: list[QuestionData], *, user=None) -> list[Question]:
+    """Create the questions (and their choices) at the end of the quiz. Call inside a transaction.
+
+    Bulk inserts (with their history rows): a file of the largest allowed size takes a few
+    seconds, not minutes, so it holds SQLite's write lock briefly (review M6).
+    """
     from kb.models import CaseStudy
 
     cases = {
         c.slug: c for c in CaseStudy.objects.filter(slug__in={q.case for q in questions if q.case})
     }
     last = quiz.questions.order_by("-order").values_list("order", flat=True).first() or 0
-    saved = []
+    rows = []
     for n, data in enumerate(questions, start=1):
-        question = Question.objects.create(
+        question = Question(
             quiz=quiz,
             type=data.type,
-            title=data.title[:200],
+            title=data.title,
             prompt=data.prompt.strip(),
             points=data.points,
             general_feedback=data.feedback.strip(),
@@ -132,8 +189,14 @@ def save_questions(quiz: Quiz, questions: list[QuestionData]) -> list[Question]:
             preset=data.preset,
             order=last + n * 10,
         )
+        question.render()
+        rows.append(question)
+    history = {"default_user": user, "default_change_reason": IMPORT_CHANGE_REASON}
+    saved = bulk_create_with_history(rows, Question, batch_size=500, **history)
+    choices = []
+    for question, data in zip(saved, questions, strict=True):
         for order, c in enumerate(data.choices):
-            Choice.objects.create(
+            choice = Choice(
                 question=question,
                 text=c.text.strip(),
                 is_correct=c.correct,
@@ -141,7 +204,9 @@ def save_questions(quiz: Quiz, questions: list[QuestionData]) -> list[Question]:
                 misconception=c.misconception.strip(),
                 order=order,
             )
-        saved.append(question)
+            choice.render()
+            choices.append(choice)
+    bulk_create_with_history(choices, Choice, batch_size=500, **history)
     return saved
 
 
@@ -330,6 +395,8 @@ def read_quiz_file(path: Path, *, case_slugs: set[str], theme_slugs: set[str]) -
     if not isinstance(raw_questions, list) or not raw_questions:
         errors.append(f"{name}, field questions: at least one question is needed.")
         raw_questions = []
+    if len(raw_questions) > QUIZ_MAX_QUESTIONS:
+        errors.append(f"{name}, field questions: at most {QUIZ_MAX_QUESTIONS} questions per quiz.")
     for n, raw_q in enumerate(raw_questions, start=1):
         where = f"{name}, question {n}"
         q = parse_question_yaml(raw_q, where, errors)

@@ -134,6 +134,11 @@ def _parse_numeric(body: str) -> tuple[float, float]:
         ) from None
 
 
+def _short(value, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class _Unsupported(Exception):
     pass
 
@@ -236,6 +241,8 @@ def _apply_meta(q: QuestionData, raw: str) -> None:
         meta = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise _Invalid(f"the reality-check comment is not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _Invalid("the reality-check comment is nested too deeply") from None
     if not isinstance(meta, dict):
         raise _Invalid("the reality-check comment must hold a JSON object")
     unknown = set(meta) - {
@@ -250,10 +257,15 @@ def _apply_meta(q: QuestionData, raw: str) -> None:
     if unknown:
         raise _Invalid(f"unknown key(s) in the reality-check comment: {', '.join(sorted(unknown))}")
     if "points" in meta:
+        points = meta["points"]
         try:
-            q.points = Decimal(str(meta["points"]))
+            if isinstance(points, bool | list | dict) or points is None:
+                raise InvalidOperation
+            q.points = Decimal(str(points))
         except InvalidOperation:
-            raise _Invalid(f"points “{meta['points']}” is not a number") from None
+            raise _Invalid(f"points “{_short(points)}” is not a number") from None
+        if not q.points.is_finite():  # NaN, sNaN, Infinity: Decimal parses them
+            raise _Invalid(f"points “{_short(points)}” is not a finite number")
     q.all_or_nothing = bool(meta.get("all_or_nothing", False))
     for key in ("unit", "case", "simulation", "preset"):
         setattr(q, key, str(meta.get(key) or ""))
@@ -262,9 +274,12 @@ def _apply_meta(q: QuestionData, raw: str) -> None:
         raise _Invalid("misconceptions must map choice numbers to text")
     for number, text in misconceptions.items():
         try:
-            q.choices[int(number) - 1].misconception = str(text)
-        except (ValueError, IndexError):
-            raise _Invalid(f"misconception for choice {number}, which does not exist") from None
+            index = int(number) - 1
+        except ValueError:
+            index = -1
+        if not 0 <= index < len(q.choices):  # "0" or "-1" would pick a choice from the end
+            raise _Invalid(f"misconception for choice {_short(number)}, which does not exist")
+        q.choices[index].misconception = str(text)
 
 
 def parse_gift(text: str) -> tuple[list[QuestionData], list[GiftError]]:

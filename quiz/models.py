@@ -20,6 +20,14 @@ MISCONCEPTION_ON_CORRECT = (
     "A misconception describes why someone picks a wrong choice; this choice is marked correct."
 )
 PRESET_NEEDS_SIMULATION = "Pick the simulation this preset belongs to."
+# Bounds (review L3): the admin's quiz page posts ~5 fields per question (within
+# DATA_UPLOAD_MAX_NUMBER_FIELDS), the preview page stays small, and Aiken can name every choice.
+QUIZ_MAX_QUESTIONS = 200
+QUESTION_MAX_CHOICES = 26
+QUIZ_FULL = (
+    "This quiz already has {n} questions, the most a quiz can hold ({max}). "
+    "Archive or move questions, or start another quiz."
+)
 PUBLISHED_NEEDS_QUESTIONS = (
     "A published quiz needs at least one question. Save it as a draft, add questions, then publish."
 )
@@ -270,14 +278,22 @@ class Question(models.Model):
         return text if len(text) <= 80 else text[:79] + "…"
 
     def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        """Normalise the Markdown fields and render their HTML (save, and bulk imports, call it)."""
         self.prompt = normalize_newlines(self.prompt)
         self.general_feedback = normalize_newlines(self.general_feedback)
         self.prompt_html = render_markdown(self.prompt)
         self.general_feedback_html = render_markdown(self.general_feedback)
-        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
+        if self.pk is None and self.quiz_id is not None:
+            total = Question.objects.filter(quiz_id=self.quiz_id).count()
+            if total >= QUIZ_MAX_QUESTIONS:
+                errors["quiz"] = QUIZ_FULL.format(n=total, max=QUIZ_MAX_QUESTIONS)
         if self.type == QuestionType.NUMERIC:
             if self.numeric_value is None:
                 errors["numeric_value"] = NUMERIC_NEEDS_VALUE
@@ -294,6 +310,13 @@ class Question(models.Model):
     @property
     def simulation_url(self) -> str:
         return simulation_url(self.simulation, self.preset)
+
+    @property
+    def published_case(self):
+        """The linked case if students may read it, else None: a draft or unpublished case
+        (e.g. taken down) never reaches them through quiz feedback."""
+        case = self.case
+        return case if case is not None and case.is_published else None
 
     @property
     def simulation_title(self) -> str:
@@ -346,9 +369,13 @@ class Choice(models.Model):
         return self.text
 
     def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        """Normalise the feedback and render its HTML (save, and bulk imports, call it)."""
         self.feedback = normalize_newlines(self.feedback)
         self.feedback_html = render_markdown(self.feedback)
-        super().save(*args, **kwargs)
 
     def clean(self):
         if self.is_correct and self.misconception:
@@ -538,6 +565,7 @@ TRUEFALSE_NEEDS_TWO = (
 MULTIPLE_NEEDS_CORRECT = "A multiple-choice question needs at least one correct choice."
 NEEDS_TWO_CHOICES = "A choice question needs at least two choices; this one has {n}."
 NUMERIC_HAS_CHOICES = "A numeric question takes a number, not choices: remove the choices."
+TOO_MANY_CHOICES = "A question takes at most {max} choices; this one has {n}."
 
 
 def choice_errors(question_type: str, correct_flags: list[bool]) -> list[str]:
@@ -548,6 +576,8 @@ def choice_errors(question_type: str, correct_flags: list[bool]) -> list[str]:
     if question_type == QuestionType.TRUEFALSE:
         return [] if n == 2 and c == 1 else [TRUEFALSE_NEEDS_TWO.format(n=n, c=c)]
     errors = [] if n >= 2 else [NEEDS_TWO_CHOICES.format(n=n)]
+    if n > QUESTION_MAX_CHOICES:
+        errors.append(TOO_MANY_CHOICES.format(max=QUESTION_MAX_CHOICES, n=n))
     if question_type == QuestionType.SINGLE and c != 1:
         errors.append(SINGLE_NEEDS_ONE_CORRECT.format(n=c))
     if question_type == QuestionType.MULTIPLE and c < 1:

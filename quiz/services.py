@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -146,10 +146,49 @@ def get_or_start_attempt(
     return _create_attempt(quiz=quiz, user=user, token=token, seed=seed)
 
 
+def _serialise_owner(quiz: Quiz, *, user_id, token: str | None) -> None:
+    """Hold, to the end of the transaction, a lock on this student's attempts at this quiz.
+
+    Counting the submitted attempts and then writing is a race under PostgreSQL's READ
+    COMMITTED: twelve simultaneous submissions all counted 0 and 2-3 were stored where one was
+    allowed (review M3). A transaction-scoped advisory lock per (quiz, owner) makes them take
+    turns; each then counts what the previous ones committed. Only quizzes with a limit take
+    it. SQLite needs none: its write transactions already run one at a time (IMMEDIATE).
+    """
+    if quiz.attempts_allowed is None or connection.vendor != "postgresql":
+        return
+    owner = f"u{user_id}" if user_id is not None else f"a{token or ''}"
+    digest = hashlib.blake2b(f"quiz-attempts:{quiz.pk}:{owner}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def _check_attempts_left(attempt: Attempt) -> None:
+    """ValidationError when the attempt's owner has used every attempt the quiz allows."""
+    quiz = attempt.quiz
+    if quiz.attempts_allowed is None:
+        return
+    token = attempt.anonymous_owner or None
+    _serialise_owner(quiz, user_id=attempt.user_id, token=token)
+    owned = Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False).exclude(pk=attempt.pk)
+    if attempt.user_id is not None:
+        owned = owned.filter(user_id=attempt.user_id)
+    elif token:
+        owned = owned.filter(user__isnull=True, anonymous_owner=token)
+    else:
+        return
+    if owned.count() >= quiz.attempts_allowed:
+        raise ValidationError(NO_ATTEMPTS_LEFT.format(n=quiz.attempts_allowed), code="closed")
+
+
 def _create_attempt(
     *, quiz: Quiz, user, token, seed=None, key: str = "", new_owner: bool = False
 ) -> Attempt:
     """A new attempt; `new_owner`: the token was made just now, so it has used no attempt."""
+    authenticated = user is not None and user.is_authenticated
+    _serialise_owner(quiz, user_id=user.pk if authenticated else None, token=token)
     if not new_owner and attempts_left(quiz=quiz, user=user, token=token) == 0:
         raise ValidationError(NO_ATTEMPTS_LEFT.format(n=quiz.attempts_allowed), code="closed")
     anonymous = user is None or not user.is_authenticated
@@ -258,7 +297,7 @@ def _clean_answer(question: Question, raw) -> tuple[list[Choice], float | None, 
             raise ValidationError(NOT_A_NUMBER.format(question=question.pk))
         try:
             number = float(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int like 10**400
             raise ValidationError(NOT_A_NUMBER.format(question=question.pk)) from None
         if number != number or number in (float("inf"), float("-inf")):
             raise ValidationError(NOT_A_NUMBER.format(question=question.pk))
@@ -271,8 +310,10 @@ def _clean_answer(question: Question, raw) -> tuple[list[Choice], float | None, 
     chosen = []
     for value in raw:
         try:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)  # 197.5 is no choice id (int() would take 197)
             choice = by_id[int(value)]
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise ValidationError(UNKNOWN_CHOICE.format(id=value, question=question.pk)) from None
         if choice not in chosen:
             chosen.append(choice)
@@ -398,6 +439,8 @@ def submit_attempt(
     else:
         attempt = _lock_open_attempt(attempt)
         recorded = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    # Two attempts of one student opened before either was submitted must not both count.
+    _check_attempts_left(attempt)
     if questions is None:
         questions = attempt_questions(attempt)
     else:  # back to the quiz's own order, then the attempt's
@@ -460,17 +503,19 @@ class ImportFailed(Exception):
 IMPORT_MAX_BYTES = 512 * 1024
 
 
-def import_questions(*, quiz: Quiz, text: str, fmt: str) -> list[Question]:
+def import_questions(*, quiz: Quiz, text: str, fmt: str, user=None) -> list[Question]:
     """Parse a GIFT or Aiken file and add its questions to `quiz`, all or nothing.
 
     Raises ImportFailed listing every error by line (syntax, unsupported question types,
-    rule violations such as a single-choice question without exactly one right answer).
+    rule violations such as a single-choice question without exactly one right answer, text
+    the database cannot store, more questions than a quiz holds). `user` is recorded in the
+    questions' history.
     """
     from .aiken import parse_aiken
-    from .content import check_question, existing_case_slugs, save_questions
+    from .content import check_question, existing_case_slugs, quiz_room_errors, save_questions
     from .gift import parse_gift
 
-    if len(text.encode("utf-8")) > IMPORT_MAX_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > IMPORT_MAX_BYTES:
         raise ImportFailed([f"The file is larger than {IMPORT_MAX_BYTES // 1024} KiB."])
     parser = {"gift": parse_gift, "aiken": parse_aiken}[fmt]
     questions, parse_errors = parser(text)
@@ -483,9 +528,10 @@ def import_questions(*, quiz: Quiz, text: str, fmt: str) -> list[Question]:
         ]
     if not questions and not errors:
         errors.append((1, "no question found"))
+    errors += [(1, message) for message in quiz_room_errors(quiz, len(questions))]
     if errors:
         raise ImportFailed(
             [f"line {line}: {message}" for line, message in sorted(errors, key=lambda e: e[0])]
         )
     with transaction.atomic():
-        return save_questions(quiz, questions)
+        return save_questions(quiz, questions, user=user)

@@ -15,8 +15,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from config.spreadsheet import safe_cell
 from config.throttles import SignupThrottle, SubmissionThrottle, throttle_wait, too_many_message
 from kb.models import CaseStudy, Theme
 
@@ -337,6 +339,7 @@ def check_answer(request, slug):
     )
 
 
+@cache_control(private=True, no_store=True)
 def attempt_detail(request, public_id):
     attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), public_id=public_id)
     token = owner_token(request.session, create=False)
@@ -411,15 +414,6 @@ def quiz_stats_view(request, slug):
     )
 
 
-CSV_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_UNSAFE) else text
-
-
 def quiz_attempts_csv(request, slug):
     quiz = _teacher_quiz(request, slug)
     attempts = list(
@@ -459,7 +453,7 @@ def quiz_attempts_csv(request, slug):
         writer.writerow(
             [
                 a.public_id,
-                _cell(a.user.get_username() if a.user else "anonymous"),
+                safe_cell(a.user.get_username() if a.user else "anonymous"),
                 a.started_at.isoformat(),
                 a.submitted_at.isoformat(),
                 a.score,

@@ -2,10 +2,21 @@
 
 import hashlib
 import json
+import re
+from datetime import timedelta
 from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+KEY_RE = re.compile(r"^[0-9a-f]{64}\Z")
+
+
+def is_run_key(value: str) -> bool:
+    """Whether ``value`` has the shape of a run key (64 lowercase hex digits): anything else,
+    a NUL byte included, is answered 404 without a query."""
+    return bool(KEY_RE.match(value))
 
 
 def canonical_json(value: Any) -> str:
@@ -23,6 +34,38 @@ def run_key(*, slug: str, version: str, params: dict[str, Any], seed: int) -> st
         {"slug": slug, "version": str(version), "params": params, "seed": int(seed)}
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# The permalink was opened again this long after the run was made: someone kept it.
+KEPT_AFTER = timedelta(hours=1)
+# last_used_at is written at most this often per run, so reading a run rarely writes.
+TOUCH_EVERY = timedelta(days=1)
+
+
+class SimulationRunQuerySet(models.QuerySet):
+    def touch(self, run: "SimulationRun", *, opened: bool = False) -> None:
+        """Record that `run` was used (asked for again, or `opened` by its permalink).
+
+        At most one UPDATE a day per run, and a run opened by its permalink an hour or more
+        after it was made is marked kept. Bookkeeping never fails a read: if SQLite is busy
+        with a long write, the mark waits for another day.
+        """
+        from config.sqlite.base import DatabaseBusy
+
+        now = timezone.now()
+        changes = {}
+        if run.last_used_at is None or run.last_used_at < now - TOUCH_EVERY:
+            changes["last_used_at"] = now
+        if opened and run.kept_at is None and run.created_at <= now - KEPT_AFTER:
+            changes["kept_at"] = now
+        if not changes:
+            return
+        try:
+            self.filter(pk=run.pk).update(**changes)
+        except DatabaseBusy:
+            return
+        for name, value in changes.items():
+            setattr(run, name, value)
 
 
 class SimulationRun(models.Model):
@@ -43,6 +86,20 @@ class SimulationRun(models.Model):
     result = models.JSONField(help_text="Metrics, tables, charts, findings and checks.")
     duration_ms = models.PositiveIntegerField(help_text="How long the engine took, in ms.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_used_at = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+        help_text="When the run was last opened or asked for again (to a day): "
+        "retention prunes the least recently used first.",
+    )
+    kept_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When someone came back to the run's permalink, an hour or more after it "
+        "was made: a kept run is pruned only after a much longer time unused.",
+    )
+
+    objects = SimulationRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -82,6 +82,7 @@ def get_or_run(
     key = run_key(slug=simulation.slug, version=simulation.version, params=values, seed=seed)
     existing = SimulationRun.objects.filter(key=key).first()
     if existing is not None:
+        SimulationRun.objects.touch(existing)
         return existing, False
     with runner.slot() if take_slot else nullcontext():
         started = time.perf_counter()

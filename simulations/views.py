@@ -21,11 +21,10 @@ from . import engine
 from .engine import ParamError, Simulation
 from .forms import RunForm, initial_from_params
 from .links import render_run_links
-from .models import SimulationRun
+from .models import SimulationRun, is_run_key
 from .runner import SimulationsBusy, SimulationTimeout
 from .services import DEFAULT_SEED, get_or_run, parse_seed, split_checks
 
-KEY_RE = re.compile(r"^[0-9a-f]{64}$")
 PRESET_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
 
 _EXPLANATIONS: dict[tuple[str, str], str] = {}
@@ -128,7 +127,7 @@ def simulation_detail(request, slug):
     initial = {}
     run_key = request.GET.get("run", "")
     preset_slug = request.GET.get("preset", "")
-    if KEY_RE.match(run_key):
+    if is_run_key(run_key):
         run = SimulationRun.objects.filter(key=run_key, slug=simulation.slug).only("params", "seed")
         run = run.first()
         if run is not None:
@@ -234,9 +233,10 @@ def _charts_with_tables(result: dict) -> tuple[list[dict], list[dict]]:
 @require_GET
 def run_detail(request, key):
     """A stored run, exactly as computed: never runs the engine."""
-    if not KEY_RE.match(key):
+    if not is_run_key(key):
         raise Http404("No run with this key.")
     run = get_object_or_404(SimulationRun, key=key)
+    SimulationRun.objects.touch(run, opened=True)  # retention: simulations.retention
     simulation = engine.REGISTRY.get(run.slug)
     declared_cases = simulation.cases if simulation else ()
     declared_themes = simulation.themes if simulation else ()

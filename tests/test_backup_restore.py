@@ -87,3 +87,33 @@ def test_make_restore_without_file_exits_2():
     )
     assert out.returncode == 2
     assert "usage: make restore FILE=" in out.stderr
+
+
+# --- Review L7: owner-only files, no bearer secrets unless asked -------------------------------
+@pytest.mark.django_db
+def test_backup_is_owner_only_and_leaves_api_tokens_out_unless_asked(tmp_path, django_user_model):
+    import os
+    import stat
+
+    from rest_framework.authtoken.models import Token
+
+    alice = django_user_model.objects.create_user("alice", password="x-Long-pass-1")
+    token = Token.objects.create(user=alice)
+    previous = os.umask(0o022)  # the usual umask, under which the review saw 0644
+    try:
+        plain = tmp_path / "new-dir" / "plain.json"
+        call_command("backup_site", str(plain))
+        stale = tmp_path / "stale.json.gz"
+        stale.write_text("old")
+        stale.chmod(0o644)
+        call_command("backup_site", str(stale), "--include-secrets")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(plain.stat().st_mode) == 0o600
+    assert stat.S_IMODE(plain.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(stale.stat().st_mode) == 0o600
+    dumped = plain.read_text()
+    assert token.key not in dumped and '"authtoken.token"' not in dumped
+    assert '"username": "alice"' in dumped  # users (and their hashes) are kept for a restore
+    with gzip.open(stale, "rt") as fh:
+        assert token.key in fh.read()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from kb.api.serializers import CaseStudyWriteSerializer, ThemeSerializer
 from quiz.api.serializers import QuizWriteSerializer
@@ -254,9 +255,12 @@ def test_simulation_preset_buttons_refuse_bad_presets_and_seeds(client, instant_
 
 
 def test_unknown_simulation_and_run_keys_are_404(client):
-    for value in ["nope", "a" * 300, "%00", "' OR 1=1 --"]:
+    for value in ["nope", "a" * 300, "' OR 1=1 --"]:
         assert client.post(f"/simulations/{value}/run/", {}).status_code == 404
         assert client.get(f"/simulations/runs/{value}/").status_code == 404
+    # a NUL in the path is refused before routing (config.limits): 400 on both databases
+    assert client.post("/simulations/%00/run/", {}).status_code == 400
+    assert client.get("/simulations/runs/%00/").status_code == 400
 
 
 # --- Quiz pages ------------------------------------------------------------------------------
@@ -469,7 +473,7 @@ def test_login_page_shows_field_errors(client):
 
 def test_api_detail_lookups_never_fail(api_client):
     for name in ["case", "theme", "quiz"]:
-        for value in ["a" * 3000, "%00", "' OR 1=1 --", "ab%F0%9F%98%80"]:
+        for value in ["a" * 3000, "' OR 1=1 --", "ab%F0%9F%98%80"]:
             response = api_client.get(f"/api/v1/{reverse(f'api:{name}-list')[8:]}{value}/")
             assert response.status_code == 404, (name, value)
             _api_error(response, (name, value))
@@ -665,7 +669,94 @@ def test_oversized_form_body_is_refused_without_a_500(client, instant_runs):
     response = client.post(
         url, {"seed": "1", "pad": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
     )
-    assert response.status_code == 400
+    assert response.status_code == 413  # the body limit (config.limits) answers first
+
+
+# --- Review L1: malformed JSON and paths that gave 500s ----------------------------------------
+
+
+def _raw_json(client, url, text: str):
+    return client.generic(
+        "POST", url, text.encode("utf-8", "surrogatepass"), content_type="application/json"
+    )
+
+
+@pytest.mark.parametrize("depth", [33, 1000, 5000, 20_000])
+def test_api_deeply_nested_json_is_a_400(roles, api_write_urls, depth):
+    for url in api_write_urls:
+        for body in (
+            '{"params": ' + "[" * depth + "]" * depth + "}",
+            '{"answers": ' + '{"a": ' * depth + "1" + "}" * depth + "}",
+        ):
+            response = _raw_json(roles["teacher"], url, body)
+            assert response.status_code == 400, (url, depth, response.status_code)
+            assert "nested" in _api_error(response, (url, depth))["message"]
+
+
+def test_api_json_nested_within_the_limit_is_still_parsed(api_client, quiz_setup):
+    url = reverse("api:quiz-attempts", args=[quiz_setup["quiz"].slug])
+    body = '{"answers": {}, "pad": ' + "[" * 30 + "]" * 30 + "}"
+    assert _raw_json(api_client, url, body).status_code == 201
+
+
+def test_api_lone_surrogates_are_a_400(roles, api_write_urls, quiz_setup):
+    for url in api_write_urls:
+        for body in (
+            '{"params": {"\\ud800": 1}}',
+            '{"answers": {"\\ud800": [1]}}',
+            '{"seed": 1, "preset": "\\udfff"}',
+            '{"title": "a\\ud83d"}',
+        ):
+            response = _raw_json(roles["teacher"], url, body)
+            assert response.status_code == 400, (url, body, response.status_code)
+            assert "surrogate" in _api_error(response, (url, body))["message"]
+    # a valid pair (an emoji written as two escapes) is fine
+    url = reverse("api:quiz-attempts", args=[quiz_setup["quiz"].slug])
+    response = _raw_json(APIClient(), url, '{"answers": {}, "x": "\\ud83d\\ude00"}')
+    assert response.status_code == 201, response.content
+
+
+def test_api_numeric_answer_too_large_for_a_float_is_a_400(api_client, quiz_setup):
+    quiz = quiz_setup["quiz"]
+    one, many, number = quiz_setup["questions"]
+    url = reverse("api:quiz-attempts", args=[quiz.slug])
+    for key, value in ((number.pk, "1" + "0" * 400), (one.pk, "1" + "0" * 400), (one.pk, "1e400")):
+        response = _raw_json(api_client, url, f'{{"answers": {{"{key}": {value}}}}}')
+        assert response.status_code == 400, (key, value[:10], response.status_code)
+        _api_error(response, value[:10])
+    assert not Attempt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/runs/%00/",
+        "/api/v1/runs/" + "0" * 63 + "%00/",
+        "/api/v1/cases/%00/",
+        "/api/v1/quizzes/%00/",
+        "/api/v1/themes/a%00b/",
+        "/api/v1/attempts/%00/",
+    ],
+)
+def test_nul_in_an_api_path_is_a_400(api_client, path):
+    response = api_client.get(path)
+    assert response.status_code == 400, (path, response.status_code)
+    assert "null character" in _api_error(response, path)["message"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/simulations/runs/%00/", "/cases/%00/", "/quizzes/%00/", "/simulations/a%00/"]
+)
+def test_nul_in_a_page_path_is_a_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400 and b"null character" in response.content
+
+
+def test_api_run_lookup_checks_the_key_shape_before_querying(api_client, django_assert_num_queries):
+    for value in ["0" * 63 + "g", "0" * 65, "A" * 64, "0" * 64 + "%0A"]:
+        with django_assert_num_queries(0):
+            response = api_client.get(f"/api/v1/runs/{value}/")
+        assert response.status_code == 404, value
 
 
 @pytest.mark.parametrize(

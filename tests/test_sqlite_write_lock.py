@@ -89,3 +89,41 @@ def test_in_memory_databases_take_no_file_lock(name, tmp_path, monkeypatch):
     conn._commit()
     conn.close()
     assert not list(tmp_path.iterdir())
+
+
+# --- Review M6: a writer waits a bounded time, then fails clearly ------------------------------
+def test_a_writer_gives_up_after_the_wait_with_database_busy_and_keeps_no_lock(tmp_path, settings):
+    from config.sqlite.base import DatabaseBusy
+
+    settings.SQLITE_WRITE_WAIT_SECONDS = 0.2
+    path = tmp_path / "db.sqlite3"
+    holder = os.open(f"{path}.writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # a long transaction elsewhere (an import, a dump)
+    conn = _handler(path).create_connection("default")
+    conn.ensure_connection()
+    started = time.monotonic()
+    with pytest.raises(DatabaseBusy):
+        conn._start_transaction_under_autocommit()
+    waited = time.monotonic() - started
+    assert 0.2 <= waited < 2, waited
+    assert conn._lock_fd is None and conn.get_autocommit()
+    os.close(holder)  # the long transaction ends: the next write goes through
+    conn._start_transaction_under_autocommit()
+    conn._commit()
+    conn.close()
+    assert _lock_is_free(path)
+
+
+def test_a_writer_that_waits_less_than_the_limit_gets_its_turn(tmp_path, settings):
+    settings.SQLITE_WRITE_WAIT_SECONDS = 5
+    path = tmp_path / "db.sqlite3"
+    holder = os.open(f"{path}.writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    threading.Timer(0.3, os.close, args=[holder]).start()
+    conn = _handler(path).create_connection("default")
+    conn.ensure_connection()
+    started = time.monotonic()
+    conn._start_transaction_under_autocommit()
+    assert 0.25 <= time.monotonic() - started < 1
+    conn._commit()
+    conn.close()

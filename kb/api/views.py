@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_support import CacheHeadersMixin
+from config.spreadsheet import safe_cell
 from kb.models import MAX_YEAR, MIN_YEAR, CaseStudy, KeyFact, Source, Theme
 from quiz.models import Quiz
 
@@ -216,24 +217,24 @@ class CaseExportCSVView(APIView):
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
         for case in rows:
-            writer.writerow(
-                {
-                    **{key: case.get(key, "") for key in EXPORT_COLUMNS},
-                    "countries": "; ".join(case["countries"]),
-                    "themes": "; ".join(t["slug"] for t in case["themes"]),
-                    "key_facts": " | ".join(
-                        f"{f['statement']} [source {f['source']}; {f['status']}]"
-                        for f in case["key_facts"]
-                    ),
-                    "sources": " | ".join(
-                        f"[{s['id']}] {s['publisher']}, {s['title']} ({s['date']}) {s['url']}"
-                        for s in case["sources"]
-                    ),
-                    "timeline": " | ".join(
-                        f"{e['date_display']}: {e['text']}" for e in case["timeline"]
-                    ),
-                }
-            )
+            row = {
+                **{key: case.get(key, "") for key in EXPORT_COLUMNS},
+                "countries": "; ".join(case["countries"]),
+                "themes": "; ".join(t["slug"] for t in case["themes"]),
+                "key_facts": " | ".join(
+                    f"{f['statement']} [source {f['source']}; {f['status']}]"
+                    for f in case["key_facts"]
+                ),
+                "sources": " | ".join(
+                    f"[{s['id']}] {s['publisher']}, {s['title']} ({s['date']}) {s['url']}"
+                    for s in case["sources"]
+                ),
+                "timeline": " | ".join(
+                    f"{e['date_display']}: {e['text']}" for e in case["timeline"]
+                ),
+            }
+            # Teacher text goes to researchers' spreadsheets: no cell may run as a formula.
+            writer.writerow({key: safe_cell(value) for key, value in row.items()})
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="reality-check-cases.csv"'
         return response

@@ -171,8 +171,8 @@ class AnswerResultSerializer(serializers.ModelSerializer):
         ]
 
     def get_case(self, answer) -> dict | None:
-        case = answer.question.case
-        if case is None or not case.is_published:
+        case = answer.question.published_case
+        if case is None:
             return None
         return {"slug": case.slug, "title": case.title, "page_url": case.get_absolute_url()}
 

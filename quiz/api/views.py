@@ -105,6 +105,7 @@ class AttemptSubmitView(APIView):
 class AttemptViewSet(CacheHeadersMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The authenticated student's own submitted attempts."""
 
+    personal = True
     permission_classes = [IsAuthenticated]
     serializer_class = serializers.AttemptSummarySerializer
     filterset_fields = {"quiz__slug": ["exact"]}
@@ -122,6 +123,7 @@ class AttemptViewSet(CacheHeadersMixin, mixins.ListModelMixin, viewsets.GenericV
 
 
 class AttemptDetailView(CacheHeadersMixin, APIView):
+    personal = True
     permission_classes = [AllowAny]
 
     @extend_schema(

@@ -12,7 +12,7 @@ from config.api_support import CacheHeadersMixin
 from config.throttles import RunThrottle
 from simulations import engine
 from simulations.engine import MAX_SEED, ParamError
-from simulations.models import SimulationRun
+from simulations.models import SimulationRun, is_run_key
 from simulations.runner import SimulationsBusy, SimulationTimeout
 from simulations.services import DEFAULT_SEED, UnknownSimulation, get_or_run, get_simulation
 
@@ -235,7 +235,8 @@ class RunDetailView(CacheHeadersMixin, APIView):
         operation_id="runs_retrieve",
     )
     def get(self, request, key):
-        run = SimulationRun.objects.filter(key=key).first()
+        run = SimulationRun.objects.filter(key=key).first() if is_run_key(key) else None
         if run is None:
             raise NotFound("No run has this key.")
+        SimulationRun.objects.touch(run, opened=True)  # retention: simulations.retention
         return Response(run_data(run, request))

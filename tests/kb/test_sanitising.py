@@ -181,3 +181,47 @@ def test_case_body_citations_link_to_the_numbered_sources(client):
     SourceFactory(case=case)
     html = client.get(case.get_absolute_url()).content.decode()
     assert 'It failed <a class="citation-ref" href="#source-1"' in html
+
+
+# --- Review L8: brackets no real text uses do not make rendering quadratic ----------------------
+PATHOLOGICAL = {
+    "nested": "[" * 3000 + "a" + "]" * 2900,
+    "unclosed": "[a" * 3000,
+    "open links": "[a](" * 3000,
+    "references": "[a][" * 3000,
+    "images": "![" * 3000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_brackets_never_reach_the_markdown_parser(name, monkeypatch):
+    from kb import markdown as kb_markdown
+
+    seen = []
+    converter = kb_markdown._converter()
+    real = converter.convert
+    monkeypatch.setattr(converter, "convert", lambda text: seen.append(text) or real(text))
+    text = PATHOLOGICAL[name]
+    html = kb_markdown.render_markdown(text)
+    assert "[" not in seen[0]  # the parser's forward scans start at "["
+    assert "<a " not in html and html.count("[") == text.count("[")  # shown as written
+
+
+def test_ordinary_brackets_and_links_render_as_before():
+    from kb.markdown import render_markdown
+
+    text = "See [the report](https://example.org/r) [1], [2] and [sic].\n\n`a[i][j]` " + "[x] " * 40
+    html = render_markdown(text)
+    assert '<a href="https://example.org/r"' in html
+    assert "[1], [2] and [sic]" in html and "<code>a[i][j]</code>" in html
+    deep_but_fine = "[" * 16 + "a" + "]" * 16
+    assert render_markdown(deep_but_fine).count("[") == 16
+
+
+def test_markdown_preview_of_the_reviews_input_answers(teacher_client):
+    from django.urls import reverse
+
+    text = "[" * 20_000 + "a" + "]" * 19_900  # 90 s before the fix (review L8: 31.9 KB)
+    response = teacher_client.post(reverse("kb:markdown-preview"), {"text": text})
+    assert response.status_code == 200
+    assert response.json()["html"].count("[") == 20_000

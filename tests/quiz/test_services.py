@@ -259,3 +259,27 @@ def test_losing_the_race_to_start_a_page_carries_on_with_the_winners_attempt(mon
     assert (got.pk, new) == (winner.pk, False) and len(looks) == 2
     assert second["quiz_owner"] == first["quiz_owner"]
     assert Attempt.objects.count() == 1
+
+
+def test_two_attempts_opened_before_either_was_submitted_count_against_the_limit(
+    django_user_model,
+):
+    """Review M3's other road: two tabs each start an attempt (checking a first answer), then
+    both submit. Only `attempts_allowed` of them may be graded."""
+    student = django_user_model.objects.create_user("twotabs", password="Two-Tabs-55!z")
+    quiz = QuizFactory(attempts_allowed=1)
+    q = single(quiz)
+    first = Attempt.objects.create(quiz=quiz, user=student, seed=1)
+    second = Attempt.objects.create(quiz=quiz, user=student, seed=2)
+    submit_attempt(attempt=first, answers={q.pk: right_choice(q)})
+    with pytest.raises(ValidationError) as exc:
+        submit_attempt(attempt=second, answers={q.pk: right_choice(q)})
+    assert "all 1 attempts" in exc.value.messages[0]
+    assert Attempt.objects.filter(user=student).submitted().count() == 1
+    # anonymous owners too
+    for seed in (3, 4):
+        Attempt.objects.create(quiz=quiz, anonymous_owner="tok", seed=seed)
+    a, b = Attempt.objects.filter(anonymous_owner="tok").order_by("seed")
+    submit_attempt(attempt=a, answers={})
+    with pytest.raises(ValidationError):
+        submit_attempt(attempt=b, answers={})

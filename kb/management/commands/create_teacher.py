@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from kb.teachers import TEACHERS_GROUP
 
@@ -44,4 +45,5 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=TEACHERS_GROUP))
-        self.stdout.write(self.style.SUCCESS(f"Teacher {username!r} created. Log in at /admin/."))
+        admin = reverse("admin:index")  # DJANGO_ADMIN_URL may move it (review, notes)
+        self.stdout.write(self.style.SUCCESS(f"Teacher {username!r} created. Log in at {admin}."))
