@@ -1,6 +1,7 @@
 """Settings for the test suite: production settings with test-only speed-ups, each with its reason."""
 
 import os
+import tempfile
 
 # Tests run with production settings (DEBUG off), so they need a key; this one is for tests only.
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret-" + "k" * 40)
@@ -10,7 +11,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import PAGE_CACHE, REST_FRAMEWORK, STORAGES  # noqa: E402
+from config.settings import PAGE_CACHE, REST_FRAMEWORK, SIMULATIONS, STORAGES  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # MD5 hashing makes creating users in tests ~100x faster; never used outside tests.
@@ -36,3 +37,11 @@ REST_FRAMEWORK = {
 # Tests roll the generation row back between tests: a reading kept by the process could
 # outlive it, so every request reads it (tests of the reuse set it themselves).
 PAGE_CACHE = {**PAGE_CACHE, "ENABLED": False, "GENERATION_MAX_AGE": 0}
+
+# Run slots are per machine (a file lock per slot): two test runs on one machine (SQLite and
+# PostgreSQL side by side) must not take each other's slots, so each test process has its own.
+SIMULATIONS = {
+    **SIMULATIONS,
+    "LOCK_DIR": os.environ.get("SIMULATION_LOCK_DIR", "").strip()
+    or tempfile.mkdtemp(prefix="rc-test-slots-"),
+}
