@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.multihost.harness import render_nginx_conf
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(settings.BASE_DIR)
@@ -125,39 +127,18 @@ def servers(tmp_path_factory):
     static.mkdir()
     (static / "app.0123456789ab.css").write_text("body{}")
     (static / "app.css").write_text("body{}")
-    snippet = (DEPLOY / "realitycheck-proxy.conf").read_text()
-    snippet = snippet.replace("/srv/realitycheck/staticfiles/", f"{static}/")
-    (tmp / "proxy.conf").write_text(snippet)
-    site = (DEPLOY / "realitycheck.conf").read_text()
-    upstream = re.search(r"^upstream realitycheck \{.*?^\}", site, re.S | re.M).group(0)
-    upstream = upstream.replace("127.0.0.1:8001", f"127.0.0.1:{gunicorn_port}")
-    temp_paths = "\n".join(
-        f"{name}_temp_path {tmp / name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user root;" if os.geteuid() == 0 else ""
+    # The shipped files, with this test's ports and folders (the two-host test renders them the
+    # same way).
     (tmp / "nginx.conf").write_text(
-        f"""{user}
-worker_processes 1;
-daemon off;
-pid {tmp / "nginx.pid"};
-error_log {tmp / "error.log"} info;
-events {{ worker_connections 512; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {tmp / "access.log"};
-    {temp_paths}
-    {upstream}
-    server {{
-        listen 127.0.0.1:{nginx_port};
-        server_name _;
-        include {tmp / "proxy.conf"};
-    }}
-}}
-"""
+        render_nginx_conf(
+            listen=f"127.0.0.1:{nginx_port}",
+            upstreams=[f"127.0.0.1:{gunicorn_port}"],
+            static_root=str(static),
+            prefix=str(tmp),
+        )
     )
     nginx = subprocess.Popen(
-        [NGINX, "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")],
+        [NGINX, "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log"), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )

@@ -277,7 +277,7 @@ def test_case_file_sources_and_key_facts_follow_the_rules(file_name):
 
 
 GOOD_SOURCE = {
-    "url": "https://www.example.org/news/2020/story",
+    "url": "https://www.news.test/2020/story",
     "kind": "news",
     "origin": "original",
     "published_on": datetime.date(2020, 8, 6),
@@ -290,9 +290,9 @@ GOOD_SOURCE = {
     [
         ({"origin": None}, "no explicit origin"),
         ({"origin": "copy"}, "origin is copy"),
-        ({"url": "http://www.example.org/story"}, "not https"),
-        ({"url": "https://www.example.org/amp/story"}, "AMP address"),
-        ({"url": "https://amp.example.org/story"}, "AMP address"),
+        ({"url": "http://www.news.test/story"}, "not https"),
+        ({"url": "https://www.news.test/amp/story"}, "AMP address"),
+        ({"url": "https://amp.news.test/story"}, "AMP address"),
         ({"url": "https://www.killerrobots.org/2020/09/04/story/"}, "mirror host"),
         ({"url": "https://www.sfgate.com/business/article/story.php"}, "mirror host"),
         ({"published_on": None}, "no published_on"),
