@@ -120,7 +120,7 @@ class HiringSimulation(Simulation):
         "If a CV screener is trained on past decisions that penalised women, does removing the "
         "gender column stop it from discriminating?"
     )
-    version = "2"
+    version = "3"
     cases = ("automated-hiring",)
     themes = ("proxies", "biased-data", "accountability")
     explanation = """
@@ -875,7 +875,7 @@ def _selection_sentence(main: dict[str, Any]) -> str:
             f"The model, which never saw the gender column, selected {women} of women and "
             f"{men} of men: an impact ratio of {shown}, below the four-fifths threshold of "
             f"0.80, although with {n_women:,} female and {n_men:,} male applicants the difference "
-            "is within chance."
+            "is not clearly beyond chance (less than three standard errors)."
         )
     if real:
         return (
@@ -886,7 +886,7 @@ def _selection_sentence(main: dict[str, Any]) -> str:
     return (
         f"The model, which never saw the gender column, selected {women} of women and {men} "
         f"of men: an impact ratio of {shown}, above the four-fifths threshold of 0.80, and a "
-        "difference within chance."
+        "difference not clearly beyond chance (less than three standard errors)."
     )
 
 
@@ -919,7 +919,7 @@ def _equal_opportunity_sentence(main: dict[str, Any]) -> str:
     return (
         f"Among qualified applicants it selected {women} of women and {men} of men: with "
         f"{q_women:,} qualified female and {q_men:,} qualified male applicants, the "
-        "equal-opportunity gap is within chance."
+        "equal-opportunity gap is not clearly beyond chance (less than three standard errors)."
     )
 
 
