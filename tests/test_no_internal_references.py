@@ -48,6 +48,10 @@ INTERNAL_REFERENCE_PATTERNS: dict[str, str] = {
     # A file in someone's repository rather than a publication.
     "a repository file (github.com/.../blob/)": r"github\.com/[^\s\"'<>]+/blob/",
     "raw.githubusercontent.com": r"raw\.githubusercontent\.com",
+    # Our notes' certainty tags ("[derived]", "[one source]"): a reader gets the source instead.
+    "a status tag of our notes": (
+        r"\[(?:derived|confirmed|one source|uncertain(?:/conflicting)?|conflicting)\]"
+    ),
 }
 COMPILED = {name: re.compile(rx, re.IGNORECASE) for name, rx in INTERNAL_REFERENCE_PATTERNS.items()}
 
@@ -169,6 +173,7 @@ PLANTED = {
     "simulations/engine": "see simulations/engine/base",
     "a repository file (github.com/.../blob/)": "https://github.com/someone/repo/blob/main/x.md",
     "raw.githubusercontent.com": "https://raw.githubusercontent.com/someone/repo/main/x.md",
+    "a status tag of our notes": "76% accuracy [one source]",
 }
 
 

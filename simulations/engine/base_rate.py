@@ -56,7 +56,7 @@ class BaseRateSimulation(Simulation):
         "When a test is right 76% of the time but only 1 traveller in 100 is lying, how many "
         "of the people it flags are actually lying?"
     )
-    version = "2"
+    version = "3"
     cases = ("iborderctrl", "orientation-from-faces")
     themes = ("base-rate-fallacy", "acceptance-of-errors")
     explanation = """
@@ -187,8 +187,8 @@ arithmetic.
             "which most flags are right. The test size is uncertain (30 or 32).",
             params={"travellers": 32, "base_rate": 50.0, "sensitivity": 76.0, "specificity": 76.0},
             case="iborderctrl",
-            source=_IBC_SOURCE + " Test size 32 (USA Today via a copy) vs about 30 with half "
-            "told to lie (New Scientist via Techwarrant): uncertain/conflicting.",
+            source=_IBC_SOURCE + " Test size: 32 in USA Today and The Intercept, about 30 with "
+            "half told to lie in New Scientist; the sources disagree.",
         ),
         Preset(
             slug="iborderctrl-border-1pct",
@@ -198,7 +198,7 @@ arithmetic.
             params={"travellers": 1_000_000, "base_rate": 1.0},
             case="iborderctrl",
             source=_IBC_SOURCE + " Base rate 1%: teaching value. Expected counts 7,600 true "
-            "and 237,600 false positives follow from Bayes' rule [derived].",
+            "and 237,600 false positives follow from Bayes' rule.",
         ),
         Preset(
             slug="iborderctrl-border-0-1pct",
@@ -207,7 +207,7 @@ arithmetic.
             params={"travellers": 1_000_000, "base_rate": 0.1},
             case="iborderctrl",
             source=_IBC_SOURCE + " Base rate 0.1%: teaching value; PPV 0.32% follows from "
-            "Bayes' rule [derived].",
+            "Bayes' rule.",
         ),
         Preset(
             slug="iborderctrl-target-85",
@@ -222,7 +222,7 @@ arithmetic.
             },
             case="iborderctrl",
             source=_IBC_SOURCE + " 85% target: confirmed (several sources); base rate 1%: "
-            "teaching value; PPV 5.4% follows from Bayes' rule [derived].",
+            "teaching value; PPV 5.4% follows from Bayes' rule.",
         ),
         Preset(
             slug="kosinski-auc-081",
@@ -241,7 +241,7 @@ arithmetic.
             source="AUC 0.81 (men, one image): Wang & Kosinski, JPSP 114(2):246–257, 2018 "
             "(confirmed). 7% prevalence: as cited by Siegel from the paper (one source). "
             "Treating the AUC as sensitivity = specificity, and the ≈24% that follows from "
-            "Bayes' rule, is an illustration [derived].",
+            "Bayes' rule, is an illustration.",
         ),
         Preset(
             slug="kosinski-auc-091",
@@ -258,7 +258,7 @@ arithmetic.
             case="orientation-from-faces",
             source="AUC 0.91 (men, five images): Wang & Kosinski 2018 (confirmed); 7% "
             "prevalence as cited by Siegel (one source); ≈43% follows from Bayes' rule, an "
-            "illustration [derived].",
+            "illustration.",
         ),
     )
 
@@ -737,7 +737,7 @@ def _group_sentence(a: dict[str, Any], b: dict[str, Any], negatives: str) -> str
     if abs(z) < _Z_REAL:
         return (
             f"{who} in group B were flagged at {fb}, against {fa} in group A: with "
-            f"{b['honest']:,} and {a['honest']:,} of them, the difference is within chance."
+            f"{b['honest']:,} and {a['honest']:,} of them, the difference is not clearly beyond chance (less than three standard errors)."
         )
     if a["fpr"] == 0:
         return f"{who} in group B were flagged at {fb}, and none in group A."

@@ -280,7 +280,7 @@ proof of discrimination, and unreliable with small samples.
             "changes the impact ratio, and with it the four-fifths verdict.",
             params={"n_applicants": 20, "women_share": 50.0},
             case="automated-hiring",
-            source="Arithmetic [derived]: with 10 applicants per group one hire changes the "
+            source="Arithmetic: with 10 applicants per group one hire changes the "
             "verdict; " + UGESP + ".",
         ),
         Preset(

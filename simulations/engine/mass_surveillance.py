@@ -87,7 +87,7 @@ class MassSurveillanceSimulation(Simulation):
         "When a face-analysis system errs more often on some groups, how many errors a day "
         "does each group bear once every face in a city is scanned?"
     )
-    version = "2"
+    version = "3"
     cases = ("china-surveillance",)
     themes = ("biased-data", "base-rate-fallacy", "consent-privacy")
     explanation = """
@@ -230,7 +230,7 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             params={"classifier": "ibm", "faces_per_day": 16_667},
             case="china-surveillance",
             source="Paul Mozur, 'One Month, 500,000 Face Scans', New York Times, 14 Apr 2019; "
-            "16,667 = 500,000 ÷ 30 [derived]. Error rates: " + GENDER_SHADES + ".",
+            "16,667 = 500,000 ÷ 30 (arithmetic). Error rates: " + GENDER_SHADES + ".",
         ),
     )
 
@@ -576,7 +576,7 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             findings = [
                 f"In this audit sample of {n:,} faces per subgroup, {name}'s classifier erred "
                 f"on {s_worst} of {worst} faces against {s_best} of {best} faces: with so few "
-                f"faces the gap is within chance, although Gender Shades published {p_worst} "
+                f"faces the gap is not clearly beyond chance (less than three standard errors), although Gender Shades published {p_worst} "
                 f"and {p_best}, the rates each face was drawn at. A small audit can miss a real "
                 "disparity."
             ]
@@ -620,7 +620,7 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
                 f"In the synthetic model, the minority's error went from {fell_from} to "
                 f"{fell_to} as its share of the training data rose from {share_from} to "
                 f"{share_to}: with {n_minority:,} minority faces in the test set, a change "
-                "within chance."
+                "not clearly beyond chance (less than three standard errors)."
             )
         if chosen:
             mino, majo = chosen["minority"], chosen["majority"]
@@ -642,7 +642,7 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             else:
                 findings.append(
                     f"Trained with {at} minority faces, the model erred on {e_min} of minority "
-                    f"faces and {e_maj} of majority faces: a difference within chance."
+                    f"faces and {e_maj} of majority faces: a difference not clearly beyond chance (less than three standard errors)."
                 )
         return findings[:5]
 

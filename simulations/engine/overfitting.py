@@ -222,11 +222,12 @@ data were not published; the preset only borrows the study's size and feature co
             params={"n_people": 32, "n_features": 38, "informative": 3, "true_accuracy": 0.6},
             case="iborderctrl",
             source=(
-                "32 participants: USA Today via a copy (about 30 per New Scientist via "
-                "Techwarrant) [uncertain/conflicting]; half told to lie: New Scientist via "
-                "Techwarrant [one source]; 38 micro-expressions: New Scientist via Techwarrant "
-                "[one source]; ~76% accuracy: Telegraph, New Scientist [confirmed]; ±15-point 95% "
-                "interval at n≈32: binomial arithmetic, 1.96·√(0.76·0.24/32) [derived]. The 3 informative features and the 60% "
+                "A staged test of about 30 people, half told to lie, 38 micro-expressions and "
+                "about 76% accuracy: New Scientist, \u201cAn AI lie detector will interrogate "
+                "travellers at some EU borders\u201d (2018); USA Today and The Intercept give 32 "
+                "participants. "
+                "The \u00b115-point 95% interval at n\u224832 is binomial arithmetic, "
+                "1.96\u00b7\u221a(0.76\u00b70.24/32). The 3 informative features and the 60% "
                 "true accuracy are teaching values, not published: the real accuracy is unknown."
             ),
         ),

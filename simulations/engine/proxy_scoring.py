@@ -257,9 +257,9 @@ a measurement of that product.
             params={"flag_score": 2},
             case="predictim",
             source=(
-                "1–5 risk scale per category: Washington Post and others [confirmed]; a sitter "
+                "1–5 risk scale per category: Washington Post and others; a sitter "
                 "rated 2/5 for bullying and disrespect whom the mother began to doubt: Washington "
-                "Post, Nov 2018 [confirmed]. Annotator bias, marker rate and base rate are "
+                "Post, Nov 2018. Annotator bias, marker rate and base rate are "
                 "teaching values, not published."
             ),
         ),

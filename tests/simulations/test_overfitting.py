@@ -51,7 +51,7 @@ def test_same_seed_same_result_other_seed_differs():
 def test_iborderctrl_preset_cites_its_numbers():
     preset = SIMULATION.preset("iborderctrl-32")
     assert preset.case == "iborderctrl"
-    assert "uncertain/conflicting" in preset.source and "teaching values" in preset.source
+    assert "give 32" in preset.source and "teaching values" in preset.source
     assert preset.params["n_people"] == 32
 
 
