@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install install-dev migrate load-content lock bench bench-sims bench-multihost backup restore clean-venv
+.PHONY: messages run test lint install install-dev migrate load-content lock bench bench-sims bench-multihost backup restore clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -81,3 +81,12 @@ restore: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Extract every translatable string into the French catalogues (needs GNU gettext's xgettext
+# and msgmerge: apt-get install gettext), then compile them with polib. The compiled .mo files
+# are committed: `make run` and `make test` need neither step.
+MESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=benchmarks --ignore=static/vendor --ignore=node_modules
+messages: install-dev
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete $(MESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -d djangojs -l fr --no-obsolete $(MESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(PY) manage.py compile_catalogues

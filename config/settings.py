@@ -94,6 +94,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, as its documentation requires
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -121,6 +122,8 @@ MIDDLEWARE = [
     "config.limits.RequestLimitsMiddleware",  # body size, NUL in path, busy database: 413/400/503
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.i18n.ApiLanguageMiddleware",  # ?lang= and Accept-Language for /api/, before Locale
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,7 +147,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "config.context_processors.site",
+                "config.context_processors.languages",
             ],
         },
     },
@@ -232,10 +237,20 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 # --- i18n ----------------------------------------------------------------------------------
-LANGUAGE_CODE = "en"
+# The course is French: French is the default for a visitor whose browser says nothing, and
+# the language a teacher must fill in first; English is complete beside it.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# django-modeltranslation: one column per language on each translated field (title_fr,
+# title_en); French is required in the admin, English may be left empty and then falls back
+# (visibly, see kb.templatetags.i18n_tags) to French, and French to English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
+MODELTRANSLATION_LANGUAGES = ("fr", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("fr", "en")}
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -1,6 +1,7 @@
 """Site routes: pages at /, the API at /api/v1/, OpenAPI at /api/schema/ and its docs."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -20,6 +21,13 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("config.api_urls")),
+    # The language switcher: saves the choice in a cookie and goes to the same page in it.
+    path("language/<str:code>/", views.switch_language, name="switch-language"),
+]
+
+# Every public page exists at /fr/… and /en/…; an unprefixed address redirects by the saved
+# choice, else Accept-Language, else French (django.middleware.locale.LocaleMiddleware).
+urlpatterns += i18n_patterns(
     path("simulations/", include("simulations.urls")),
     path("quizzes/", include("quiz.urls")),
     path("accounts/signup/", quiz_views.signup, name="signup"),
@@ -31,6 +39,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("kb.urls")),
-]
+)
 
 handler404 = "config.views.not_found"

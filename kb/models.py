@@ -9,9 +9,10 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from . import search as search_index
+from config.translation_support import render_each_language
+
 from .markdown import normalize_newlines, render_markdown
 
 MIN_YEAR = 1900
@@ -91,7 +92,7 @@ class Theme(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ThemeManager()
-    history = HistoricalRecords(excluded_fields=["explanation_html"])
+    # history: registered in kb/translation.py, after the translated columns exist
 
     class Meta:
         ordering = ["order", "name"]
@@ -100,8 +101,9 @@ class Theme(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.explanation = normalize_newlines(self.explanation)
-        self.explanation_html = render_markdown(self.explanation)
+        render_each_language(
+            self, "explanation", "explanation_html", render_markdown, normalize_newlines
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -309,9 +311,7 @@ class CaseStudy(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = CaseStudyManager()
-    history = HistoricalRecords(
-        excluded_fields=["body_html", "discussion_html"], m2m_fields=[themes]
-    )
+    # history: registered in kb/translation.py, after the translated columns exist
 
     class Meta:
         ordering = ["title"]
@@ -336,10 +336,10 @@ class CaseStudy(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = normalize_newlines(self.body)
-        self.discussion_questions = normalize_newlines(self.discussion_questions)
-        self.body_html = render_markdown(self.body)
-        self.discussion_html = render_markdown(self.discussion_questions)
+        render_each_language(self, "body", "body_html", render_markdown, normalize_newlines)
+        render_each_language(
+            self, "discussion_questions", "discussion_html", render_markdown, normalize_newlines
+        )
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -471,10 +471,16 @@ class Source(models.Model):
         "supports first appeared. Report: an article relaying or summarising another document. "
         "Copy: a mirror or syndicated copy (prefer the original).",
     )
+    language = models.CharField(
+        max_length=12,
+        default="en",
+        help_text="Language the source is written in (a code such as en, fr, de): its title "
+        "stays in that language and the link says so.",
+    )
     supports = models.TextField(blank=True, help_text="What in the case this source supports.")
     order = models.PositiveIntegerField(default=0, help_text="Sources are numbered in this order.")
 
-    history = HistoricalRecords()
+    # history: registered in kb/translation.py
 
     class Meta:
         ordering = ["case", "order", "id"]
@@ -518,7 +524,7 @@ class KeyFact(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    # history: registered in kb/translation.py
 
     class Meta:
         ordering = ["case", "order", "id"]
@@ -551,7 +557,7 @@ class TimelineEvent(models.Model):
     precision = models.CharField(max_length=5, choices=DatePrecision, default=DatePrecision.DAY)
     text = models.CharField(max_length=500)
 
-    history = HistoricalRecords()
+    # history: registered in kb/translation.py
 
     class Meta:
         ordering = ["case", "date", "id"]

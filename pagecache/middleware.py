@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import translation
 
 from .models import current_generation
 
@@ -142,8 +143,11 @@ class PublicPageCacheMiddleware:
     def key(request, generation: int, variant: int | None = None) -> str:
         """Everything the page depends on for an anonymous visitor: where it was asked for
         (host and scheme appear in absolute links and citations), the path and query, the
-        format asked for (the API negotiates JSON or HTML from Accept) and the variant."""
+        format asked for (the API negotiates JSON or HTML from Accept), the language the page
+        is rendered in (from the /fr/ or /en/ prefix, or Accept-Language and ?lang= for the
+        API) and the variant."""
         parts = [
+            translation.get_language() or "",
             request.scheme,
             request.get_host(),
             request.get_full_path(),

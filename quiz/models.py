@@ -10,8 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
-from simple_history.models import HistoricalRecords
 
+from config.translation_support import render_each_language
 from kb.markdown import normalize_newlines, render_markdown
 
 NUMERIC_NEEDS_VALUE = "A numeric question needs the right value."
@@ -166,7 +166,7 @@ class Quiz(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuizManager()
-    history = HistoricalRecords(excluded_fields=["description_html"], m2m_fields=[cases, themes])
+    # history: registered in quiz/translation.py, after the translated columns exist
 
     class Meta:
         ordering = ["title"]
@@ -176,8 +176,9 @@ class Quiz(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description = normalize_newlines(self.description)
-        self.description_html = render_markdown(self.description)
+        render_each_language(
+            self, "description", "description_html", render_markdown, normalize_newlines
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -268,7 +269,7 @@ class Question(models.Model):
         "(use this instead of deleting an answered question).",
     )
 
-    history = HistoricalRecords(excluded_fields=["prompt_html", "general_feedback_html"])
+    # history: registered in quiz/translation.py, after the translated columns exist
 
     class Meta:
         ordering = ["order", "id"]
@@ -283,10 +284,10 @@ class Question(models.Model):
 
     def render(self) -> None:
         """Normalise the Markdown fields and render their HTML (save, and bulk imports, call it)."""
-        self.prompt = normalize_newlines(self.prompt)
-        self.general_feedback = normalize_newlines(self.general_feedback)
-        self.prompt_html = render_markdown(self.prompt)
-        self.general_feedback_html = render_markdown(self.general_feedback)
+        render_each_language(self, "prompt", "prompt_html", render_markdown, normalize_newlines)
+        render_each_language(
+            self, "general_feedback", "general_feedback_html", render_markdown, normalize_newlines
+        )
 
     def clean(self):
         errors = {}
@@ -360,7 +361,7 @@ class Choice(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords(excluded_fields=["feedback_html"])
+    # history: registered in quiz/translation.py, after the translated columns exist
 
     class Meta:
         ordering = ["order", "id"]
@@ -374,8 +375,7 @@ class Choice(models.Model):
 
     def render(self) -> None:
         """Normalise the feedback and render its HTML (save, and bulk imports, call it)."""
-        self.feedback = normalize_newlines(self.feedback)
-        self.feedback_html = render_markdown(self.feedback)
+        render_each_language(self, "feedback", "feedback_html", render_markdown, normalize_newlines)
 
     def clean(self):
         if self.is_correct and self.misconception:

@@ -13,7 +13,7 @@ from .base import MAX_SEED, ParamError, Result, Simulation
 
 __all__ = ["MAX_SEED", "ParamError", "Result", "Simulation", "all_simulations", "get"]
 
-_SKIP = {"base", "charts"}
+_SKIP = {"base", "charts", "text"}
 
 
 def _discover() -> dict[str, Simulation]:

@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from .text import Int, Msg, Num, Pct, Seq
+
 MAX_SEED = 2**32 - 1
 
 ParamType = Literal["int", "float", "bool", "choice"]
@@ -259,6 +261,8 @@ class Result:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Msg | Int | Num | Pct | Seq):
+        return _jsonable(value.to_json())  # a translatable message, rendered by the site
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

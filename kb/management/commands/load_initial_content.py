@@ -16,20 +16,25 @@ def render_loaded_markdown() -> int:
     """Fill the *_html fields that raw loading (which bypasses save()) leaves empty."""
     from kb.markdown import render_markdown
 
+    from config.translation_support import localized
+
     Theme = apps.get_model("kb", "Theme")
     CaseStudy = apps.get_model("kb", "CaseStudy")
     count = 0
-    for theme in Theme.objects.only("pk", "explanation"):
-        Theme.objects.filter(pk=theme.pk).update(
-            explanation_html=render_markdown(theme.explanation)
-        )
-        count += 1
-    for case in CaseStudy.objects.only("pk", "body", "discussion_questions"):
-        CaseStudy.objects.filter(pk=case.pk).update(
-            body_html=render_markdown(case.body),
-            discussion_html=render_markdown(case.discussion_questions),
-        )
-        count += 1
+    pairs = {
+        Theme: [("explanation", "explanation_html")],
+        CaseStudy: [("body", "body_html"), ("discussion_questions", "discussion_html")],
+    }
+    for model, fields in pairs.items():
+        sources = [name for source, _ in fields for name in localized(source)]
+        for row in model.objects.only("pk", *sources):
+            update = {}
+            for source, target in fields:
+                for src, dst in zip(localized(source), localized(target), strict=True):
+                    text = getattr(row, src) or ""
+                    update[dst] = render_markdown(text) if text else ""
+            model.objects.filter(pk=row.pk).update(**update)
+            count += 1
     return count
 
 

@@ -1,0 +1,52 @@
+"""Shared helpers for the models translated with django-modeltranslation.
+
+``translation.py`` in each app registers the fields; these helpers keep the per-language
+derived HTML in step and register the edit history once the translated columns exist.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+import simple_history
+
+
+def languages() -> list[str]:
+    """The site's language codes, French first."""
+    return [code for code, _ in settings.LANGUAGES]
+
+
+def localized(field: str) -> list[str]:
+    """``"body"`` → ``["body_fr", "body_en"]``."""
+    return [f"{field}_{code}" for code in languages()]
+
+
+def render_each_language(instance, source: str, target: str, render, normalize=None) -> None:
+    """Render ``source_<lang>`` into ``target_<lang>`` for every language.
+
+    An empty translation stays empty, so the reader's fallback to the other language applies
+    (and is marked as such on the page).
+    """
+    for code in languages():
+        text = getattr(instance, f"{source}_{code}", None) or ""
+        if normalize is not None:
+            text = normalize(text)
+            setattr(instance, f"{source}_{code}", text)
+        setattr(instance, f"{target}_{code}", render(text) if text else "")
+
+
+def register_history(model, *, excluded=(), m2m_fields=()) -> None:
+    """Register ``model`` with django-simple-history after its translated columns exist.
+
+    django-simple-history copies a model's fields when the historical model is built; built at
+    class creation (``history = HistoricalRecords()``) it would miss the ``_fr``/``_en``
+    columns that django-modeltranslation adds later, so a version would keep one language
+    only. Registering here, from ``translation.py``, is the combination both projects document.
+    """
+    excluded_fields = []
+    for name in excluded:
+        excluded_fields.append(name)
+        excluded_fields.extend(localized(name))
+    simple_history.register(
+        model, excluded_fields=excluded_fields, m2m_fields=list(m2m_fields)
+    )

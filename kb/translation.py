@@ -1,0 +1,57 @@
+"""Fields a reader sees, in French and English (django-modeltranslation: one column each).
+
+Sources keep their original title and language (``Source.language``); what a source
+supports in the case is our text, so it is translated.
+"""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from config.translation_support import register_history
+
+from .models import CaseStudy, Country, KeyFact, Source, Theme, TimelineEvent
+
+
+@register(Theme)
+class ThemeTranslation(TranslationOptions):
+    fields = ("name", "definition", "explanation", "explanation_html")
+
+
+@register(Country)
+class CountryTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(CaseStudy)
+class CaseStudyTranslation(TranslationOptions):
+    fields = (
+        "title",
+        "summary",
+        "body",
+        "body_html",
+        "deployer",
+        "developer",
+        "discussion_questions",
+        "discussion_html",
+    )
+
+
+@register(Source)
+class SourceTranslation(TranslationOptions):
+    fields = ("supports",)
+
+
+@register(KeyFact)
+class KeyFactTranslation(TranslationOptions):
+    fields = ("statement", "location", "note")
+
+
+@register(TimelineEvent)
+class TimelineEventTranslation(TranslationOptions):
+    fields = ("text",)
+
+
+register_history(Theme, excluded=["explanation_html"])
+register_history(CaseStudy, excluded=["body_html", "discussion_html"], m2m_fields=["themes"])
+register_history(Source)
+register_history(KeyFact)
+register_history(TimelineEvent)

@@ -1,0 +1,17 @@
+"""Django's makemessages, also extracting the simulation engine's messages.
+
+The engine marks its texts with ``N_("…")``, ``Msg("…", …)`` and ``plural("…", "…", n, …)``
+(simulations/engine/text.py): xgettext is told those names are gettext keywords. The rest is
+Django's command unchanged; ``make messages`` runs it for French and then compiles the
+catalogues without GNU gettext (``manage.py compile_catalogues``).
+"""
+
+from django.core.management.commands import makemessages
+
+
+class Command(makemessages.Command):
+    xgettext_options = makemessages.Command.xgettext_options + [
+        "--keyword=N_",
+        "--keyword=Msg",
+        "--keyword=plural:1,2",
+    ]
