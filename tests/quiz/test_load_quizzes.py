@@ -85,9 +85,9 @@ def test_loads_a_valid_file(tmp_path, kb):
     assert quiz.is_published and quiz.feedback_timing == "each"
     assert [c.slug for c in quiz.cases.all()] == ["predpol"]
     single, tf, num, multi = quiz.questions.all()
-    assert single.case.slug == "predpol" and single.choices.get(text="Wrong").misconception
+    assert single.case.slug == "predpol" and single.choices.get(text_en="Wrong").misconception
     assert [c.is_correct for c in tf.choices.all()] == [False, True]
-    assert tf.choices.get(text="True").misconception == "believes it"
+    assert tf.choices.get(text_en="True").misconception == "believes it"
     assert (num.numeric_value, num.numeric_tolerance, num.unit) == (237600, 100, "travellers")
     assert multi.all_or_nothing
 
