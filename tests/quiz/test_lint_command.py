@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from quiz.models import Question
 
-from .factories import QuizFactory
-from .test_lint import numeric, single, truefalse
+from .test_lint import QuizFactory, english_messages, numeric, single, truefalse  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +125,7 @@ def test_json_report_shape(clean, broken):
         "quiz": "broken",
         "question": {"id": q2.pk, "number": 2, "text": q2.prompt},
         "choice": None,
+        "language": None,
         "message": error["message"],
     }
     assert error["message"].startswith("The numeric question has no tolerance")
