@@ -55,7 +55,6 @@ class QuizFactory(BaseQuizFactory):
         mirror(obj, ("title", "description"))
 
 
-
 def add_question(
     quiz, qtype, prompt="Which one is it?", feedback="Why the answer is what it is.", **fields
 ):
