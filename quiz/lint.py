@@ -48,6 +48,7 @@ from fractions import Fraction
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Choice, Question, QuestionType, Quiz
 
@@ -190,7 +191,11 @@ MESSAGES = {
     ),
 }
 
-LANGUAGE_NAMES = {"fr": _("French"), "en": _("English")}
+# In a sentence ("No French text for…", « Pas de texte en français pour… »), hence a context.
+LANGUAGE_NAMES = {
+    "fr": pgettext_lazy("language, in a sentence", "French"),
+    "en": pgettext_lazy("language, in a sentence", "English"),
+}
 # What missing-translation lists, by model field.
 FIELD_NAMES = {
     "title": _("title"),

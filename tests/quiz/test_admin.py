@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kb.teachers import TEACHERS_GROUP
 from quiz.models import (
@@ -19,6 +20,13 @@ from quiz.models import (
 from .factories import QuizFactory, right_choice, single
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teacher_client(teacher_client):
+    """The admin in English unless a test asks otherwise: these tests read English messages."""
+    teacher_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return teacher_client
 
 
 TRANSLATED = {"title", "description", "prompt", "general_feedback", "unit"}
@@ -294,7 +302,11 @@ def test_the_import_form_offers_the_admins_language_and_says_what_happens(teache
         response = teacher_client.get(url, HTTP_ACCEPT_LANGUAGE=accept)
         field = response.context["form"]["language"]
         assert field.value() == expected
-    assert "marked as not translated" in str(response.context["form"].fields["language"].help_text)
+    help_text = response.context["form"].fields["language"].help_text
+    with translation.override("en"):
+        assert "marked as not translated" in str(help_text)
+    with translation.override("fr"):
+        assert "signalé comme non traduit" in str(help_text)
     # a form posted without a language imports into the admin's language
     good = SimpleUploadedFile("q.gift", b"Good {=a ~b}\n")
     teacher_client.post(url, {"format": "gift", "file": good}, HTTP_ACCEPT_LANGUAGE="en")
