@@ -26,3 +26,21 @@ def test_the_shipped_quizzes_pass_lint_quizzes():
     ]
     assert len(report["quizzes"]) >= 10
     assert errors == [] and code == 0
+
+
+TRANSLATED = ["ml-problems-data-and-evaluation", "ml-problems-training-and-cost"]
+
+
+def test_the_translated_quizzes_have_both_languages_and_the_same_numbers():
+    call_command("load_initial_content", stdout=io.StringIO())
+    out = io.StringIO()
+    for slug in TRANSLATED:
+        call_command("lint_quizzes", "--json", "--quiz", slug, "--lang", "en", stdout=out)
+        [quiz] = json.loads(out.getvalue())["quizzes"]
+        out.seek(0), out.truncate()
+        found = [
+            f"Q{(i['question'] or {}).get('number', '-')} [{i['rule']}] {i['message']}"
+            for i in quiz["issues"]
+            if i["rule"] in ("missing-translation", "translation-numbers") or i["language"]
+        ]
+        assert found == [], slug
