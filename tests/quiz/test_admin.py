@@ -311,3 +311,19 @@ def test_the_import_form_offers_the_admins_language_and_says_what_happens(teache
     good = SimpleUploadedFile("q.gift", b"Good {=a ~b}\n")
     teacher_client.post(url, {"format": "gift", "file": good}, HTTP_ACCEPT_LANGUAGE="en")
     assert quiz.questions.get().prompt_en == "Good"
+
+
+def test_history_and_search_work_in_both_languages(teacher_client):
+    quiz = QuizFactory(is_published=False)
+    q = single(quiz)
+    Question.objects.filter(pk=q.pk).update(prompt_fr="Quel est le surapprentissage\u00a0?")
+    for url in (
+        reverse("admin:quiz_quiz_history", args=[quiz.pk]),
+        reverse("admin:quiz_question_history", args=[q.pk]),
+        reverse("admin:quiz_question_changelist"),
+    ):
+        assert teacher_client.get(url).status_code == 200
+    changelist = reverse("admin:quiz_question_changelist")
+    for term in ("surapprentissage", q.prompt_en.split()[0]):
+        response = teacher_client.get(changelist, {"q": term})
+        assert list(response.context["cl"].result_list) == [Question.objects.get(pk=q.pk)], term
