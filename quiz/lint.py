@@ -940,11 +940,33 @@ NUMBER_RES = {
 }
 
 
+# French writes "about 30" as "une trentaine": the same number for this comparison.
+FRENCH_ROUND_NUMBERS = {
+    "dizaine": 10,
+    "douzaine": 12,
+    "quinzaine": 15,
+    "vingtaine": 20,
+    "trentaine": 30,
+    "quarantaine": 40,
+    "cinquantaine": 50,
+    "soixantaine": 60,
+    "centaine": 100,
+    "millier": 1000,
+}
+FRENCH_ROUND_RE = re.compile(rf"\bun(?:e)?\s+({'|'.join(FRENCH_ROUND_NUMBERS)})\b", re.IGNORECASE)
+
+
 def numbers_in(text: str, language: str) -> set[Decimal]:
     """The numbers written in `text` (`language`'s conventions), as values: "20 000" and
-    "20,000" are both 20000, "3,1" and "3.1" both 3.1. Link targets are left out."""
+    "20,000" are both 20000, "3,1" and "3.1" both 3.1, "une trentaine" 30. Link targets are
+    left out."""
     text = MARKDOWN_LINK_RE.sub(" ", text)
     values = set()
+    if language == "fr":
+        values |= {
+            Decimal(FRENCH_ROUND_NUMBERS[m.group(1).lower()]).normalize()
+            for m in FRENCH_ROUND_RE.finditer(text)
+        }
     for m in NUMBER_RES.get(language, NUMBER_RES["en"]).finditer(text):
         raw = m.group(1)
         if language == "fr":

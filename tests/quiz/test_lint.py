@@ -638,3 +638,22 @@ def test_absolute_words_in_french(quiz):
     [issue] = issues_of(quiz, "absolute-wording")
     assert (issue.language, issue.choice_id) == ("fr", wrong.pk)
     assert "says “toujours”" in issue.message
+
+
+def test_numbers_in_reads_each_languages_conventions():
+    from decimal import Decimal
+
+    from quiz.lint import numbers_in
+
+    assert numbers_in("20,000 people, 3.1% in 2019 ([link](https://x.test/42))", "en") == {
+        Decimal("2E+4"),
+        Decimal("3.1"),
+        Decimal("2019"),
+    }
+    assert numbers_in("20\u00a0000 personnes, 3,1\u00a0% en 2019, 0.5", "fr") == {
+        Decimal("2E+4"),
+        Decimal("3.1"),
+        Decimal("2019"),
+        Decimal("0.5"),
+    }
+    assert numbers_in("Une trentaine, ou 32", "fr") == {Decimal("30"), Decimal("32")}
