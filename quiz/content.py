@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from .models import (
@@ -143,9 +144,17 @@ def truefalse_choices(
     ]
 
 
-NUL_CHARACTER = "Contains a NUL character (\\0), which cannot be stored."
-TOO_LONG = "Longer than {max} characters."
-NOT_FINITE = "Must be a finite number."
+# Shown to teachers (admin import) in their language; the YAML loader's errors too.
+NUL_CHARACTER = _("Contains a NUL character (\\0), which cannot be stored.")
+TOO_LONG = _("Longer than {max} characters.")
+NOT_FINITE = _("Must be a finite number.")
+NO_TEXT = _("The question has no text.")
+POINTS_POSITIVE = _("Points must be more than 0.")
+POINTS_PRECISION = _("Points need at most 2 decimals and less than 10,000.")
+CHOICE_NO_TEXT = _("The choice has no text.")
+UNKNOWN_TYPE = _("Unknown type “{type}”; use one of {types}.")
+NO_SUCH_CASE = _("No case with the slug “{slug}”.")
+FILE_ADDS = _("The file adds {n} question(s).")
 
 
 def _key(name: str, code: str, language: str) -> str:
@@ -186,14 +195,14 @@ def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, 
     (the other falls back to it)."""
     errors: list[tuple[str, str]] = []
     if q.type not in QuestionType.values:
-        return [("type", f"Unknown type “{q.type}”; use one of {', '.join(QuestionType.values)}.")]
+        return [("type", UNKNOWN_TYPE.format(type=q.type, types=", ".join(QuestionType.values)))]
     if not any(texts["prompt"].strip() for texts in q.texts().values()):
-        errors.append(("prompt", "The question has no text."))
+        errors.append(("prompt", str(NO_TEXT)))
     errors += _text_errors(q)
     if q.points is None or not q.points.is_finite() or q.points <= 0:
-        errors.append(("points", "Points must be more than 0."))
+        errors.append(("points", str(POINTS_POSITIVE)))
     elif q.points >= Decimal("10000") or q.points != q.points.quantize(Decimal("0.01")):
-        errors.append(("points", "Points need at most 2 decimals and less than 10,000."))
+        errors.append(("points", str(POINTS_PRECISION)))
     if q.type == QuestionType.NUMERIC:
         if q.numeric_value is None:
             errors.append(("value", NUMERIC_NEEDS_VALUE))
@@ -206,14 +215,14 @@ def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, 
     for n, choice in enumerate(q.choices, start=1):
         texts = choice.texts(q.language)
         if not any(t["text"].strip() for t in texts.values()):
-            errors.append((f"choices[{n}].text", "The choice has no text."))
+            errors.append((f"choices[{n}].text", str(CHOICE_NO_TEXT)))
         for code, t in texts.items():
             where = f"choices[{n}]."
             if len(t["text"]) > 500:
                 errors.append(
                     (
                         where + _key("text", code, q.language),
-                        "The choice is longer than 500 characters.",
+                        TOO_LONG.format(max=500),
                     )
                 )
             if choice.correct and t["misconception"]:
@@ -222,10 +231,10 @@ def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, 
                 )
             if len(t["misconception"]) > 200:
                 errors.append(
-                    (where + _key("misconception", code, q.language), "Longer than 200 characters.")
+                    (where + _key("misconception", code, q.language), TOO_LONG.format(max=200))
                 )
     if q.case and q.case not in case_slugs:
-        errors.append(("case", f"No case with the slug “{q.case}”."))
+        errors.append(("case", NO_SUCH_CASE.format(slug=q.case)))
     errors += list(simulation_errors(q.simulation, q.preset).items())
     return errors
 
@@ -241,10 +250,7 @@ def quiz_room_errors(quiz: Quiz, adding: int) -> list[str]:
     existing = quiz.questions.count() if quiz.pk else 0
     if existing + adding <= QUIZ_MAX_QUESTIONS:
         return []
-    return [
-        QUIZ_FULL.format(n=existing, max=QUIZ_MAX_QUESTIONS)
-        + f" The file adds {adding} question(s)."
-    ]
+    return [f"{QUIZ_FULL.format(n=existing, max=QUIZ_MAX_QUESTIONS)} {FILE_ADDS.format(n=adding)}"]
 
 
 IMPORT_CHANGE_REASON = "Imported from a question file"

@@ -249,7 +249,7 @@ def test_the_same_limits_apply_in_each_language(tmp_path):
     message = str(exc.value)
     for expected in [
         "a.yaml, field title_fr: Longer than 200 characters.",
-        "a.yaml, question 1, field choices[1].text_fr: The choice is longer than 500 characters.",
+        "a.yaml, question 1, field choices[1].text_fr: Longer than 500 characters.",
         "a.yaml, question 1, choice 2, field misconception_en: give either misconception or "
         "misconception_en (both are the English).",
         "a.yaml, question 2, field misconception_false_fr: A misconception describes why",
