@@ -353,23 +353,6 @@ QUESTION_KEYS = {
     "title",
 }
 CHOICE_KEYS = {"text", "correct", "feedback", "misconception"}
-# Temporary: accept the French siblings of the translatable keys (superseded by quiz-a's loader).
-QUIZ_KEYS |= {f"{k}_fr" for k in ("title", "description")}
-QUESTION_KEYS |= {
-    f"{k}_fr"
-    for k in (
-        "title",
-        "prompt",
-        "feedback",
-        "unit",
-        "feedback_true",
-        "feedback_false",
-        "misconception_true",
-        "misconception_false",
-    )
-}
-CHOICE_KEYS |= {f"{k}_fr" for k in ("text", "feedback", "misconception")}
-
 # Keys written in several languages: the plain key (or `<key>_en`) is the English, `<key>_fr`
 # the French.
 YAML_LANGUAGE = "en"
