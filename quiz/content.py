@@ -400,23 +400,6 @@ def _split(values: dict[str, dict[str, str]]) -> tuple[dict[str, str], dict[str,
     }
     return main, others
 
-# Temporary: accept the French siblings of the translatable keys (superseded by quiz-a's loader).
-QUIZ_KEYS |= {"title_fr", "description_fr"}
-QUESTION_KEYS |= {
-    f"{key}_fr"
-    for key in (
-        "prompt",
-        "feedback",
-        "feedback_true",
-        "feedback_false",
-        "misconception_true",
-        "misconception_false",
-        "unit",
-        "title",
-    )
-}
-CHOICE_KEYS |= {"text_fr", "feedback_fr", "misconception_fr"}
-
 
 class ContentError(Exception):
     """Errors in quiz files, each naming the file, the question number and the field."""
