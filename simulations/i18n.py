@@ -14,9 +14,10 @@ used: the English template is rendered instead, so a page never fails on a catal
 from __future__ import annotations
 
 import string
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext, ngettext, pgettext
 
 from .engine.text import Int, Msg, Num, Pct, Seq
@@ -86,9 +87,171 @@ def localize(value: Any) -> Any:
     if isinstance(value, Msg | Int | Num | Pct | Seq):
         return render_value(value.to_json())
     if isinstance(value, dict):
-        if "$t" in value or "$int" in value or "$num" in value or "$pct" in value or "$seq" in value:
+        if (
+            "$t" in value
+            or "$int" in value
+            or "$num" in value
+            or "$pct" in value
+            or "$seq" in value
+        ):
             return render_value(value)
         return {k: localize(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [localize(v) for v in value]
     return value
+
+
+def english(value: Any) -> str:
+    """The English text of a message (stored or live) or a plain string: for codes such as a
+    metric's unit ("share", "people") that the page formats itself."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Msg):
+        return value
+    with translation.override("en"):
+        return str(localize(value))
+
+
+def localize_result(result: dict[str, Any] | None) -> dict[str, Any]:
+    """A stored result in the active language, metric units kept as English codes.
+
+    A metric's unit decides how its value reads ("share" is a percentage); the page formats
+    it with :func:`simulations.templatetags.sim_tags.format_metric`, which translates the
+    unit's words itself. Old results (plain English strings) pass through unchanged.
+    """
+    result = dict(result or {})
+    metrics = result.pop("metrics", None)
+    out = localize(result)
+    if metrics is not None:
+        out["metrics"] = [
+            {
+                **localize({k: v for k, v in m.items() if k != "unit"}),
+                "unit": english(m.get("unit")),
+            }
+            if isinstance(m, dict)
+            else m
+            for m in metrics
+        ]
+    return out
+
+
+def localize_api_result(result: dict[str, Any] | None) -> dict[str, Any]:
+    """A stored result for the API: every text in the active language; a metric's ``unit``
+    stays a code when it names a share ("share", "share of cities") and is translated
+    otherwise ("people" → "personnes")."""
+    out = localize_result(result)
+    for metric in out.get("metrics") or []:
+        if isinstance(metric, dict):
+            metric["unit"] = unit_text(metric.get("unit") or "")
+    return out
+
+
+def unit_text(unit: str) -> str:
+    """A unit's words in the active language; "share…" units stay codes."""
+    if not unit or unit.startswith("share"):
+        return unit
+    return gettext(unit)
+
+
+@dataclass(frozen=True)
+class LocalPreset:
+    """A preset's texts in one language, for pages and the API."""
+
+    slug: str
+    title: str
+    description: str
+    params: dict[str, Any]
+    case: str
+    source: str
+
+
+@dataclass(frozen=True)
+class LocalParam:
+    name: str
+    type: str
+    default: Any
+    label: str
+    help: str
+    min: float | None
+    max: float | None
+    step: float | None
+    choices: list[list[str]]
+    unit: str
+
+
+@dataclass(frozen=True)
+class LocalSimulation:
+    """A simulation's words in one language (title, question, explanation, presets,
+    parameters); the engine object stays in ``engine`` for validating and running."""
+
+    engine: Any
+    slug: str
+    title: str
+    question: str
+    explanation: str
+    version: str
+    cases: tuple[str, ...]
+    themes: tuple[str, ...]
+    presets: list[LocalPreset] = field(default_factory=list)
+    params: list[LocalParam] = field(default_factory=list)
+
+    def param(self, name: str) -> LocalParam:
+        for param in self.params:
+            if param.name == name:
+                return param
+        raise KeyError(name)
+
+
+_LOCAL: dict[tuple[str, str, str], LocalSimulation] = {}
+
+
+def local_simulation(simulation: Any) -> LocalSimulation:
+    """``simulation``'s texts in the active language (built once per slug, version, language)."""
+    key = (simulation.slug, simulation.version, translation.get_language() or "")
+    cached = _LOCAL.get(key)
+    if cached is not None and cached.engine is simulation:
+        return cached
+    local = LocalSimulation(
+        engine=simulation,
+        slug=simulation.slug,
+        title=localize(simulation.title),
+        question=localize(simulation.question),
+        explanation=localize(simulation.explanation),
+        version=simulation.version,
+        cases=tuple(simulation.cases),
+        themes=tuple(simulation.themes),
+        presets=[
+            LocalPreset(
+                slug=p.slug,
+                title=localize(p.title),
+                description=localize(p.description),
+                params=dict(p.params),
+                case=p.case,
+                source=localize(p.source),
+            )
+            for p in simulation.presets
+        ],
+        params=[local_param(p) for p in simulation.params],
+    )
+    _LOCAL[key] = local
+    return local
+
+
+def local_param(param: Any) -> LocalParam:
+    return LocalParam(
+        name=param.name,
+        type=param.type,
+        default=param.default,
+        label=localize(param.label),
+        help=localize(param.help),
+        min=param.min,
+        max=param.max,
+        step=param.step,
+        choices=[[value, localize(label)] for value, label in param.choices],
+        unit=unit_text(english(param.unit)),
+    )
+
+
+def localize_errors(errors: dict[str, list[Any]]) -> dict[str, list[str]]:
+    """A :class:`~simulations.engine.ParamError`'s messages in the active language."""
+    return {name: [localize(m) for m in messages] for name, messages in errors.items()}
