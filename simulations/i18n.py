@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import formats, translation
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
 from .engine.text import Int, Msg, Num, Pct, Seq
 
@@ -144,6 +144,39 @@ def localize_api_result(result: dict[str, Any] | None) -> dict[str, Any]:
         if isinstance(metric, dict):
             metric["unit"] = unit_text(metric.get("unit") or "")
     return out
+
+
+# The units the simulations declare for their metrics and parameters, marked here so the
+# catalogue has them whether or not a simulation marks its own ("share…" units are codes).
+_UNITS = (
+    gettext_noop("people"),
+    gettext_noop("days"),
+    gettext_noop("cities"),
+    gettext_noop("decisions"),
+    gettext_noop("examples"),
+    gettext_noop("faces"),
+    gettext_noop("faces/day"),
+    gettext_noop("features"),
+    gettext_noop("incidents"),
+    gettext_noop("layers"),
+    gettext_noop("levels"),
+    gettext_noop("objects"),
+    gettext_noop("per 1,000"),
+    gettext_noop("per day"),
+    gettext_noop("photos"),
+    gettext_noop("points"),
+    gettext_noop("probability"),
+    gettext_noop("ratio"),
+    gettext_noop("records"),
+    gettext_noop("runs"),
+    gettext_noop("steps"),
+    gettext_noop("units"),
+    gettext_noop("words"),
+    gettext_noop("of cities"),  # the rest of "share of cities"
+    gettext_noop("log-odds"),
+    gettext_noop("log-odds/SD"),
+    gettext_noop("SD"),
+)
 
 
 def unit_text(unit: str) -> str:

@@ -104,3 +104,13 @@ def sim_widget(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def sim_attr_number(value) -> str:
+    """A form bound as the browser has it ("0.5", "20000") as people read it ("0,5", "20 000")."""
+    try:
+        text = str(value)
+        return format_number(int(text)) if text.lstrip("-").isdigit() else _decimal(text)
+    except (TypeError, ValueError):
+        return str(value)
