@@ -14,6 +14,7 @@ used: the English template is rendered instead, so a page never fails on a catal
 from __future__ import annotations
 
 import string
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,8 +35,15 @@ def placeholders(template: str) -> set[str]:
 
 
 def number(value: float, digits: int) -> str:
-    """A number in the active language, grouped: 20 000 / 20,000; 3,1 / 3.1."""
-    return formats.number_format(value, decimal_pos=digits, use_l10n=True, force_grouping=True)
+    """A number in the active language, grouped: 20 000 / 20,000; 3,1 / 3.1.
+
+    Rounded exactly as the engine's English is (Python's ``f"{x:.{digits}f}"``): Django's
+    formatter alone cuts the extra decimals of a float off instead of rounding them.
+    """
+    rounded = Decimal(f"{float(value):.{int(digits)}f}")
+    if rounded == 0:
+        rounded = abs(rounded)  # "-0.0" reads as 0
+    return formats.number_format(rounded, decimal_pos=digits, use_l10n=True, force_grouping=True)
 
 
 def percent(share: float, digits: int) -> str:
