@@ -14,8 +14,8 @@ used: the English template is rendered instead, so a page never fails on a catal
 from __future__ import annotations
 
 import string
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils import formats, translation

@@ -128,10 +128,12 @@ class Param:
         if value < self.min or value > self.max:
             bounds = {"min": _typed(self.min), "max": _typed(self.max), "value": _typed(value)}
             if self.unit:
+                # A unit is a word the site translates ("people" → "personnes").
+                unit = self.unit if isinstance(self.unit, Msg) else Msg(self.unit)
                 raise ValueError(
                     Msg(
                         "Must be between {min} and {max} {unit}; got {value}.",
-                        unit=self.unit,
+                        unit=unit,
                         **bounds,
                     )
                 )
