@@ -14,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from .engine import MAX_SEED, ParamError, Simulation
-from .i18n import local_param, localize
+from .i18n import english, local_param, localize
 from .services import DEFAULT_SEED, SEED_MESSAGE, parse_seed, random_seed
 
 # Longest text a number field accepts: generous for "0.000001" or "4294967295", short enough
@@ -30,9 +30,11 @@ def _number_attr(value: float | None) -> str | None:
 
 def param_field(param) -> forms.Field:
     """The form field for one declared parameter, its words in the active language."""
+    # "Days (days)" says nothing twice: the unit shows only when the label names it in
+    # neither language (decided on the English words, so both pages agree).
+    show_unit = bool(param.unit) and english(param.unit).lower() not in english(param.label).lower()
     param = local_param(param)
-    # "Days (days)" says nothing twice: the unit shows only when the label does not name it.
-    show_unit = param.unit and param.unit.lower() not in param.label.lower()
+    show_unit = show_unit and param.unit.lower() not in param.label.lower()
     label = f"{param.label} ({param.unit})" if show_unit else param.label
     common = {"label": label, "help_text": param.help, "initial": param.default}
     if param.type == "bool":

@@ -23,7 +23,8 @@ class UnknownSimulation(LookupError):
 
     def __init__(self, slug: str):
         self.slug = slug
-        super().__init__(self.message())
+        known = ", ".join(sorted(engine.REGISTRY)) or "none"
+        super().__init__(f"Unknown simulation {slug!r}. Simulations: {known}.")  # for logs
 
     def message(self) -> str:
         """The message in the active language."""
