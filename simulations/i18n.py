@@ -13,6 +13,7 @@ used: the English template is rendered instead, so a page never fails on a catal
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,78 +35,127 @@ def placeholders(template: str) -> set[str]:
         return {"\0invalid"}
 
 
-def number(value: float, digits: int) -> str:
+def number(value: float, digits: int, language: str | None = None) -> str:
     """A number in the active language, grouped: 20 000 / 20,000; 3,1 / 3.1.
 
     Rounded exactly as the engine's English is (Python's ``f"{x:.{digits}f}"``): Django's
     formatter alone cuts the extra decimals of a float off instead of rounding them.
     """
-    rounded = Decimal(f"{float(value):.{int(digits)}f}")
+    text = f"{float(value):.{int(digits)}f}"
+    return _number(language or _language(), text, int(digits))
+
+
+def _language() -> str:
+    return translation.get_language() or ""
+
+
+# A result repeats the same words and numbers many times (a chart's series name on each of
+# hundreds of rows): lookups are memoised per language (catalogues do not change at run
+# time), and the language is read once per call of localize().
+@functools.lru_cache(maxsize=8192)
+def _number(language: str, text: str, digits: int) -> str:
+    rounded = Decimal(text)
     if rounded == 0:
         rounded = abs(rounded)  # "-0.0" reads as 0
-    return formats.number_format(rounded, decimal_pos=digits, use_l10n=True, force_grouping=True)
+    with translation.override(language or None):
+        return formats.number_format(
+            rounded, decimal_pos=digits, use_l10n=True, force_grouping=True
+        )
 
 
-def percent(share: float, digits: int) -> str:
-    """A share as a percentage in the active language: 3,1 % / 3.1%."""
-    # Translators: how a percentage is written; French puts a no-break space before the sign.
-    return pgettext("percentage", "{number}%").format(number=number(100 * share, digits))
+@functools.lru_cache(maxsize=8192)
+def _template(language: str, template: str, plural: str | None, n: int) -> tuple[str, str]:
+    """(translated template to use, English template) for a message in ``language``.
 
-
-def render_message(data: dict[str, Any]) -> str:
-    template = data["$t"]
-    if "$p" in data:
-        translated = ngettext(template, data["$p"], int(data.get("n") or 0))
-        english = template if data.get("n") == 1 else data["$p"]
-    else:
-        translated = gettext(template) if template else ""
-        english = template
-    values = {name: render_value(v) for name, v in (data.get("v") or {}).items()}
+    A translation whose placeholders differ from the English is not used."""
+    with translation.override(language or None):
+        if plural is not None:
+            translated = ngettext(template, plural, n)
+            english = template if n == 1 else plural
+        else:
+            translated = gettext(template) if template else ""
+            english = template
     if placeholders(translated) != placeholders(english):
         translated = english
+    return translated, english
+
+
+@functools.lru_cache(maxsize=64)
+def _percent_template(language: str) -> str:
+    with translation.override(language or None):
+        # Translators: how a percentage is written; French puts a no-break space before the sign.
+        return pgettext("percentage", "{number}%")
+
+
+def percent(share: float, digits: int, language: str | None = None) -> str:
+    """A share as a percentage in the active language: 3,1 % / 3.1%."""
+    language = language or _language()
+    return _percent_template(language).format(number=number(100 * share, digits, language))
+
+
+def render_message(data: dict[str, Any], language: str | None = None) -> str:
+    language = language or _language()
+    plural = data.get("$p")
+    n = int(data.get("n") or 0) if plural is not None else 0
+    translated, english = _template(language, data["$t"], plural, n)
+    values = data.get("v")
     if not values:
         return translated
+    values = {name: render_value(v, language) for name, v in values.items()}
     try:
         return translated.format(**values)
     except (KeyError, IndexError, ValueError):
         return english.format(**values)
 
 
-def render_value(value: Any) -> str:
+def render_value(value: Any, language: str | None = None) -> str:
+    language = language or _language()
     if isinstance(value, dict):
         if "$t" in value:
-            return render_message(value)
+            return render_message(value, language)
         if "$int" in value:
-            return number(value["$int"], 0)
+            return number(value["$int"], 0, language)
         if "$num" in value:
-            return number(value["$num"], value.get("d", 1))
+            return number(value["$num"], value.get("d", 1), language)
         if "$pct" in value:
-            return percent(value["$pct"], value.get("d", 0))
+            return percent(value["$pct"], value.get("d", 0), language)
         if "$seq" in value:
-            return value.get("sep", ", ").join(render_value(v) for v in value["$seq"])
+            return value.get("sep", ", ").join(render_value(v, language) for v in value["$seq"])
     if isinstance(value, Msg | Int | Num | Pct | Seq):
-        return render_value(value.to_json())
+        return render_value(value.to_json(), language)
     if isinstance(value, float):
-        return number(value, 2)
+        return number(value, 2, language)
     return str(value)
 
 
-def localize(value: Any) -> Any:
+_MARKS = ("$t", "$int", "$num", "$pct", "$seq")
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def localize(value: Any, language: str | None = None) -> Any:
     """``value`` with every message rendered in the active language (a deep copy)."""
+    return _localize(value, language or _language())
+
+
+def _localize(value: Any, language: str) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        for mark in _MARKS:
+            if mark in value:
+                return render_value(value, language)
+        return {k: _localize(v, language) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_localize(v, language) for v in value]
     if isinstance(value, Msg | Int | Num | Pct | Seq):
-        return render_value(value.to_json())
+        return render_value(value.to_json(), language)
     if isinstance(value, dict):
-        if (
-            "$t" in value
-            or "$int" in value
-            or "$num" in value
-            or "$pct" in value
-            or "$seq" in value
-        ):
-            return render_value(value)
-        return {k: localize(v) for k, v in value.items()}
+        return _localize(dict(value), language)
     if isinstance(value, list | tuple):
-        return [localize(v) for v in value]
+        return [_localize(v, language) for v in value]
     return value
 
 
