@@ -228,8 +228,13 @@ def test_cli_lang(run):
 
 
 def test_cli_default_language_is_the_site_default(run):
-    out = simulate("base-rate", "--param", "travellers=2000", "--seed", "1")
-    assert settings.LANGUAGE_CODE == "fr" and "Sur les " in out
+    # manage.py activates no language: the active one is then LANGUAGE_CODE (French).
+    translation.deactivate()
+    try:
+        out = simulate("base-rate", "--param", "travellers=2000", "--seed", "1")
+    finally:
+        translation.activate("en")  # what the suite's conftest set
+    assert settings.LANGUAGE_CODE == "fr" and "Sur les " in out and "Constats" in out
 
 
 def test_cli_unknown_language_is_a_clear_error():

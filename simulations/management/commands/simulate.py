@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from config.i18n import supported
 from simulations import engine
 from simulations.engine import ParamError
 from simulations.i18n import local_simulation, localize, localize_api_result, localize_errors
@@ -80,7 +81,7 @@ class Command(BaseCommand):
             metavar="CODE",
             help=(
                 f"Language of the output: {' or '.join(_languages())} "
-                f"(default {settings.LANGUAGE_CODE})."
+                f"(default: the active language, {settings.LANGUAGE_CODE} from the shell)."
             ),
         )
         parser.add_argument(
@@ -90,7 +91,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        lang = options.get("lang") or settings.LANGUAGE_CODE
+        # Without --lang: the active language, which for `manage.py` is LANGUAGE_CODE.
+        lang = (
+            options.get("lang") or supported(translation.get_language()) or settings.LANGUAGE_CODE
+        )
         if lang not in _languages():
             raise _fail(
                 f"Unknown language {lang!r} for --lang. Languages: {', '.join(_languages())}."
