@@ -237,11 +237,45 @@ _UNITS = (
 )
 
 
-def unit_text(unit: str) -> str:
-    """A unit's words in the active language; "share…" units stay codes."""
+# Units that name things counted: the singular or plural by the count, per language
+# ("1 personne", "0 personne", "2 personnes"; "1 person", "0 people").
+_COUNTED = {
+    "people": lambda n: ngettext("person", "people", n),
+    "days": lambda n: ngettext("day", "days", n),
+    "cities": lambda n: ngettext("city", "cities", n),
+    "decisions": lambda n: ngettext("decision", "decisions", n),
+    "examples": lambda n: ngettext("example", "examples", n),
+    "faces": lambda n: ngettext("face", "faces", n),
+    "features": lambda n: ngettext("feature", "features", n),
+    "incidents": lambda n: ngettext("incident", "incidents", n),
+    "layers": lambda n: ngettext("layer", "layers", n),
+    "levels": lambda n: ngettext("level", "levels", n),
+    "objects": lambda n: ngettext("object", "objects", n),
+    "photos": lambda n: ngettext("photo", "photos", n),
+    "points": lambda n: ngettext("point", "points", n),
+    "records": lambda n: ngettext("record", "records", n),
+    "runs": lambda n: ngettext("run", "runs", n),
+    "steps": lambda n: ngettext("step", "steps", n),
+    "units": lambda n: ngettext("unit", "units", n),
+    "words": lambda n: ngettext("word", "words", n),
+}
+
+
+def unit_text(unit: str, value: Any = None) -> str:
+    """A unit's words in the active language; "share…" units stay codes. With ``value`` (a
+    whole number), a counted unit agrees with it: 1 personne, 2 personnes."""
     if not unit or unit.startswith("share"):
         return unit
+    counted = _COUNTED.get(unit)
+    if counted is not None and _whole(value):
+        return counted(abs(int(value)))
     return gettext(unit)
+
+
+def _whole(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return float(value).is_integer() and abs(value) < 1e15
 
 
 @dataclass(frozen=True)

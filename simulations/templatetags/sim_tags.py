@@ -62,7 +62,7 @@ def format_metric(value, unit="") -> str:
         return text
     if unit == "%":
         return _percent(text)
-    return f"{text}\u00a0{unit_text(unit)}"
+    return f"{text}\u00a0{unit_text(unit, value)}"
 
 
 @register.filter
@@ -104,6 +104,17 @@ def sim_widget(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def sim_date(value) -> str:
+    """A run's date in the active language: "1 December 2026" / "1er décembre 2026"."""
+    from kb.models import DatePrecision, format_date
+
+    if value is None:
+        return ""
+    day = value.date() if hasattr(value, "date") else value
+    return format_date(day, DatePrecision.DAY)
 
 
 @register.filter
