@@ -21,7 +21,7 @@ def content():
         body_fr="Le logiciel a été **déployé** en 2011.\n\nIl apprenait de ses propres relevés.",
     )
     quiz = case_quiz(case)
-    run, _ = get_or_run(slug="feedback-loop", params={"days": 60}, seed=7)
+    run, _ = get_or_run(slug="feedback-loop", params={}, seed=7)
     return {"case": case, "quiz": quiz, "run": run}
 
 
