@@ -269,3 +269,25 @@ def test_run_page_has_no_inline_script(client, run):
     html = client.get(url("simulations:run-detail", "fr", key=run.key)).content.decode()
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_counted_units_agree_with_their_number():
+    with translation.override("fr"):
+        assert format_metric(1, "people") == f"1{NBSP}personne"
+        assert format_metric(0, "people") == f"0{NBSP}personne"  # French: 0 is singular
+        assert format_metric(2, "days") == f"2{NBSP}jours"
+        assert format_metric(34.78, "people") == f"34,78{NBSP}personnes"
+    with translation.override("en"):
+        assert format_metric(1, "people") == f"1{NBSP}person"
+        assert format_metric(0, "people") == f"0{NBSP}people"
+
+
+def test_run_date_reads_the_french_way(client, run):
+    import datetime
+
+    SimulationRun.objects.filter(pk=run.pk).update(
+        created_at=datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
+    )
+    fr = client.get(url("simulations:run-detail", "fr", key=run.key)).content.decode()
+    en = client.get(url("simulations:run-detail", "en", key=run.key)).content.decode()
+    assert "le 1er mars 2026" in fr and "on 1 March 2026" in en
