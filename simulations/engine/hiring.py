@@ -896,9 +896,9 @@ proof of discrimination, and unreliable with small samples.
                     reference=Msg(
                         "Fairlearn 0.15: {method}",
                         method=(
-                            "ExponentiatedGradient (Agarwal et al. 2018), eps = 0.01"
+                            N_("ExponentiatedGradient (Agarwal et al. 2018), eps = 0.01")
                             if mitigation == "exponentiated-gradient"
-                            else "ThresholdOptimizer (Hardt, Price & Srebro 2016)"
+                            else N_("ThresholdOptimizer (Hardt, Price & Srebro 2016)")
                         ),
                     ),
                 )

@@ -26,6 +26,12 @@ def _one_blas_thread():
         yield
 
 
+def _words(text: str) -> str:
+    """The words of a text without its numbers, so a number formatted the French way does not
+    pass for a translation."""
+    return re.sub(r"[\d\s.,%+\u2212-]", "", text)
+
+
 def _both(value):
     with translation.override("fr"):
         fr = localize(value)
@@ -52,7 +58,10 @@ def _texts(result: dict, described: dict) -> list[tuple[str, str]]:
             if enc.get("title")
         ]
     for check in result["checks"]:
-        out += [(f"check {check['key']}.{k}", check[k]) for k in ("label", "expected", "reference")]
+        out += [
+            (f"check {check['key']}.{k}", check[k])
+            for k in ("label", "expected", "observed", "reference")
+        ]
     out += [("title", described["title"]), ("question", described["question"])]
     for param in described["params"]:
         out += [
@@ -84,7 +93,7 @@ def test_every_text_is_french(preset, params):
         assert isinstance(french, str) and french, where
         assert "{" not in french and "$t" not in french, (where, french)
         if english not in SAME_IN_BOTH:
-            assert french != english, (where, english)
+            assert _words(french) != _words(english), (where, english)
     with translation.override("fr"):
         explanation = localize(SIM.explanation)
     assert "**Le modèle.**" in explanation and "variables indirectes" in explanation

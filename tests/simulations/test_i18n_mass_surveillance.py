@@ -17,13 +17,22 @@ from simulations.i18n import localize
 
 SIM = get("mass-surveillance")
 FAST = {"training_faces": 500}
-SAME_IN_BOTH = {"Source", "Microsoft", "Face++", "IBM"}  # vendor names
+# Names, and preset titles that are a study's name and a vendor's ("Gender Shades : IBM").
+SAME_IN_BOTH = {"Source", "Microsoft", "Face++", "IBM"} | {
+    f"Gender Shades: {vendor}" for vendor in ("Microsoft", "Face++", "IBM")
+}
 
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():
     with threadpool_limits(limits=1):
         yield
+
+
+def _words(text: str) -> str:
+    """The words of a text without its numbers, so a number formatted the French way does not
+    pass for a translation."""
+    return re.sub(r"[\d\s.,%+\u2212-]", "", text)
 
 
 def _both(value):
@@ -88,7 +97,7 @@ def test_every_text_is_french(preset, params):
         assert isinstance(french, str) and french, where
         assert "{" not in french and "$t" not in french, (where, french)
         if english not in SAME_IN_BOTH:
-            assert french != english, (where, english)
+            assert _words(french) != _words(english), (where, english)
     for check in fr["checks"]:
         assert check["observed"] and "{" not in check["observed"]
     with translation.override("fr"):
