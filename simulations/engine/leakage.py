@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 from ._stats import binomial_tolerance, hanley_mcneil_se
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
-from .text import N_, Int, Msg, Num, Pct
+from .text import N_, Int, Msg, Num, Pct, plural
 
 NDAS_SOURCE = N_(
     "NDAS 'Most Serious Violence' model: 2.4m (West Midlands) and 1.1m (West Yorkshire) "
@@ -29,6 +29,12 @@ LEAKY_TESTED = N_("Leaky model, tested")
 LEAKY_DEPLOYED = N_("Leaky model, deployed")
 CLEAN = N_("Model without the marker")
 ALWAYS_NO = N_("Always answer 'no'")
+
+
+def _in_points(value: Num, size: float) -> Msg:
+    """``value`` followed by "points"; the count lets French write "0,5 point" (singular
+    below 2) while English always says "points"."""
+    return plural("{value} points", "{value} points", int(abs(size)), value=value)
 
 
 def _g_pct(percent: float) -> Pct:
@@ -580,8 +586,8 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
                 Msg(
                     "Always answering 'no' was right {no_acc} of the time, because only about "
                     "{base_pct} of people go on to offend; the model without the marker reached "
-                    "{honest_acc}, better by {points} points.",
-                    points=Num(100 * gain, 2),
+                    "{honest_acc}, better by {points}.",
+                    points=_in_points(Num(100 * gain, 2), 100 * gain),
                     **accuracy,
                 )
             )
@@ -590,8 +596,8 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
                 Msg(
                     "Always answering 'no' was right {no_acc} of the time, because only about "
                     "{base_pct} of people go on to offend; the model without the marker reached "
-                    "{honest_acc}, worse by {points} points.",
-                    points=Num(-100 * gain, 2),
+                    "{honest_acc}, worse by {points}.",
+                    points=_in_points(Num(-100 * gain, 2), 100 * gain),
                     **accuracy,
                 )
             )

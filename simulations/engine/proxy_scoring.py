@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from ._shared import group_metric_frame
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
-from .text import N_, Int, Msg, Num, Pct
+from .text import N_, Int, Msg, Num, Pct, plural
 
 EVERYDAY = (
     "park kids dinner movie school weekend coffee music game friends beach birthday homework "
@@ -52,7 +52,13 @@ def _group(g: str) -> Msg:
 
 def _points(x: float) -> Msg:
     """A difference of proportions as percentage points: 0.0734 → '7.3 points'."""
-    return Msg("{value} points", value=Num(100 * abs(x), 1))
+    return _in_points(Num(100 * abs(x), 1), 100 * abs(x))
+
+
+def _in_points(value: Num | Msg, size: float) -> Msg:
+    """``value`` followed by "points"; the count lets French write "0,5 point" (singular
+    below 2) while English always says "points"."""
+    return plural("{value} points", "{value} points", int(abs(size)), value=value)
 
 
 def _g(x: float) -> Num | Int:
@@ -575,7 +581,7 @@ a measurement of that product.
             bayes_values = {
                 "bayes_b": Pct(bayes["B"], 1),
                 "bayes_a": Pct(bayes["A"], 1),
-                "bayes_gap": Msg("{value} points", value=Num(bayes_tenths / 10, 1)),
+                "bayes_gap": _in_points(Num(bayes_tenths / 10, 1), bayes_tenths / 10),
             }
             if gap - bayes_gap > Z95 * se:
                 bayes_sentence = Msg(
@@ -584,7 +590,10 @@ a measurement of that product.
                     "account for {bayes_gap} of the gap; the other {excess} come from the "
                     "word-counting model, which adds weight for every marker and estimates each "
                     "word's weight from {n} posts.",
-                    excess=Msg("{value} points", value=Num(abs(gap_tenths - bayes_tenths) / 10, 1)),
+                    excess=_in_points(
+                        Num(abs(gap_tenths - bayes_tenths) / 10, 1),
+                        abs(gap_tenths - bayes_tenths) / 10,
+                    ),
                     n=Int(p["n_people"]),
                     **bayes_values,
                 )
@@ -681,7 +690,7 @@ a measurement of that product.
                         "false-positive gap 0 within sampling error (±{margin})",
                         margin=_points(4 * se),
                     ),
-                    observed=Msg("gap {gap} points", gap=_signed(100 * gap, 1)),
+                    observed=Msg("gap {gap}", gap=_in_points(_signed(100 * gap, 1), 100 * gap)),
                     reference=N_(
                         "Markers independent of risk and of the labels: a model fitted to those "
                         "labels has no reason to flag one group more, so the expected gap is 0"

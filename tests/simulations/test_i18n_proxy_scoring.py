@@ -132,3 +132,13 @@ def test_table_cells_and_legends_are_french():
     spec = next(c for c in fr["charts"] if c["key"] == "score-distribution")["spec"]
     assert spec["encoding"]["color"]["title"] == "Groupe"
     assert {r["group"] for r in spec["data"]["values"]} == {"groupe A", "groupe B"}
+
+
+def test_points_agree_in_french_and_stay_plural_in_english():
+    result = SIM.run({"annotator_bias": 0.0}, seed=3)
+    fr, _ = _both(result.to_dict())
+    small = next(c for c in fr["checks"] if c["key"] == "no-bias-no-gap")["observed"]
+    assert re.fullmatch(r"écart de [+-]?[01],\d point", small), small  # below 2: singular
+    assert str(next(c for c in result.checks if c.key == "no-bias-no-gap").observed).endswith(
+        " points"
+    )
