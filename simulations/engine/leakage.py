@@ -34,7 +34,7 @@ ALWAYS_NO = N_("Always answer 'no'")
 def _in_points(value: Num, size: float) -> Msg:
     """``value`` followed by "points"; the count lets French write "0,5 point" (singular
     below 2) while English always says "points"."""
-    return plural("{value} points", "{value} points", int(abs(size)), value=value)
+    return plural("{size} points", "{size} points", int(abs(size)), size=value)
 
 
 def _g_pct(percent: float) -> Pct:

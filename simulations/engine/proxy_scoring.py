@@ -58,7 +58,7 @@ def _points(x: float) -> Msg:
 def _in_points(value: Num | Msg, size: float) -> Msg:
     """``value`` followed by "points"; the count lets French write "0,5 point" (singular
     below 2) while English always says "points"."""
-    return plural("{value} points", "{value} points", int(abs(size)), value=value)
+    return plural("{size} points", "{size} points", int(abs(size)), size=value)
 
 
 def _g(x: float) -> Num | Int:
