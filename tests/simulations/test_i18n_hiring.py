@@ -143,11 +143,6 @@ def test_param_error_is_french():
     assert fr.startswith("Avec ExponentiatedGradient, utilisez au plus 5") and "5,000" in en
 
 
-@pytest.mark.xfail(
-    reason="simulations/i18n.number() passes floats to Django's number_format, which truncates "
-    "instead of rounding (0.4074 → '0,40' where the English says '0.41'); sims-a's file",
-    strict=False,
-)
 def test_french_numbers_round_like_the_english():
     result = SIM.run({"n_history": 500, "n_applicants": 20, "features": "skills-only"}, seed=2)
     fr, _ = _both(result.to_dict())
