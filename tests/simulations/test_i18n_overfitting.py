@@ -9,7 +9,6 @@ simulations (overfitting, seed_variance, vanishing_gradient, missing_data, spuri
 import re
 from typing import Any
 
-import pytest
 from django.utils import translation
 
 from simulations.engine.overfitting import SIMULATION
