@@ -11,12 +11,21 @@ from .services import IMPORT_MAX_BYTES
 NOT_A_NUMBER = "Enter a number, e.g. 42 or 0.25."
 
 
-def parse_number(text: str) -> float:
-    """A number as people type it: 237600, 237 600, 237,600, 0.25 or 0,25. ValueError otherwise."""
+def parse_number(text: str, language: str | None = None) -> float:
+    """A number as people type it: 237600, 237 600, 237,600, 0.25 or 0,25. ValueError otherwise.
+
+    With both separators, the last one is the decimal mark (1,234.5 and 1.234,5). A lone comma
+    followed by three digits is a thousands separator in English (237,600) but the decimal mark
+    in French, where 0,239 is what the simulation page shows and the student copies
+    (`language`: the active one by default)."""
+    from django.utils.translation import get_language
+
+    language = language or get_language() or ""
     t = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("_", "")
     if "," in t and "." in t:
-        t = t.replace(",", "")
-    elif t.count(",") == 1 and len(t.split(",")[1]) != 3:
+        decimal = "," if t.rfind(",") > t.rfind(".") else "."
+        t = t.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif t.count(",") == 1 and (len(t.split(",")[1]) != 3 or language.startswith("fr")):
         t = t.replace(",", ".")
     else:
         t = t.replace(",", "")
