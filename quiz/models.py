@@ -336,12 +336,20 @@ class Question(models.Model):
         return "; ".join(c.text for c in choices if c.is_correct)
 
 
-def format_number(value: float | None) -> str:
+def format_number(value: float | None, language: str | None = None) -> str:
+    """237 600, 0.239; in French 237 600 and 0,239 (decimal comma, no-break space between
+    thousands). `language`: the active one by default."""
+    from django.utils.translation import get_language
+
     if value is None:
         return ""
     if float(value).is_integer():
-        return f"{int(value):,}".replace(",", " ") if abs(value) >= 10_000 else str(int(value))
-    return f"{value:g}"
+        text = f"{int(value):,}".replace(",", " ") if abs(value) >= 10_000 else str(int(value))
+    else:
+        text = f"{value:g}"
+    if (language or get_language() or "").startswith("fr"):
+        text = text.replace(".", ",").replace(" ", "\u00a0")
+    return text
 
 
 class Choice(models.Model):

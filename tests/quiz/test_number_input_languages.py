@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from quiz.forms import parse_number
-from quiz.models import Attempt
+from quiz.models import Attempt, format_number
 
 from .factories import QuizFactory, numeric
 
@@ -67,3 +67,34 @@ def test_a_french_student_who_copies_0_239_from_the_simulation_page_is_right(cli
     assert response.status_code == 302
     attempt = Attempt.objects.submitted().get()
     assert attempt.score == attempt.max_score > 0
+
+
+@pytest.mark.parametrize(
+    "value, language, text",
+    [
+        (0.239, "en", "0.239"),
+        (0.239, "fr", "0,239"),
+        (237600.0, "en", "237 600"),
+        (237600.0, "fr", "237\u00a0600"),
+        (-3.5, "fr", "-3,5"),
+        (42.0, "fr", "42"),
+    ],
+)
+def test_format_number_per_language(value, language, text):
+    assert format_number(value, language) == text
+
+
+def test_a_french_student_reads_the_right_answer_with_a_decimal_comma(client):
+    quiz = QuizFactory()
+    question = numeric(quiz, value=0.239, tolerance=0.012)
+    with translation.override("fr"):
+        url = quiz.get_absolute_url()
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    state = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+        for name in ("attempt", "seed")
+    }
+    response = client.post(url, {**state, f"q{question.pk}": "0,5"}, HTTP_ACCEPT_LANGUAGE="fr")
+    result = client.get(response.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "0,239" in result and "0,012" in result and "0,5" in result
+    assert "0.239" not in result
