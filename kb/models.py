@@ -10,9 +10,9 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from . import search as search_index
 from config.translation_support import render_each_language
 
+from . import search as search_index
 from .markdown import normalize_newlines, render_markdown
 
 MIN_YEAR = 1900
@@ -174,24 +174,23 @@ class CaseStudyQuerySet(models.QuerySet):
         )
 
     def search(self, q: str):
-        """Cases whose title, summary or body match the words of `q`.
+        """Cases whose title, summary or body match the words of `q`, in French or in English.
 
-        PostgreSQL: full-text search (English stemming), best match first via `search_rank`.
+        PostgreSQL: full-text search, the French columns stemmed as French and the English ones
+        as English (a word matches in either), best match first via `search_rank`.
         Elsewhere (SQLite): every word (the first 10) must appear, ignoring case, in one of the
-        fields (contains_all).
+        six columns (contains_all).
         """
         words = (q or "").split()
         if not words:
             return self
         connection = connections[self.db]
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank
+            from django.contrib.postgres.search import SearchRank
 
             # The stored, GIN-indexed vector of title (A), summary (B) and body (C) (kb.search).
             document = search_index.SearchDocument()
-            query = SearchQuery(
-                " ".join(words), search_type="websearch", config=search_index.POSTGRES_CONFIG
-            )
+            query = search_index.postgres_query(" ".join(words))
             return (
                 self.alias(search_document=document)
                 .annotate(search_rank=SearchRank(document, query))
@@ -201,11 +200,12 @@ class CaseStudyQuerySet(models.QuerySet):
         return self.contains_all(words[:10])  # bounded: one lookup per word
 
     def contains_all(self, terms):
-        """Cases in which every term occurs, ignoring case, in the title, summary or body.
+        """Cases in which every term occurs, ignoring case, in the title, summary or body, in
+        French or English (each term may be in either language).
 
         On SQLite with the trigram index (kb.search), terms of three characters or more are
         looked up in the index (which also folds non-ASCII case: "é" finds "É"); shorter terms,
-        and other databases, use LIKE (icontains) on the three fields.
+        and other databases, use LIKE (icontains) on the six columns.
         """
         terms = [term for term in terms if term]
         matches = self
@@ -221,9 +221,10 @@ class CaseStudyQuerySet(models.QuerySet):
             )
         for term in terms:
             if term not in indexed:
-                matches = matches.filter(
-                    Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-                )
+                anywhere = Q()
+                for column in search_index.COLUMNS:
+                    anywhere |= Q(**{f"{column}__icontains": term})
+                matches = matches.filter(anywhere)
         return matches
 
     def in_decade(self, decade: int):
