@@ -4,10 +4,11 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import CaseStudyAdminForm, SourceInlineFormSet, ThemeAdminForm
-from .models import CaseStudy, Country, KeyFact, Source, Theme, TimelineEvent
+from .models import CaseStudy, Country, GlossaryTerm, KeyFact, Source, Theme, TimelineEvent
 
 PUBLISH_REFUSED = (
     "Not published, because {names} {verb} no source yet: add at least one source first."
@@ -241,3 +242,15 @@ class TimelineEventAdmin(SimpleHistoryAdmin):
     search_fields = ["text", "case__title"]
     list_select_related = ["case"]
     autocomplete_fields = ["case"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    """The glossary's terms: French and English side by side (django-modeltranslation)."""
+
+    list_display = ["term_fr", "term_en", "theme", "slug"]
+    list_filter = ["theme"]
+    list_select_related = ["theme"]
+    search_fields = ["term_fr", "term_en", "definition_fr", "definition_en", "slug"]
+    prepopulated_fields = {"slug": ["term_en"]}
+    fields = ["term", "slug", "definition", "theme"]

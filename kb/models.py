@@ -130,6 +130,44 @@ class Country(models.Model):
         return (self.slug,)
 
 
+class GlossaryTerm(models.Model):
+    """A term of the course's vocabulary, in French and English (kb/translation.py), with the
+    theme that explains it. The glossary page lists the theme's simulations and quizzes."""
+
+    slug = models.SlugField(
+        unique=True, help_text="The term's anchor on the glossary page, e.g. overfitting."
+    )
+    term = models.CharField(max_length=120, help_text="The term as a student meets it in class.")
+    definition = models.TextField(
+        max_length=600, help_text="One or two plain sentences: what the term means."
+    )
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="glossary_terms",
+        help_text="The theme that explains the term; its simulations and quizzes are listed "
+        "with the term.",
+    )
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["slug"]  # the page sorts by the term in its own language
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return f"{reverse('kb:glossary')}#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["kb.theme"]
+
+
 class Sector(models.TextChoices):
     POLICING = "policing", "Policing"
     CRIMINAL_JUSTICE = "criminal-justice", "Criminal justice"
