@@ -109,9 +109,7 @@ def theme_detail(request, slug):
 def sort_key(text: str) -> tuple[str, str]:
     """Alphabetical order as a dictionary has it: accents and case ignored first
     ("Équité" among the E), then used to break ties."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return plain.casefold(), text
 
 

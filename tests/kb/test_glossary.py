@@ -102,9 +102,7 @@ def test_the_fixture_loads_and_every_term_has_both_languages(glossary):
 
 
 def test_every_theme_has_a_glossary_term(glossary):
-    assert set(Theme.objects.values_list("slug", flat=True)) == {
-        t.theme.slug for t in glossary
-    }
+    assert set(Theme.objects.values_list("slug", flat=True)) == {t.theme.slug for t in glossary}
 
 
 def test_the_addresses_are_translated():
