@@ -64,6 +64,22 @@ class SlugNaturalKeyManager(models.Manager):
 
 
 class ThemeQuerySet(models.QuerySet):
+    def search(self, q: str):
+        """Themes whose name or definition, in French or English, holds every word of `q`
+        (the first 10), ignoring case: "surapprentissage" and "overfitting" both find the
+        overfitting theme. Themes are few: LIKE on the four columns is enough."""
+        words = (q or "").split()[:10]
+        if not words:
+            return self.none()
+        matches = self
+        for word in words:
+            anywhere = Q()
+            for field in ("name", "definition"):
+                for code in search_index.LANGUAGES:
+                    anywhere |= Q(**{f"{field}_{code}__icontains": word})
+            matches = matches.filter(anywhere)
+        return matches
+
     def with_published_case_counts(self):
         """Annotate `published_case_count`: how many published cases illustrate each theme."""
         return self.annotate(

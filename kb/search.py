@@ -146,12 +146,21 @@ def ensure_index(connection) -> bool:
     """Create the search index where missing (and, on SQLite, rebuild it if anything was).
 
     Returns whether the index is in place. Does nothing (False) on other databases, before kb's
-    tables exist, or where SQLite lacks FTS5's trigram tokenizer.
+    tables exist, or where SQLite lacks FTS5's trigram tokenizer. The process remembers the
+    answer (index_ready), so the first search after a migrate does not look it up again.
     """
-    if connection.vendor == "postgresql":
-        return _ensure_postgres(connection)
-    if connection.vendor != "sqlite":
+    if connection.vendor not in ("sqlite", "postgresql"):
         return False
+    ready = (
+        _ensure_postgres(connection)
+        if connection.vendor == "postgresql"
+        else (_ensure_sqlite(connection))
+    )
+    _ready[_key(connection)] = ready
+    return ready
+
+
+def _ensure_sqlite(connection) -> bool:
     _forget(connection)
     with connection.cursor() as cursor:
         if not _existing(cursor, "table", [CONTENT_TABLE]):
@@ -262,7 +271,7 @@ def index_ready(connection) -> bool:
     """Whether this database has its search index (looked up once per process and database)."""
     if connection.vendor not in ("sqlite", "postgresql"):
         return False
-    key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+    key = _key(connection)
     if key not in _ready:
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
@@ -277,8 +286,12 @@ def index_ready(connection) -> bool:
     return _ready[key]
 
 
+def _key(connection) -> str:
+    return f"{connection.vendor}:{connection.settings_dict['NAME']}"
+
+
 def _forget(connection) -> None:
-    _ready.pop(f"{connection.vendor}:{connection.settings_dict['NAME']}", None)
+    _ready.pop(_key(connection), None)
 
 
 def match_expression(terms) -> str:

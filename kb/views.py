@@ -52,8 +52,19 @@ def case_list(request):
             "cases": page.object_list,
             "filtering": filtering,
             "filters_chosen": filters_chosen,
+            "matching_themes": _themes_searched(filterset),
         },
     )
+
+
+def _themes_searched(filterset) -> list:
+    """The themes a valid search names, in French or English: one query, only when searching."""
+    if not filterset.is_bound or "q" in filterset.form.errors:
+        return []
+    q = (getattr(filterset.form, "cleaned_data", {}).get("q") or "").strip()
+    if not q:
+        return []
+    return list(Theme.objects.search(q).only("slug", "name", "definition")[:5])
 
 
 def case_detail(request, slug):

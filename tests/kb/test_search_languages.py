@@ -5,11 +5,13 @@ as English). Run on both: `DATABASE_URL=postgres://… pytest tests/kb/test_sear
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from kb import search
-from kb.models import CaseStudy
+from kb.models import CaseStudy, Theme
 
-from .factories import CaseStudyFactory
+from .factories import CaseStudyFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(
@@ -138,3 +140,42 @@ def test_sqlite_replaces_a_one_language_index(cases):
     assert search.ensure_index(connection)
     assert slugs("surapprentissage") == ["faces"]
     assert slugs("overfitting") == ["faces"]
+
+
+@pytest.fixture
+def overfitting_theme():
+    return ThemeFactory(
+        slug="overfitting",
+        name_fr="Surapprentissage (overfitting)",
+        name_en="Overfitting",
+        definition_fr="Le modèle apprend le bruit de ses exemples d'entraînement.",
+        definition_en="A model learns the noise of its training examples.",
+    )
+
+
+@pytest.mark.parametrize(
+    "q", ["surapprentissage", "Overfitting", "bruit entraînement", "noise training"]
+)
+def test_a_theme_is_found_by_its_french_or_its_english_words(overfitting_theme, q):
+    ThemeFactory(slug="cost", name_fr="Le coût", name_en="The cost")
+    assert [t.slug for t in Theme.objects.search(q)] == ["overfitting"]
+
+
+def test_a_theme_search_needs_every_word(overfitting_theme):
+    assert list(Theme.objects.search("surapprentissage zeppelin")) == []
+    assert list(Theme.objects.search("   ")) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("q", ["surapprentissage", "overfitting"])
+def test_the_case_list_shows_the_themes_a_search_names(client, cases, overfitting_theme, lang, q):
+    cases[0].themes.add(overfitting_theme)
+    with translation.override(lang):
+        url = reverse("kb:case-list")
+        theme_url = overfitting_theme.get_absolute_url()
+    html = client.get(url, {"q": q}).content.decode()
+    assert f'href="{theme_url}"' in html
+    assert 'class="matching-themes"' in html
+    assert "/faces/" in html  # and the case itself
+    html = client.get(url, {"q": "zeppelin"}).content.decode()
+    assert 'class="matching-themes"' not in html
