@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from .filters import CaseStudyFilterSet
@@ -157,6 +157,13 @@ def _quizzes_by_theme(theme_ids) -> dict[int, list]:
     return found
 
 
+# The other language, as the glossary's introduction names it ("its equivalent in English").
+LANGUAGE_NAMES = {
+    "fr": pgettext_lazy("its equivalent in …", "French"),
+    "en": pgettext_lazy("its equivalent in …", "English"),
+}
+
+
 def glossary(request):
     """The course's vocabulary, in the page's language with the other one beside it."""
     codes = [code for code, _name in settings.LANGUAGES]
@@ -185,7 +192,11 @@ def glossary(request):
     return render(
         request,
         "kb/glossary.html",
-        {"entries": entries, "other_language": other},
+        {
+            "entries": entries,
+            "other_language": other,
+            "other_name": LANGUAGE_NAMES.get(other, other),
+        },
     )
 
 
