@@ -83,7 +83,15 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
     ]
     list_display_links = ["title"]
     list_filter = ["is_published", "is_featured", "sector", "status", "themes", "countries"]
-    search_fields = ["title", "summary", "body", "deployer", "developer", "slug"]
+    # Both languages: a plain "title" would search only the admin's current language.
+    search_fields = [
+        *(f"{field}_{code}" for field in ("title", "summary", "body") for code in ("fr", "en")),
+        "deployer_fr",
+        "deployer_en",
+        "developer_fr",
+        "developer_en",
+        "slug",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes", "related", "countries"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
@@ -186,7 +194,14 @@ class ThemeAdmin(SimpleHistoryAdmin):
     form = ThemeAdminForm
     list_display = ["name", "definition", "order", "case_count", "updated_at"]
     list_editable = ["order"]
-    search_fields = ["name", "definition", "explanation", "slug"]
+    search_fields = [  # both languages ("name" alone is the admin's current language)
+        *(
+            f"{field}_{code}"
+            for field in ("name", "definition", "explanation")
+            for code in ("fr", "en")
+        ),
+        "slug",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     history_list_display = ["order"]
 
@@ -205,7 +220,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name_fr", "name_en", "slug"]  # both languages
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -179,3 +179,24 @@ def test_the_case_list_shows_the_themes_a_search_names(client, cases, overfittin
     assert "/faces/" in html  # and the case itself
     html = client.get(url, {"q": "zeppelin"}).content.decode()
     assert 'class="matching-themes"' not in html
+
+
+@pytest.mark.parametrize("q", ["surapprentissage", "Overfitting", "noise"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_admin_finds_themes_and_cases_by_either_language(
+    teacher_client, cases, overfitting_theme, lang, q
+):
+    cases[0].themes.add(overfitting_theme)
+    with translation.override(lang):
+        themes = teacher_client.get(reverse("admin:kb_theme_changelist"), {"q": q})
+    assert themes.status_code == 200
+    assert [t.slug for t in themes.context["cl"].result_list] == ["overfitting"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_admin_finds_a_case_by_either_language(teacher_client, cases, lang):
+    with translation.override(lang):
+        url = reverse("admin:kb_casestudy_changelist")
+    for q in ("surapprentissage", "overfitting"):
+        response = teacher_client.get(url, {"q": q})
+        assert [c.slug for c in response.context["cl"].result_list] == ["faces"], q
