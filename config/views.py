@@ -8,11 +8,11 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.urls import translate_url
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.templatetags.static import static
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 

@@ -9,6 +9,8 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
 
 from config.translation_support import render_each_language
 
@@ -37,14 +39,19 @@ class DatePrecision(models.TextChoices):
 
 
 def format_date(value: datetime.date | None, precision: str) -> str:
-    """A date shown only as precisely as it is known: '2019', 'March 2019', '14 March 2019'."""
+    """A date shown only as precisely as it is known, in the active language: '2019',
+    'March 2019' / 'mars 2019', '14 March 2019' / '14 mars 2019' ('1er mars 2019')."""
     if value is None:
-        return "n.d."
+        # Translators: "no date", as in a bibliography.
+        return gettext("n.d.")
     if precision == DatePrecision.YEAR:
         return str(value.year)
+    month_year = date_format(value, "F Y")
     if precision == DatePrecision.MONTH:
-        return value.strftime("%B %Y")
-    return f"{value.day} {value.strftime('%B %Y')}"
+        return month_year
+    if value.day == 1 and (get_language() or "").startswith("fr"):
+        return f"1er {month_year}"  # French writes the first of the month as an ordinal
+    return f"{value.day} {month_year}"
 
 
 def iso_date(value: datetime.date | None, precision: str) -> str:
