@@ -32,5 +32,5 @@ def load_terms(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kb", "0008_glossary_term")]
+    dependencies = [("kb", "0009_glossary_term")]
     operations = [migrations.RunPython(load_terms, migrations.RunPython.noop)]
