@@ -23,10 +23,13 @@ postgresql_only = pytest.mark.skipif(
 @pytest.fixture(autouse=True)
 def forget_index_readings():
     """Tests drop and restore the index inside a transaction that is rolled back: a reading
-    kept by the process (kb.search.index_ready) must not outlive the test."""
+    kept by the process (kb.search.index_ready) must not outlive the test; the reading from
+    before the test (the rolled-back database is as it was) comes back."""
+    before = dict(search._ready)
     search._ready.clear()
     yield
     search._ready.clear()
+    search._ready.update(before)
 
 
 def titles(queryset):

@@ -22,9 +22,11 @@ sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the trig
 
 @pytest.fixture(autouse=True)
 def forget_index_readings():
+    before = dict(search._ready)
     search._ready.clear()
     yield
     search._ready.clear()
+    search._ready.update(before)  # the rolled-back database is as it was before the test
 
 
 @pytest.fixture
