@@ -1,21 +1,28 @@
 """Indexes for case search: FTS5 trigrams on SQLite, a stored tsvector on PostgreSQL.
 
-Neither is part of the models (each exists on one database only); the kb migration 0004 makes
-them and ``ensure_index`` (run after every ``migrate``, see kb.apps) puts back what is missing.
+A case is searched in both languages: its title, summary and body in French and in English
+(``title_fr``, ``title_en``, ... : the six COLUMNS; the untranslated ``title``/``summary``/
+``body`` columns hold only one language and are not searched). A word may match in either.
+
+Neither index is part of the models (each exists on one database only); the kb migration 0004
+makes them and ``ensure_index`` (run after every ``migrate``, see kb.apps) puts back what is
+missing, and replaces an index defined otherwise (the one-language index of before).
 
 SQLite
 ------
 
-Without it, a search on SQLite reads every case's title, summary and body with ``LIKE`` (on
-10,000 cases, 15 ms per word that matches and 8 ms per word that does not, growing with the
-text). The trigram index answers the same question (does this string occur, ignoring case, in
-one of the three fields?) from its postings: 1.6 ms and 0.06 ms on the same data.
+Without it, a search on SQLite reads every case's text with ``LIKE`` (on 10,000 cases, 15 ms
+per word that matches and 8 ms per word that does not, growing with the text; measured when
+the index covered three columns). The trigram index answers the same question (does this
+string occur, ignoring case, in one of the columns?) from its postings: 1.6 ms and 0.06 ms on
+the same data.
 
 ``kb_casestudy_search`` is an external-content FTS5 table (it stores no copy of the text, only
 the index) kept in step with ``kb_casestudy`` by three triggers. SQLite drops a table's
 triggers with the table, and Django's SQLite schema editor rebuilds a table (copy, drop, rename)
 to alter most columns, so ``ensure_index`` runs after every ``migrate`` (kb.apps): it creates
-what is missing and, when anything was, rebuilds the index from the table.
+what is missing and, when anything was, rebuilds the index from the table. A table or trigger
+whose SQL differs from the one here is dropped and made again.
 
 The tokenizer needs SQLite 3.34; where it is missing, ``index_ready`` is false and the
 queryset falls back to ``LIKE``. Terms of fewer than three characters have no trigram, so they
@@ -23,15 +30,18 @@ always use ``LIKE``.
 
 PostgreSQL
 ----------
-Full-text search (English stemming, ranked) computed ``to_tsvector`` over every case's three
-fields for every search: 620 ms for one word on 10,000 cases, and again for ranking. The
-column ``kb_casestudy.search_document`` is that same weighted vector (title A, summary B,
-body C), ``GENERATED ALWAYS … STORED`` so PostgreSQL keeps it up to date, with a GIN index:
-matching reads the index and ranking reads the stored vector. Django does not know the column
-(``SearchDocument`` refers to it in queries). PostgreSQL will not change the type of a column a
-generated column reads (even for a longer max_length), so every ``migrate`` that will run a kb
-migration drops the column first (pre_migrate, ``drop_before_migrating``) and puts it back
-after; until then, and wherever it is missing, search computes the vector on the fly.
+Full-text search (stemmed, ranked) computed ``to_tsvector`` over every case's text for every
+search: 620 ms for one word on 10,000 cases (one language), and again for ranking. The column
+``kb_casestudy.search_document`` is that weighted vector (title A, summary B, body C), the
+French columns read with the ``french`` text-search configuration and the English ones with
+``english``, ``GENERATED ALWAYS … STORED`` so PostgreSQL keeps it up to date, with a GIN index:
+matching reads the index and ranking reads the stored vector. A query is stemmed both ways
+(``postgres_query``: French OR English), so "biaisées" finds "biaisé" and "predicted" finds
+"predict". Django does not know the column (``SearchDocument`` refers to it in queries).
+PostgreSQL will not change the type of a column a generated column reads (even for a longer
+max_length), so every ``migrate`` that will run a kb migration drops the column first
+(pre_migrate, ``drop_before_migrating``) and puts it back after; until then, and wherever it is
+missing, search computes the vector on the fly.
 """
 
 from __future__ import annotations
