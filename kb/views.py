@@ -124,17 +124,22 @@ def sort_key(text: str) -> tuple[str, str]:
     return plain.casefold(), text
 
 
-def _simulations_by_theme() -> dict[str, list[dict]]:
-    """{theme slug: [{"slug", "title"}]} from the simulations' declared themes (no query)."""
+def _simulations_by_theme(language: str) -> dict[str, list[dict]]:
+    """{theme slug: [{"slug", "title", "lang"}]} from the simulations' declared themes (no
+    query), titles in the page's language."""
     if not apps.is_installed("simulations"):
         return {}
     from simulations.engine import all_simulations
 
     found: dict[str, list[dict]] = {}
     for simulation in all_simulations():
+        english = str(simulation.title)
+        title = gettext(english)
+        # Not yet in the catalogue: the English title, marked as English on a French page.
+        lang = "en" if title == english and not language.startswith("en") else ""
         for slug in simulation.themes:
             found.setdefault(slug, []).append(
-                {"slug": simulation.slug, "title": gettext(str(simulation.title))}
+                {"slug": simulation.slug, "title": title, "lang": lang}
             )
     return found
 
@@ -172,7 +177,7 @@ def glossary(request):
         language = settings.LANGUAGE_CODE
     other = next(code for code in codes if code != language)
     terms = list(GlossaryTerm.objects.select_related("theme"))
-    simulations = _simulations_by_theme()
+    simulations = _simulations_by_theme(language)
     quizzes = _quizzes_by_theme({t.theme_id for t in terms if t.theme_id})
     entries = []
     for term in terms:
