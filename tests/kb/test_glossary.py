@@ -211,3 +211,12 @@ def test_teachers_edit_both_languages_in_the_admin(admin_client, glossary):
     html = response.content.decode()
     assert 'name="term_fr"' in html and 'name="term_en"' in html
     assert 'name="definition_fr"' in html and 'name="definition_en"' in html
+
+
+def test_the_language_switcher_and_alternates_follow_the_translated_address(client):
+    response = client.get("/language/en/", {"next": "/fr/glossaire/"})
+    assert response.status_code == 302 and response["Location"] == "/en/glossary/"
+    response = client.get("/language/fr/", {"next": "/en/glossary/"})
+    assert response.status_code == 302 and response["Location"] == "/fr/glossaire/"
+    html = client.get("/en/glossary/").content.decode()
+    assert re.search(r'<link rel="alternate" hreflang="fr" href="[^"]*/fr/glossaire/">', html)
