@@ -87,6 +87,19 @@ class ThemeQuerySet(models.QuerySet):
             matches = matches.filter(anywhere)
         return matches
 
+    def named(self, words):
+        """Themes whose name, in French or English, holds every word (ignoring case)."""
+        words = [word for word in words if word]
+        if not words:
+            return self.none()
+        matches = self
+        for word in words:
+            anywhere = Q()
+            for code in search_index.LANGUAGES:
+                anywhere |= Q(**{f"name_{code}__icontains": word})
+            matches = matches.filter(anywhere)
+        return matches
+
     def with_published_case_counts(self):
         """Annotate `published_case_count`: how many published cases illustrate each theme."""
         return self.annotate(
@@ -235,16 +248,22 @@ class CaseStudyQuerySet(models.QuerySet):
         )
 
     def search(self, q: str):
-        """Cases whose title, summary or body match the words of `q`, in French or in English.
+        """Cases whose title, summary or body match the words of `q`, in French or in English,
+        and the cases of a theme whose name holds them ("surapprentissage" finds the cases of
+        the overfitting theme even where their text does not use the word).
 
         PostgreSQL: full-text search, the French columns stemmed as French and the English ones
-        as English (a word matches in either), best match first via `search_rank`.
+        as English (a word matches in either), best match first via `search_rank` (a case found
+        by its theme alone ranks 0, after those its text matches).
         Elsewhere (SQLite): every word (the first 10) must appear, ignoring case, in one of the
         six columns (contains_all).
         """
         words = (q or "").split()
         if not words:
             return self
+        themed = CaseStudy.themes.through.objects.filter(
+            theme__in=Theme.objects.named(words[:10]).values("pk")
+        ).values("casestudy_id")
         connection = connections[self.db]
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchRank
@@ -252,13 +271,20 @@ class CaseStudyQuerySet(models.QuerySet):
             # The stored, GIN-indexed vector of title (A), summary (B) and body (C) (kb.search).
             document = search_index.SearchDocument()
             query = search_index.postgres_query(" ".join(words))
+            by_text = (
+                CaseStudy.objects.alias(search_document=search_index.SearchDocument())
+                .filter(search_document=query)
+                .order_by()
+                .values("pk")
+            )
             return (
                 self.alias(search_document=document)
                 .annotate(search_rank=SearchRank(document, query))
-                .filter(search_document=query)
+                .filter(pk__in=by_text.union(themed))  # each read from its own index
                 .order_by("-search_rank", "title")
             )
-        return self.contains_all(words[:10])  # bounded: one lookup per word
+        by_text = self.contains_all(words[:10])  # bounded: one lookup per word
+        return self.filter(Q(pk__in=by_text.order_by().values("pk")) | Q(pk__in=themed))
 
     def contains_all(self, terms):
         """Cases in which every term occurs, ignoring case, in the title, summary or body, in

@@ -202,3 +202,20 @@ def test_the_admin_finds_a_case_by_either_language(teacher_client, cases, lang):
     for q in ("surapprentissage", "overfitting"):
         response = teacher_client.get(url, {"q": q})
         assert [c.slug for c in response.context["cl"].result_list] == ["faces"], q
+
+
+@pytest.mark.parametrize("q", ["surapprentissage", "overfitting", "SURAPPRENTISSAGE"])
+def test_a_search_finds_the_cases_of_the_theme_it_names(cases, overfitting_theme, q):
+    _, robots = cases  # its text does not use the word
+    robots.themes.add(overfitting_theme)
+    found = slugs(q)
+    assert sorted(found) == ["faces", "robots"]
+    if connection.vendor == "postgresql":
+        assert found == ["faces", "robots"]  # the text match ranks before the theme alone
+
+
+def test_a_theme_matches_only_when_its_name_holds_every_word(cases, overfitting_theme):
+    _, robots = cases
+    robots.themes.add(overfitting_theme)
+    assert slugs("surapprentissage zeppelin") == []
+    assert slugs("noise") == []  # a theme's definition is not its name
