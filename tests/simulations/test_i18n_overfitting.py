@@ -9,7 +9,6 @@ simulations (overfitting, seed_variance, vanishing_gradient, missing_data, spuri
 import re
 from typing import Any
 
-import pytest
 from django.utils import translation
 
 from simulations.engine.overfitting import SIMULATION
@@ -164,11 +163,6 @@ def test_preset_run_is_french():
     assert "iBorderCtrl" in french["findings"][-1] and f"~76{NBSP}%" in french["findings"][-1]
 
 
-@pytest.mark.xfail(
-    reason="simulations.i18n.number() passes floats to Django's number_format, which truncates "
-    "(57.575 -> '57') where the engine rounds ('58'); fixed when number() rounds first",
-    strict=False,
-)
 def test_english_is_unchanged_by_rendering():
     result = SIMULATION.run(FAST, seed=1)
     with translation.override("en"):
