@@ -83,9 +83,13 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
     ]
     list_display_links = ["title"]
     list_filter = ["is_published", "is_featured", "sector", "status", "themes", "countries"]
-    # Both languages: a plain "title" would search only the admin's current language.
     search_fields = [
-        *(f"{field}_{code}" for field in ("title", "summary", "body") for code in ("fr", "en")),
+        "title_fr",
+        "title_en",
+        "summary_fr",
+        "summary_en",
+        "body_fr",
+        "body_en",
         "deployer_fr",
         "deployer_en",
         "developer_fr",
@@ -194,12 +198,13 @@ class ThemeAdmin(SimpleHistoryAdmin):
     form = ThemeAdminForm
     list_display = ["name", "definition", "order", "case_count", "updated_at"]
     list_editable = ["order"]
-    search_fields = [  # both languages ("name" alone is the admin's current language)
-        *(
-            f"{field}_{code}"
-            for field in ("name", "definition", "explanation")
-            for code in ("fr", "en")
-        ),
+    search_fields = [
+        "name_fr",
+        "name_en",
+        "definition_fr",
+        "definition_en",
+        "explanation_fr",
+        "explanation_en",
         "slug",
     ]
     prepopulated_fields = {"slug": ["name"]}
@@ -220,7 +225,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name_fr", "name_en", "slug"]  # both languages
+    search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -260,7 +265,7 @@ class TimelineEventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class GlossaryTermAdmin(TranslationAdmin, SimpleHistoryAdmin):
     """The glossary's terms: French and English side by side (django-modeltranslation)."""
 
     list_display = ["term_fr", "term_en", "theme", "slug"]
