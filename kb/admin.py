@@ -4,10 +4,11 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import CaseStudyAdminForm, SourceInlineFormSet, ThemeAdminForm
-from .models import CaseStudy, Country, KeyFact, Source, Theme, TimelineEvent
+from .models import CaseStudy, Country, GlossaryTerm, KeyFact, Source, Theme, TimelineEvent
 
 PUBLISH_REFUSED = (
     "Not published, because {names} {verb} no source yet: add at least one source first."
@@ -82,7 +83,19 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
     ]
     list_display_links = ["title"]
     list_filter = ["is_published", "is_featured", "sector", "status", "themes", "countries"]
-    search_fields = ["title", "summary", "body", "deployer", "developer", "slug"]
+    search_fields = [
+        "title_fr",
+        "title_en",
+        "summary_fr",
+        "summary_en",
+        "body_fr",
+        "body_en",
+        "deployer_fr",
+        "deployer_en",
+        "developer_fr",
+        "developer_en",
+        "slug",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes", "related", "countries"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
@@ -185,7 +198,15 @@ class ThemeAdmin(SimpleHistoryAdmin):
     form = ThemeAdminForm
     list_display = ["name", "definition", "order", "case_count", "updated_at"]
     list_editable = ["order"]
-    search_fields = ["name", "definition", "explanation", "slug"]
+    search_fields = [
+        "name_fr",
+        "name_en",
+        "definition_fr",
+        "definition_en",
+        "explanation_fr",
+        "explanation_en",
+        "slug",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     history_list_display = ["order"]
 
@@ -204,7 +225,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -241,3 +262,15 @@ class TimelineEventAdmin(SimpleHistoryAdmin):
     search_fields = ["text", "case__title"]
     list_select_related = ["case"]
     autocomplete_fields = ["case"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """The glossary's terms: French and English side by side (django-modeltranslation)."""
+
+    list_display = ["term_fr", "term_en", "theme", "slug"]
+    list_filter = ["theme"]
+    list_select_related = ["theme"]
+    search_fields = ["term_fr", "term_en", "definition_fr", "definition_en", "slug"]
+    prepopulated_fields = {"slug": ["term_en"]}
+    fields = ["term", "slug", "definition", "theme"]
