@@ -1,7 +1,7 @@
 """A shipped quiz that names a simulation's preset or indicator in quotes ("Equal rates, biased
 history", "Honest travellers flagged per liar caught (expected)") names it in French as the
 simulation page shows it: the simulations' French catalogue. A student told to open the preset
-« X » must find « X » in the list."""
+« X » must find « X » in the list. And a misconception tag reads one way in French."""
 
 import re
 
@@ -55,3 +55,21 @@ def test_quizzes_name_presets_and_indicators_as_the_simulations_french_does(simu
                     wrong.append(f"{path.stem}{where}: “{quoted}” → « {translation} »")
     assert named >= 20  # the quizzes do point at presets: the check is not vacuous
     assert wrong == []
+
+
+# A weapon's "accuracy" is its précision; a classifier's, its exactitude.
+SAME_TAG_TWO_WORDINGS = {"thinks better accuracy fixes an unjust use"}
+
+
+def test_one_misconception_tag_has_one_french_wording():
+    """The teacher's statistics count misconceptions by their text: the same English tag in
+    two quizzes must not read two ways in French."""
+    wordings: dict[str, set[str]] = {}
+    for path in sorted(QUIZ_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for where, english, french in sibling_texts(data):
+            if where.rsplit(".", 1)[-1].startswith("misconception"):
+                wordings.setdefault(english, set()).add(french)
+    assert len(wordings) >= 100
+    split = {en: fr for en, fr in wordings.items() if len(fr) > 1}
+    assert set(split) <= SAME_TAG_TWO_WORDINGS, split
