@@ -6,9 +6,8 @@ derived HTML in step and register the edit history once the translated columns e
 
 from __future__ import annotations
 
-from django.conf import settings
-
 import simple_history
+from django.conf import settings
 
 
 def languages() -> list[str]:

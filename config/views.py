@@ -8,11 +8,11 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.urls import translate_url
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.templatetags.static import static
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -36,7 +36,7 @@ def not_found(request, exception=None):
     """404: the API's JSON error shape under /api/, the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": {"status": 404, "code": "not_found", "message": "Not found.", "fields": {}}},
+            {"error": {"status": 404, "code": "not_found", "message": _("Not found."), "fields": {}}},
             status=404,
         )
     from django.views.defaults import page_not_found

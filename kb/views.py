@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from .filters import CaseStudyFilterSet
@@ -105,6 +106,6 @@ def theme_detail(request, slug):
 def markdown_preview(request):
     """Staff only: the sanitised HTML a Markdown field will show (the admin's Preview button)."""
     if not (request.user.is_active and request.user.is_staff):
-        return HttpResponseForbidden("Staff only.")
+        return HttpResponseForbidden(gettext("Staff only."))
     text = request.POST.get("text", "")[:PREVIEW_MAX_CHARS]
     return JsonResponse({"html": render_markdown(text)})
