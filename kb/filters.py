@@ -38,7 +38,9 @@ class CaseStudyFilterSet(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. facial recognition")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. facial recognition")}
+        ),
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"),
