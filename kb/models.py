@@ -434,7 +434,7 @@ class CaseStudy(models.Model):
         accessed = accessed or timezone.now().date()
         updated = timezone.localdate(self.updated_at) if self.updated_at else accessed
         return _(
-            "Reality Check. \u201c{title}.\u201d Case study, last updated {updated}. "
+            "Reality Check. “{title}.” Case study, last updated {updated}. "
             "{url} (accessed {accessed})."
         ).format(
             title=self.title,
