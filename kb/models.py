@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from config.translation_support import render_each_language
 
@@ -30,6 +30,8 @@ VERIFIED_NEEDS_ORIGINAL = _(
     "Only a fact read in the original document can be marked verified: this source is a {origin}. "
     "Link the original document, or mark the fact as secondary."
 )
+# Django date format of the dates in a citation: the translation gives French its own.
+CITATION_DATE_FORMAT = pgettext_lazy("date format of a citation", "d F Y")
 STATUS_NEEDS_AS_OF = _("Give the date of the latest source you checked for this status.")
 
 
@@ -430,7 +432,8 @@ class CaseStudy(models.Model):
         return (self.slug,)
 
     def citation_text(self, url: str, *, accessed: datetime.date | None = None) -> str:
-        """A plain-text reference to this case page, e.g. for a bibliography."""
+        """A plain-text reference to this case page, e.g. for a bibliography, in the active
+        language ('02 January 2026'; French '2 janvier 2026')."""
         accessed = accessed or timezone.now().date()
         updated = timezone.localdate(self.updated_at) if self.updated_at else accessed
         return _(
@@ -438,9 +441,9 @@ class CaseStudy(models.Model):
             "{url} (accessed {accessed})."
         ).format(
             title=self.title,
-            updated=date_format(updated, "d F Y"),
+            updated=date_format(updated, CITATION_DATE_FORMAT),
             url=url,
-            accessed=date_format(accessed, "d F Y"),
+            accessed=date_format(accessed, CITATION_DATE_FORMAT),
         )
 
     def citation_bibtex(self, url: str, *, accessed: datetime.date | None = None) -> str:

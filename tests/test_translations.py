@@ -118,6 +118,31 @@ def test_translations_keep_the_placeholders(po_path):
     assert not wrong, f"{_id(po_path)}: placeholders differ in {wrong[:5]}"
 
 
+@pytest.mark.parametrize("po_path", [p for p in CATALOGUES if p.stem == "django"], ids=_id)
+def test_no_other_catalogue_hides_a_translation(po_path):
+    """Django looks a msgid up in the project's locale/, then the apps in INSTALLED_APPS order
+    (the admin's own French first): a msgid the admin also has ("Filter" → "Filtre") would show
+    the admin's translation, not ours. A context ({% translate "Filter" context "button" %})
+    keeps ours."""
+    from django.utils.translation import gettext, ngettext, npgettext, pgettext
+
+    hidden = []
+    with translation.override("fr"):
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgid_plural:
+                args = (entry.msgid, entry.msgid_plural, 5)
+                got = npgettext(entry.msgctxt, *args) if entry.msgctxt else ngettext(*args)
+                wanted = entry.msgstr_plural[1]
+            else:
+                got = (
+                    pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else gettext(entry.msgid)
+                )
+                wanted = entry.msgstr
+            if got != wanted:
+                hidden.append((entry.msgid, got, wanted))
+    assert not hidden, f"{_id(po_path)}: shown instead of ours: {hidden[:5]}"
+
+
 def test_the_placeholder_check_catches_a_broken_translation():
     assert placeholders("%(count)s cases from {source}", True) != placeholders(
         "%(nombre)s cas de {source}", True
