@@ -55,7 +55,7 @@ from benchmarks.run import (  # noqa: E402
 )
 
 P99_BAR_MS = 200.0
-READER_PAGES = ["/", "/cases/", "/simulations/"]
+READER_PAGES = ["/en/", "/en/cases/", "/fr/simulations/"]
 ATTACK_SLUG = "vanishing-gradient"
 LARGEST = {
     "activation": "sigmoid",
@@ -100,7 +100,7 @@ def reader(port: int, stop: threading.Event, times: list[float], errors: list[in
 
 
 def attacker(port: int, stop: threading.Event, statuses: list[int], durations: list[float]):
-    page = f"/simulations/{ATTACK_SLUG}/"
+    page = f"/en/simulations/{ATTACK_SLUG}/"
     status, headers, body = request(port, "GET", page)
     cookie = headers.get("Set-Cookie", "")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
@@ -112,7 +112,7 @@ def attacker(port: int, stop: threading.Event, statuses: list[int], durations: l
             status, _, answer = request(
                 port,
                 "POST",
-                f"/simulations/{ATTACK_SLUG}/run/",
+                f"/en/simulations/{ATTACK_SLUG}/run/",
                 body=data,
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded",

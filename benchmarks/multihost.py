@@ -31,8 +31,8 @@ from tests.multihost.harness import Cluster, missing_requirements, render_nginx_
 
 BENCH = ROOT / "benchmarks"
 TARGETS = [
-    ("case page (cached)", "/cases/predpol/"),
-    ("case list (cached)", "/cases/"),
+    ("case page (cached)", "/fr/cases/predpol/"),
+    ("case list (cached)", "/en/cases/"),
     ("API case list", "/api/v1/cases/"),
     ("API case detail", "/api/v1/cases/predpol/"),
 ]

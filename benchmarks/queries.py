@@ -43,8 +43,7 @@ def targets() -> dict[str, str]:
     if quiz is None:
         quiz = Quiz.objects.published().order_by("pk").first()
     run = SimulationRun.objects.order_by("pk").first()
-    return {
-        "bare view": "/__bench__/ok",
+    pages = {
         "home": "/",
         "case list": "/cases/",
         "case list filtered": f"/cases/?theme={theme.slug}&sector={case.sector}",
@@ -53,9 +52,16 @@ def targets() -> dict[str, str]:
         "theme detail": f"/themes/{theme.slug}/",
         "quiz page": f"/quizzes/{quiz.slug}/",
         "simulation permalink": f"/simulations/runs/{run.key}/",
-        "api case list": "/api/v1/cases/",
-        "api case detail": f"/api/v1/cases/{case.slug}/",
     }
+    found = {"bare view": "/__bench__/ok"}
+    # Every page in both languages: the French pages must keep the same ratio to the bare view.
+    for lang in ("en", "fr"):
+        for name, path in pages.items():
+            found[name if lang == "en" else f"{name} (fr)"] = f"/{lang}{path}"
+    found["api case list"] = "/api/v1/cases/"
+    found["api case detail"] = f"/api/v1/cases/{case.slug}/"
+    found["api case detail (fr)"] = f"/api/v1/cases/{case.slug}/?lang=fr"
+    return found
 
 
 def submission_form(html: str) -> dict[str, list[str]]:

@@ -60,3 +60,44 @@ def add_error_responses(result, generator, request, public):
                     {"description": description, "content": {"application/json": {"schema": ref}}},
                 )
     return result
+
+
+LANG_PARAMETERS = [
+    {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "description": "Language of the answer's texts: `fr` or `en`. Overrides Accept-Language; "
+        "an unknown value is ignored.",
+        "schema": {"type": "string", "enum": ["fr", "en"]},
+    },
+    {
+        "name": "Accept-Language",
+        "in": "header",
+        "required": False,
+        "description": "Preferred languages (e.g. `fr-FR,fr;q=0.9,en;q=0.5`). Without it, and "
+        "without `lang`, the API answers in French. A text missing in the chosen language "
+        "is given in the other one. Writes (teachers) go to the chosen language's fields.",
+        "schema": {"type": "string"},
+    },
+]
+CONTENT_LANGUAGE = {
+    "description": "The language of the texts in this answer (`fr` or `en`).",
+    "schema": {"type": "string", "enum": ["fr", "en"]},
+}
+
+
+def add_language_parameters(result, generator, request, public):
+    """drf-spectacular POSTPROCESSING_HOOK: every operation takes ``lang``/``Accept-Language``
+    and says its language in ``Content-Language``; caches and ETags vary by it."""
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete", "head"}:
+                continue
+            params = operation.setdefault("parameters", [])
+            names = {(p.get("name"), p.get("in")) for p in params}
+            params.extend(p for p in LANG_PARAMETERS if (p["name"], p["in"]) not in names)
+            for code, response in operation.get("responses", {}).items():
+                if str(code).startswith("2"):
+                    response.setdefault("headers", {})["Content-Language"] = CONTENT_LANGUAGE
+    return result

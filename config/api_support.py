@@ -61,7 +61,7 @@ class CacheHeadersMixin:
                 response["Cache-Control"] = "private, no-cache"
             else:
                 response["Cache-Control"] = f"public, max-age={self.public_max_age}"
-            response["Vary"] = "Accept, Cookie, Authorization"
+            response["Vary"] = "Accept, Accept-Language, Cookie, Authorization"
             updated = getattr(getattr(self, "_cache_object", None), "updated_at", None)
             if updated is not None:
                 response["Last-Modified"] = http_date(updated.timestamp())

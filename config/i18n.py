@@ -35,13 +35,14 @@ class ApiLanguageMiddleware:
 
     def __call__(self, request):
         if request.path.startswith(API_PREFIX):
+            # The API's language depends on the request's headers and query only (its caches
+            # vary on Accept-Language): the pages' saved choice (a cookie) does not apply.
+            request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
             forced = supported(request.GET.get(LANG_PARAM))
             if forced:
                 # LocaleMiddleware reads the header when the path has no prefix: rewrite it so
                 # the one decision is Django's own.
                 request.META["HTTP_ACCEPT_LANGUAGE"] = forced
-                request.META.pop("HTTP_COOKIE_LANGUAGE", None)
-                request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
         response = self.get_response(request)
         if request.path.startswith(API_PREFIX):
             response.headers.setdefault("Content-Language", translation.get_language())

@@ -247,7 +247,7 @@ USE_I18N = True
 USE_TZ = True
 # django-modeltranslation: one column per language on each translated field (title_fr,
 # title_en); French is required in the admin, English may be left empty and then falls back
-# (visibly, see kb.templatetags.i18n_tags) to French, and French to English.
+# (visibly, see kb/templatetags/translated.py) to French, and French to English.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 MODELTRANSLATION_LANGUAGES = ("fr", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("fr", "en")}
@@ -336,7 +336,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Reality Check API",
-    "DESCRIPTION": "Sourced AI-ethics case studies, reproducible simulations and quizzes.",
+    "DESCRIPTION": "Sourced AI-ethics case studies, reproducible simulations and quizzes. "
+    "Every text is in French and English: choose with `Accept-Language` or `?lang=fr|en` "
+    "(French when neither is given); `Content-Language` says which one you got, and caches "
+    "and ETags vary by it.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -346,6 +349,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api_schema.add_error_responses",
+        "config.api_schema.add_language_parameters",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "kb.models.CaseStatus",

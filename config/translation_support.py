@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import simple_history
 from django.conf import settings
+from django.db import models
 
 
 def languages() -> list[str]:
@@ -34,6 +35,26 @@ def render_each_language(instance, source: str, target: str, render, normalize=N
         setattr(instance, f"{target}_{code}", render(text) if text else "")
 
 
+class TranslatedVersion:
+    """Base of every historical model of a translated model: ``version.title`` reads the
+    active language's column, falling back to the other, as on the live object."""
+
+    _translated_fields: tuple[str, ...] = ()
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in type(self)._translated_fields:
+            raise AttributeError(name)
+        from django.utils.translation import get_language
+
+        current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        order = [current] + [code for code in languages() if code != current]
+        for code in order:
+            value = self.__dict__.get(f"{name}_{code}")
+            if value:
+                return value
+        return ""
+
+
 def register_history(model, *, excluded=(), m2m_fields=()) -> None:
     """Register ``model`` with django-simple-history after its translated columns exist.
 
@@ -41,11 +62,31 @@ def register_history(model, *, excluded=(), m2m_fields=()) -> None:
     class creation (``history = HistoricalRecords()``) it would miss the ``_fr``/``_en``
     columns that django-modeltranslation adds later, so a version would keep one language
     only. Registering here, from ``translation.py``, is the combination both projects document.
+    The historical tables keep the per-language columns, not the untranslated one (versions
+    made before the site spoke French had it copied into ``_en`` by the migration).
     """
+    from modeltranslation.translator import translator
+
     excluded_fields = []
     for name in excluded:
         excluded_fields.append(name)
         excluded_fields.extend(localized(name))
+    # The untranslated column of a translated field only mirrors one language: a version keeps
+    # the per-language columns, so a diff never shows "title" and "title_en" for one change.
+    excluded_fields.extend(
+        name
+        for name in translator.get_options_for_model(model).fields
+        if name not in excluded_fields
+    )
+    translated = tuple(translator.get_options_for_model(model).fields)
+    base = type(
+        f"{model.__name__}TranslatedVersion",
+        (TranslatedVersion,),
+        {"_translated_fields": translated},
+    )
     simple_history.register(
-        model, excluded_fields=excluded_fields, m2m_fields=list(m2m_fields)
+        model,
+        excluded_fields=excluded_fields,
+        m2m_fields=list(m2m_fields),
+        bases=[base, models.Model],
     )

@@ -10,8 +10,8 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
 
 from config.translation_support import render_each_language
 
@@ -42,15 +42,19 @@ class DatePrecision(models.TextChoices):
 
 
 def format_date(value: datetime.date | None, precision: str) -> str:
-    """A date shown only as precisely as it is known, in the active language's month names:
-    '2019', 'March 2019', '14 March 2019' ('mars 2019', '14 mars 2019' in French)."""
+    """A date shown only as precisely as it is known, in the active language: '2019',
+    'March 2019' / 'mars 2019', '14 March 2019' / '14 mars 2019' ('1er mars 2019')."""
     if value is None:
-        return pgettext("no date", "n.d.")
+        # Translators: "no date", as in a bibliography.
+        return gettext("n.d.")
     if precision == DatePrecision.YEAR:
         return str(value.year)
+    month_year = date_format(value, "F Y")
     if precision == DatePrecision.MONTH:
-        return date_format(value, "F Y")
-    return date_format(value, "j F Y")
+        return month_year
+    if value.day == 1 and (get_language() or "").startswith("fr"):
+        return f"1er {month_year}"  # French writes the first of the month as an ordinal
+    return f"{value.day} {month_year}"
 
 
 def iso_date(value: datetime.date | None, precision: str) -> str:

@@ -86,7 +86,13 @@ def localize(value: Any) -> Any:
     if isinstance(value, Msg | Int | Num | Pct | Seq):
         return render_value(value.to_json())
     if isinstance(value, dict):
-        if "$t" in value or "$int" in value or "$num" in value or "$pct" in value or "$seq" in value:
+        if (
+            "$t" in value
+            or "$int" in value
+            or "$num" in value
+            or "$pct" in value
+            or "$seq" in value
+        ):
             return render_value(value)
         return {k: localize(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

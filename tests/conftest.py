@@ -31,3 +31,36 @@ def student(django_user_model):
 def student_client(client, student):
     client.force_login(student)
     return client
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch):
+    """The suite reads the site in English unless a test asks for French.
+
+    ``reverse()`` gives /en/ addresses and a plain ``title=`` fills the English column; every
+    test client (Django's and DRF's) sends ``Accept-Language: en`` unless the test gives its
+    own header, so the admin and the API answer in English. French is tested on purpose
+    (tests/test_translations.py and the per-feature French tests), with
+    ``HTTP_ACCEPT_LANGUAGE="fr"`` or a /fr/ address.
+    """
+    from django.test.client import RequestFactory
+    from django.utils import translation
+
+    original_init = RequestFactory.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.defaults.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+    monkeypatch.setattr(RequestFactory, "__init__", init)
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+def pytest_collectstart(collector):
+    """Addresses computed when a test module is imported (``URL = reverse(...)``) are English
+    too: collection runs in the main thread, before any test's own activation."""
+    from django.utils import translation
+
+    translation.activate("en")

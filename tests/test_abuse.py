@@ -98,7 +98,7 @@ def test_no_free_slot_is_a_503_with_retry_after_on_the_page_and_the_api(client, 
         assert page.status_code == 503
         assert page["Retry-After"] == str(settings.SIMULATIONS["RETRY_AFTER"])
         assert "as many simulations as it can at once" in page.content.decode()
-        assert f'href="/simulations/{FAKE_SLUG}/"' in page.content.decode()  # the way back
+        assert f'href="/en/simulations/{FAKE_SLUG}/"' in page.content.decode()  # the way back
         api = client.post(API_RUN, {"seed": 8}, content_type="application/json")
         assert api.status_code == 503
         assert api["Retry-After"] == str(settings.SIMULATIONS["RETRY_AFTER"])

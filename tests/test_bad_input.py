@@ -256,11 +256,11 @@ def test_simulation_preset_buttons_refuse_bad_presets_and_seeds(client, instant_
 
 def test_unknown_simulation_and_run_keys_are_404(client):
     for value in ["nope", "a" * 300, "' OR 1=1 --"]:
-        assert client.post(f"/simulations/{value}/run/", {}).status_code == 404
-        assert client.get(f"/simulations/runs/{value}/").status_code == 404
+        assert client.post(f"/en/simulations/{value}/run/", {}).status_code == 404
+        assert client.get(f"/en/simulations/runs/{value}/").status_code == 404
     # a NUL in the path is refused before routing (config.limits): 400 on both databases
-    assert client.post("/simulations/%00/run/", {}).status_code == 400
-    assert client.get("/simulations/runs/%00/").status_code == 400
+    assert client.post("/en/simulations/%00/run/", {}).status_code == 400
+    assert client.get("/en/simulations/runs/%00/").status_code == 400
 
 
 # --- Quiz pages ------------------------------------------------------------------------------
@@ -745,7 +745,7 @@ def test_nul_in_an_api_path_is_a_400(api_client, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/simulations/runs/%00/", "/cases/%00/", "/quizzes/%00/", "/simulations/a%00/"]
+    "path", ["/en/simulations/runs/%00/", "/en/cases/%00/", "/en/quizzes/%00/", "/en/simulations/a%00/"]
 )
 def test_nul_in_a_page_path_is_a_400(client, path):
     response = client.get(path)

@@ -41,11 +41,11 @@ def test_second_anonymous_request_is_served_from_the_cache(client):
 def test_a_teachers_edit_is_visible_on_the_next_anonymous_request(client):
     case = CaseStudyFactory(title="Before the edit", summary="One line.", with_sources=1)
     client.get(case.get_absolute_url())
-    client.get("/cases/")
+    client.get("/en/cases/")
     case.title = "After the edit"
     case.save()
     detail = client.get(case.get_absolute_url())
-    listing = client.get("/cases/")
+    listing = client.get("/en/cases/")
     assert "After the edit" in detail.content.decode()
     assert "After the edit" in listing.content.decode()
     assert "Before the edit" not in listing.content.decode()
@@ -70,14 +70,14 @@ def test_unpublishing_or_deleting_takes_a_case_off_the_cached_pages(client):
     case = CaseStudyFactory(title="Soon withdrawn", with_sources=1)
     other = CaseStudyFactory(title="Soon deleted", with_sources=1)
     assert client.get(case.get_absolute_url()).status_code == 200
-    assert "Soon deleted" in client.get("/cases/").content.decode()
+    assert "Soon deleted" in client.get("/en/cases/").content.decode()
     case.is_published = False
     case.save()
     assert client.get(case.get_absolute_url()).status_code == 404
     other.sources.all().delete()
     other.key_facts.all().delete()
     other.delete()
-    assert "Soon deleted" not in client.get("/cases/").content.decode()
+    assert "Soon deleted" not in client.get("/en/cases/").content.decode()
 
 
 def test_drafts_a_teacher_previews_are_never_served_to_the_public(client, teacher):
@@ -90,7 +90,7 @@ def test_drafts_a_teacher_previews_are_never_served_to_the_public(client, teache
     assert cached(preview) == "" and cached(listing) == ""
     client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 404
-    for path in ("/cases/", "/api/v1/cases/", "/"):
+    for path in ("/en/cases/", "/api/v1/cases/", "/en/"):
         response = client.get(path)
         assert "Secret draft" not in response.content.decode(), path
 
@@ -120,7 +120,7 @@ def test_api_calls_with_credentials_bypass_the_cache(client, teacher):
 
 
 def test_pages_with_a_session_change_are_not_cached(client):
-    assert cached(client.get("/accounts/login/")) == ""
+    assert cached(client.get("/en/accounts/login/")) == ""
 
 
 def quiz_form(response) -> dict[str, str]:
@@ -193,10 +193,10 @@ def test_the_generation_lives_in_the_database_so_every_worker_sees_an_edit(clien
 
 def test_editing_a_quiz_refreshes_the_quiz_list(client):
     quiz = mixed_quiz(is_published=True, title="Quiz before")
-    assert "Quiz before" in client.get("/quizzes/").content.decode()
+    assert "Quiz before" in client.get("/en/quizzes/").content.decode()
     quiz.title = "Quiz after"
     quiz.save()
-    assert "Quiz after" in client.get("/quizzes/").content.decode()
+    assert "Quiz after" in client.get("/en/quizzes/").content.decode()
 
 
 def test_the_cache_is_off_when_the_setting_says_so(client):

@@ -31,7 +31,7 @@ STUDENTS = 50
 TIMEOUT = 60  # seconds for any one request, subprocess or wait
 QUIZ_SLUG = "concurrency-quiz"
 SEED_RE = re.compile(r'name="seed"\s+value="(\d+)"')
-RESULT_PATH_RE = re.compile(r"^/quizzes/attempts/([0-9a-f-]{36})/$")
+RESULT_PATH_RE = re.compile(r"^/en/quizzes/attempts/([0-9a-f-]{36})/$")
 
 # Run inside the server's database (a subprocess with the same settings as gunicorn).
 SETUP = """
@@ -165,7 +165,7 @@ class Browser:
         return response, data.decode("utf-8", "replace")
 
     def open_quiz(self) -> str:
-        response, html = self.request("GET", f"/quizzes/{QUIZ_SLUG}/")
+        response, html = self.request("GET", f"/en/quizzes/{QUIZ_SLUG}/")
         assert response.status == 200, html[:500]
         assert "csrftoken" in self.cookies
         return SEED_RE.search(html).group(1)
@@ -182,7 +182,7 @@ class Browser:
         ).encode()
         return self.request(
             "POST",
-            f"/quizzes/{QUIZ_SLUG}/",
+            f"/en/quizzes/{QUIZ_SLUG}/",
             body,
             {"Content-Type": "application/x-www-form-urlencoded"},
         )

@@ -44,7 +44,7 @@ def test_result_page_hides_an_unpublished_case(client, quiz_linking_a_draft):
     assert created.status_code == 201, created.content
     attempt = Attempt.objects.get()
     html = client.get(attempt.get_absolute_url()).content.decode()
-    assert "DRAFTSECRET" not in html and f"/cases/{draft.slug}/" not in html
+    assert "DRAFTSECRET" not in html and f"/en/cases/{draft.slug}/" not in html
     # the API's result hides it too (its serializer already did)
     data = client.get(f"/api/v1/attempts/{attempt.public_id}/").json()
     assert data["answers"][0]["case"] is None

@@ -69,7 +69,7 @@ def test_lockout_of_one_user_leaves_another_alone(client, teacher, student, fres
 
 
 def test_pages_send_security_headers(client):
-    response = client.get("/")
+    response = client.get("/en/")
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response["Referrer-Policy"] == "same-origin"

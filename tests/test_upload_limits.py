@@ -31,7 +31,7 @@ def test_a_large_upload_to_any_page_is_refused_before_it_is_parsed(no_multipart_
     single(quiz)
     client = Client(enforce_csrf_checks=True)
     big = SimpleUploadedFile("f.bin", b"\0" * (settings.REQUEST_MAX_BODY_BYTES + 1))
-    for url in (quiz.get_absolute_url(), "/accounts/login/", "/cases/", "/no-such-page/"):
+    for url in (quiz.get_absolute_url(), "/en/accounts/login/", "/en/cases/", "/no-such-page/"):
         response = client.post(url, {"f": big})
         big.seek(0)
         assert response.status_code == 413, url
@@ -39,7 +39,7 @@ def test_a_large_upload_to_any_page_is_refused_before_it_is_parsed(no_multipart_
 
 
 def test_a_body_without_a_usable_length_is_refused(client):
-    response = client.generic("POST", "/accounts/login/", b"x", CONTENT_LENGTH="-5")
+    response = client.generic("POST", "/en/accounts/login/", b"x", CONTENT_LENGTH="-5")
     assert response.status_code == 413
 
 

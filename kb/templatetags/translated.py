@@ -47,7 +47,9 @@ def translated(obj, field: str):
             note,
             mark_safe(text),
         )
-    return format_html('<span lang="{}" class="untranslated" title="{}">{}</span>', code, note, text)
+    return format_html(
+        '<span lang="{}" class="untranslated" title="{}">{}</span>', code, note, text
+    )
 
 
 @register.filter

@@ -105,7 +105,9 @@ class Msg(str):
     count: int | None
 
     def __new__(cls, template: str, /, **values: Any) -> Msg:
-        text = template.format(**{k: _english(v) for k, v in values.items()}) if values else template
+        text = (
+            template.format(**{k: _english(v) for k, v in values.items()}) if values else template
+        )
         obj = super().__new__(cls, text)
         obj.template = template
         obj.values = values

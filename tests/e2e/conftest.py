@@ -141,11 +141,13 @@ def browser_errors():
 
 @pytest.fixture
 def open_page(browser, live_server, transactional_db, browser_errors, request):
-    """open_page("phone" | "desktop") → a Page in a fresh context, base URL = live server."""
+    """open_page("phone" | "desktop", locale="en-GB") → a Page in a fresh context, base URL =
+    live server, the browser speaking ``locale``."""
     contexts = []
 
-    def _open(device: str = "desktop"):
-        context = browser.new_context(base_url=live_server.url, **DEVICES[device])
+    def _open(device: str = "desktop", locale: str = "en-GB"):
+        # The browser's language (Accept-Language): English unless a test asks for French.
+        context = browser.new_context(base_url=live_server.url, locale=locale, **DEVICES[device])
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         context.add_init_script(CSP_REPORTER)

@@ -127,7 +127,7 @@ def shoot(browser, device: str) -> None:
     page.goto(f"{BASE}/simulations/feedback-loop/")
     save(page, "simulation", device)
     page.locator(".sim-preset-button").first.click()
-    expect(page).to_have_url(re.compile(r"/simulations/runs/"))
+    expect(page).to_have_url(re.compile(r"/en/simulations/runs/"))
     charts_drawn(page)
     save(page, "run", device)
     charts_top = page.evaluate(

@@ -62,27 +62,27 @@ def walk(page, steps, browser_errors) -> None:
 def anonymous_steps(page, c):
     return [
         ("home", lambda: page.goto("/")),
-        ("case list", lambda: page.goto("/cases/")),
+        ("case list", lambda: page.goto("/en/cases/")),
         ("case detail", lambda: page.goto(c["case"].get_absolute_url())),
-        ("theme list", lambda: page.goto("/themes/")),
+        ("theme list", lambda: page.goto("/en/themes/")),
         ("theme detail", lambda: page.goto(c["theme"].get_absolute_url())),
-        ("simulation list", lambda: page.goto("/simulations/")),
-        ("simulation detail", lambda: page.goto("/simulations/feedback-loop/")),
+        ("simulation list", lambda: page.goto("/en/simulations/")),
+        ("simulation detail", lambda: page.goto("/en/simulations/feedback-loop/")),
         ("run permalink", lambda: (page.goto(c["run"].get_absolute_url()), wait_for_charts(page))),
-        ("quiz list", lambda: page.goto("/quizzes/")),
+        ("quiz list", lambda: page.goto("/en/quizzes/")),
         ("quiz page", lambda: page.goto(c["quiz"].get_absolute_url())),
         ("attempt result", lambda: submit_quiz(page, c["quiz"])),
-        ("login", lambda: page.goto("/accounts/login/")),
-        ("signup", lambda: page.goto("/accounts/signup/")),
+        ("login", lambda: page.goto("/en/accounts/login/")),
+        ("signup", lambda: page.goto("/en/accounts/signup/")),
     ]
 
 
 def student_login(page) -> None:
-    page.goto("/accounts/login/")
+    page.goto("/en/accounts/login/")
     page.get_by_label("Username").fill("student")
     page.get_by_label("Password").fill("student-pass-123")
     page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
+    expect(page).not_to_have_url(re.compile("/en/accounts/login/"))
 
 
 # On a phone, the pages whose layout changes most (tables that scroll, charts that resize, the
@@ -109,7 +109,7 @@ def test_public_pages_have_no_serious_violation(
             lambda: (
                 student_login(page),
                 submit_quiz(page, content["quiz"]),
-                page.goto("/quizzes/my-attempts/"),
+                page.goto("/en/quizzes/my-attempts/"),
             ),
         )
     )

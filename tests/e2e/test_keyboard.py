@@ -55,7 +55,7 @@ def test_keyboard_only_quiz_reaches_the_result_page(page, browser_errors):
     page.keyboard.press("Enter")
 
     # The fragment of the skip link survives the form post and its redirect.
-    expect(page).to_have_url(re.compile(r"/quizzes/attempts/[0-9a-f-]+/(#main)?$"))
+    expect(page).to_have_url(re.compile(r"/en/quizzes/attempts/[0-9a-f-]+/(#main)?$"))
     expect(page.locator(".score")).to_contain_text("You scored 3 / 3")
     # The result page is keyboard-reachable too: Tab reaches the retake link.
     tab_until(page, "main a[role=button]")

@@ -36,14 +36,14 @@ def test_student_on_a_phone_reads_a_case_and_runs_its_simulation(phone, browser_
     panel = phone.locator(".sim-panel")
     panel.scroll_into_view_if_needed()
     panel.get_by_role("link", name="Change the parameters").click()
-    expect(phone).to_have_url(re.compile(r"/simulations/feedback-loop/#run-form$"))
+    expect(phone).to_have_url(re.compile(r"/en/simulations/feedback-loop/#run-form$"))
 
     rate = phone.get_by_label("Incident rate in region A")
     expect(rate).to_have_value("0.3")
     rate.fill("0.45")
     phone.get_by_role("button", name="Run the simulation").click()
 
-    expect(phone).to_have_url(re.compile(r"/simulations/runs/[^/]+/$"))
+    expect(phone).to_have_url(re.compile(r"/en/simulations/runs/[^/]+/$"))
     inputs = phone.locator("section", has=phone.locator("#inputs-heading"))
     expect(inputs.get_by_role("row", name=re.compile("Incident rate in region A"))).to_contain_text(
         "0.45"
@@ -86,7 +86,7 @@ def test_student_on_a_phone_takes_the_case_quiz_and_reads_the_feedback(phone, br
     phone.get_by_label("Your answer").fill("60")
     phone.get_by_role("button", name="Submit answers").click()
 
-    expect(phone).to_have_url(re.compile(r"/quizzes/attempts/[0-9a-f-]+/$"))
+    expect(phone).to_have_url(re.compile(r"/en/quizzes/attempts/[0-9a-f-]+/$"))
     expect(phone.get_by_role("heading", level=1)).to_have_text(f"Your result: {quiz.title}")
     expect(phone.locator(".score")).to_contain_text("You scored 2 / 3")
     first = phone.locator("#answer-1")
@@ -129,7 +129,7 @@ def test_student_checks_answers_one_by_one_without_reloading_then_submits(phone,
     phone.get_by_label("Your answer").fill("60")
     phone.get_by_role("button", name="Submit answers").click()
 
-    expect(phone).to_have_url(re.compile(rf"/quizzes/attempts/{attempt.public_id}/$"))
+    expect(phone).to_have_url(re.compile(rf"/en/quizzes/attempts/{attempt.public_id}/$"))
     expect(phone.locator(".score")).to_contain_text("You scored 2 / 3")
     assert Attempt.objects.count() == 1
     assert browser_errors == []
@@ -143,7 +143,7 @@ def test_student_on_a_phone_searches_the_cases(phone, browser_errors):
     CaseStudyFactory(title="Border kiosk", summary="Lie detection", body="An avatar asks.")
 
     def search(words):
-        phone.goto("/cases/")
+        phone.goto("/en/cases/")
         phone.get_by_role("searchbox", name="Search cases").fill(words)
         phone.get_by_role("button", name="Search", exact=True).click()
         return phone.locator(".card-grid .case-card")

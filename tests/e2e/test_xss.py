@@ -126,13 +126,13 @@ def test_xss_payloads_in_content_never_run_on_public_pages(page, poisoned, brows
     case, theme, quiz = poisoned["case"], poisoned["theme"], poisoned["quiz"]
     for url in [
         "/",
-        "/cases/",
-        f"/cases/?q={SCRIPT}",
+        "/en/cases/",
+        f"/en/cases/?q={SCRIPT}",
         case.get_absolute_url(),
-        "/themes/",
+        "/en/themes/",
         theme.get_absolute_url(),
-        "/simulations/feedback-loop/",
-        "/quizzes/",
+        "/en/simulations/feedback-loop/",
+        "/en/quizzes/",
         quiz.get_absolute_url(),
     ]:
         page.goto(url)

@@ -260,7 +260,8 @@ def file_problems(objects: list[dict]) -> list[str]:
             problems += [f"source {obj['pk']}: {p}" for p in source_problems(fields)]
         elif obj["model"] == "kb.keyfact":
             source = sources.get(fields.get("source"))
-            label = f"key fact {fields.get('order')} ({' '.join(str(fields['statement']).split()[:6])}…)"
+            statement = fields.get("statement_en") or fields.get("statement", "")
+            label = f"key fact {fields.get('order')} ({' '.join(str(statement).split()[:6])}…)"
             problems += [f"{label}: {p}" for p in fact_problems(fields, source)]
     return problems
 
@@ -345,15 +346,34 @@ def citation_problems(objects: list[dict]) -> list[str]:
         )
         if orders != list(range(1, len(orders) + 1)):
             problems.append(f"{slug}: source orders {orders} are not 1..{len(orders)}")
-        cited = {int(n) for n in CITATION.findall(case["fields"].get("body", ""))}
-        missing = sorted(n for n in cited if not 1 <= n <= len(orders))
-        if missing:
+        bodies = {
+            key: case["fields"][key]
+            for key in ("body", "body_en", "body_fr")
+            if case["fields"].get(key)
+        }
+        cited_by = {}
+        for key, body in bodies.items():
+            cited = cited_by[key] = {int(n) for n in CITATION.findall(body)}
+            missing = sorted(n for n in cited if not 1 <= n <= len(orders))
+            if missing:
+                problems.append(
+                    f"{slug}: {key} cites {missing}, but there are {len(orders)} sources"
+                )
+            uncited = sorted(set(range(1, len(orders) + 1)) - cited)
+            if uncited:
+                problems.append(f"{slug}: sources {uncited} are never cited in {key}")
+        # The translation cites the same sources as the original.
+        if (
+            "body_en" in cited_by
+            and "body_fr" in cited_by
+            and cited_by["body_en"] != cited_by["body_fr"]
+        ):
+            only_en = sorted(cited_by["body_en"] - cited_by["body_fr"])
+            only_fr = sorted(cited_by["body_fr"] - cited_by["body_en"])
             problems.append(
-                f"{slug}: the body cites {missing}, but there are {len(orders)} sources"
+                f"{slug}: the French body cites other sources (only English: {only_en}, "
+                f"only French: {only_fr})"
             )
-        uncited = sorted(set(range(1, len(orders) + 1)) - cited)
-        if uncited:
-            problems.append(f"{slug}: sources {uncited} are never cited in the body")
     return problems
 
 
@@ -370,5 +390,11 @@ def test_the_citation_check_catches_a_planted_defect():
     problems = citation_problems([case, *sources])
     assert any("cites [3]" in p for p in problems)
     assert any("sources [2] are never cited" in p for p in problems)
+    bilingual = {
+        "model": "kb.casestudy",
+        "fields": {"slug": "c", "body_en": "[1] [2]", "body_fr": "[1]"},
+    }
+    problems = citation_problems([bilingual, *sources])
+    assert any("French body cites other sources (only English: [2]" in p for p in problems)
     gap = [case, *sources[:1], {"model": "kb.source", "fields": {"case": ["c"], "order": 3}}]
     assert any("not 1..2" in p for p in citation_problems(gap))

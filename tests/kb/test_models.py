@@ -254,4 +254,4 @@ def test_a_browser_resubmitting_unchanged_text_records_no_change():
     case.title = "T2"
     case.save()
     new, old = case.history.all()[:2]
-    assert [change.field for change in new.diff_against(old).changes] == ["title"]
+    assert [change.field for change in new.diff_against(old).changes] == ["title_en"]

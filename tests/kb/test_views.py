@@ -34,7 +34,7 @@ def test_home_explains_the_site_and_shows_featured_cases(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Featured one" in html and "Not featured" not in html
-    for path in ("/cases/", "/themes/", "/simulations/", "/quizzes/"):
+    for path in ("/en/cases/", "/en/themes/", "/en/simulations/", "/en/quizzes/"):
         assert f'href="{path}"' in html
 
 
@@ -281,7 +281,7 @@ def test_case_cite_downloads_bibtex(client, full_case):
     assert "attachment" in response["Content-Disposition"]
     body = response.content.decode()
     assert body.startswith("@misc{realitycheck-iborderctrl,")
-    assert "http://testserver/cases/iborderctrl/" in body
+    assert "http://testserver/en/cases/iborderctrl/" in body
 
 
 @pytest.fixture
@@ -367,7 +367,7 @@ def test_feed_lists_published_cases_newest_update_first(client):
     assert "Secret draft" not in body
     assert body.index("Older case") < body.index("Newer case")
     assert "<updated>" in body and 'term="Proxies"' in body
-    assert "http://testserver/cases/older-case/" in body
+    assert "http://testserver/en/cases/older-case/" in body
 
 
 def test_case_page_says_which_sources_only_report_another_document(client):

@@ -72,14 +72,14 @@ def _api_token(cluster) -> str:
 
 def test_an_edit_through_one_host_is_served_by_the_other(cluster):
     reader = requests.Session()
-    page = f"{cluster.host(1)}/cases/predpol/"
+    page = f"{cluster.host(1)}/fr/cases/predpol/"
     assert reader.get(page, timeout=30).status_code == 200  # now cached on host 2
     marker = f"Edited through host one {time.time_ns()}."
     token = _api_token(cluster)
     response = requests.patch(
         f"{cluster.host(0)}/api/v1/cases/predpol/",
         json={"summary": marker},
-        headers={"Authorization": f"Token {token}"},
+        headers={"Authorization": f"Token {token}", "Accept-Language": "fr"},
         timeout=30,
     )
     assert response.status_code == 200, response.text
@@ -183,7 +183,7 @@ def test_killing_one_host_mid_load_loses_no_acknowledged_answer(cluster):
 
     def reader():
         while not stop.is_set():
-            read_codes.append(requests.get(f"{cluster.front}/cases/", timeout=30).status_code)
+            read_codes.append(requests.get(f"{cluster.front}/en/cases/", timeout=30).status_code)
 
     threads = [threading.Thread(target=submitter) for _ in range(6)]
     threads += [threading.Thread(target=reader) for _ in range(2)]

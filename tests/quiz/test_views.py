@@ -276,7 +276,7 @@ def test_auth_pages_render(client):
 
 def test_my_attempts_needs_login(client):
     response = client.get(reverse("quiz:my-attempts"))
-    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert response.status_code == 302 and "/en/accounts/login/" in response.url
 
 
 def test_drafts_404_for_public_and_preview_for_teachers(client, teacher_client):

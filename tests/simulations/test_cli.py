@@ -39,7 +39,7 @@ def test_text_output_has_findings_metrics_checks_and_permalink(fake_sim):
     assert "Flips counted" in out and "Share counted" in out
     assert "Reference checks: 1 of 1 passed" in out and "[PASS] Share near the chance" in out
     assert "Seed 4." in out and "n = 200" in out
-    assert f"Permalink (stored): /simulations/runs/{run.key}/" in out
+    assert f"Permalink (stored): /en/simulations/runs/{run.key}/" in out
 
 
 def test_json_is_one_object_with_the_documented_keys(fake_sim):

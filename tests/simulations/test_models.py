@@ -53,7 +53,7 @@ def test_run_str_and_permalink():
         duration_ms=3,
     )
     assert str(run) == "fake-coin (seed 0)"
-    assert run.get_absolute_url() == f"/simulations/runs/{run.key}/"
+    assert run.get_absolute_url() == f"/en/simulations/runs/{run.key}/"
 
 
 @pytest.mark.django_db

@@ -239,7 +239,7 @@ def test_permalink_renders_the_stored_result_without_running(client, fake_sim, m
     assert "Seed <strong>11</strong>" in html
     assert 'name="random_seed" value="on"' in html and 'name="n" value="200"' in html
     assert f"?run={run.key}#run-form" in html
-    assert case.get_absolute_url() in html and "/themes/fake-theme/" in html
+    assert case.get_absolute_url() in html and "/en/themes/fake-theme/" in html
     assert "vendor/vega/vega-embed.min.js" in html and "simulations/charts.js" in html
     assert "<script>" not in html  # no inline script: specs travel as application/json
 
@@ -257,7 +257,7 @@ def test_run_again_with_another_seed(client, fake_sim):
     run, _ = get_or_run(slug=FAKE_SLUG, params={"n": 200, "loud": True}, seed=11)
     html = client.get(run.get_absolute_url()).content.decode()
     form = re.search(
-        r'<form method="post" action="/simulations/fake-coin/run/">(.*?)</form>', html, re.S
+        r'<form method="post" action="/en/simulations/fake-coin/run/">(.*?)</form>', html, re.S
     ).group(1)
     data = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
     response = client.post(RUN, data)
@@ -292,11 +292,11 @@ def test_permalink_shows_links_other_apps_register(client, fake_sim, monkeypatch
 
     monkeypatch.setattr(links, "RUN_LINKS", [])
     links.register_run_links(
-        "Quizzes", lambda slug, preset, request: [{"title": "Coin quiz", "url": "/quizzes/coin/"}]
+        "Quizzes", lambda slug, preset, request: [{"title": "Coin quiz", "url": "/en/quizzes/coin/"}]
     )
     run, _ = get_or_run(slug=FAKE_SLUG, params={}, seed=1)
     html = client.get(run.get_absolute_url()).content.decode()
-    assert 'Quizzes: <a href="/quizzes/coin/">Coin quiz</a>' in html
+    assert 'Quizzes: <a href="/en/quizzes/coin/">Coin quiz</a>' in html
 
 
 @pytest.mark.parametrize("n_cases", [1, 5])
@@ -310,17 +310,17 @@ def test_permalink_queries_do_not_grow(
     run, _ = get_or_run(slug=FAKE_SLUG, params={}, seed=1)
     with django_assert_num_queries(3):  # the run, case titles, theme names
         response = client.get(run.get_absolute_url())
-    assert response.content.decode().count("/cases/case-") == n_cases
+    assert response.content.decode().count("/en/cases/case-") == n_cases
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        "/simulations/runs/" + "0" * 64 + "/",
-        "/simulations/runs/not-a-key/",
-        "/simulations/runs/" + "A" * 64 + "/",
-        "/simulations/no-such-simulation/",
-        "/simulations/no-such-simulation/run/",
+        "/en/simulations/runs/" + "0" * 64 + "/",
+        "/en/simulations/runs/not-a-key/",
+        "/en/simulations/runs/" + "A" * 64 + "/",
+        "/en/simulations/no-such-simulation/",
+        "/en/simulations/no-such-simulation/run/",
     ],
 )
 def test_unknown_things_are_404(client, fake_sim, url):

@@ -14,9 +14,8 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 def render_loaded_markdown() -> int:
     """Fill the *_html fields that raw loading (which bypasses save()) leaves empty."""
-    from kb.markdown import render_markdown
-
     from config.translation_support import localized
+    from kb.markdown import render_markdown
 
     Theme = apps.get_model("kb", "Theme")
     CaseStudy = apps.get_model("kb", "CaseStudy")

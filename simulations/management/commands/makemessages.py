@@ -15,3 +15,6 @@ class Command(makemessages.Command):
         "--keyword=Msg",
         "--keyword=plural:1,2",
     ]
+    # A changed English text becomes a new, empty entry (the completeness tests then say what
+    # needs translating) rather than a "fuzzy" guess copied from a similar message.
+    msgmerge_options = makemessages.Command.msgmerge_options + ["--no-fuzzy-matching"]
