@@ -140,12 +140,6 @@ def errors_of(response):
     return " ".join(re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S))
 
 
-@pytest.fixture(autouse=True)
-def english_admin(client):
-    """The admin follows the teacher's language (Accept-Language); these tests read English."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 @pytest.fixture
 def anon():
     """An anonymous visitor (the `client` fixture is the teacher's once teacher_client is used)."""
