@@ -411,3 +411,39 @@ def test_english_page_says_it_is_english(french_site, db, client, page_id):
         response = PAGES[page_id](client)
     assert response.status_code == (404 if page_id == "404" else 200), page_id
     assert '<html lang="en">' in response.content.decode()
+
+
+# --- JavaScript strings -----------------------------------------------------------------------
+
+
+def test_javascript_catalogue_is_served_per_language(client):
+    with translation.override("fr"):
+        french = client.get(reverse("javascript-catalog"))
+    with translation.override("en"):
+        english = client.get(reverse("javascript-catalog"))
+    assert french.status_code == english.status_code == 200
+    assert "javascript" in french["Content-Type"]
+    assert (
+        "Cette r\\u00e9ponse n'a pas pu \\u00eatre v\\u00e9rifi\\u00e9e." in french.content.decode()
+    )
+    assert "Cette r" not in english.content.decode()
+
+
+def test_admin_javascript_has_the_preview_strings(admin_client):
+    response = admin_client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Masquer l'aper\\u00e7u" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_quiz_page_loads_the_catalogue_as_a_file(client):
+    from tests.quiz.factories import QuizFactory, single
+
+    quiz = QuizFactory(feedback_timing="each")
+    single(quiz)
+    with translation.override("fr"):
+        response = client.get(reverse("quiz:quiz-detail", args=[quiz.slug]))
+        catalogue = reverse("javascript-catalog")
+    html = response.content.decode()
+    assert f'<script src="{catalogue}"></script>' in html
+    assert html.index(catalogue) < html.index("quiz/quiz.js")  # gettext() defined first
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("script-src")[1]
