@@ -689,17 +689,17 @@ def answers_for_result():
     )
 
 
-SINGLE_NEEDS_ONE_CORRECT = (
+SINGLE_NEEDS_ONE_CORRECT = _(
     "A single-choice question needs exactly one correct choice; this one has {n}."
 )
-TRUEFALSE_NEEDS_TWO = (
+TRUEFALSE_NEEDS_TWO = _(
     "A true/false question needs exactly two choices (True and False), one of them correct; "
     "this one has {n} choices and {c} correct."
 )
-MULTIPLE_NEEDS_CORRECT = "A multiple-choice question needs at least one correct choice."
-NEEDS_TWO_CHOICES = "A choice question needs at least two choices; this one has {n}."
-NUMERIC_HAS_CHOICES = "A numeric question takes a number, not choices: remove the choices."
-TOO_MANY_CHOICES = "A question takes at most {max} choices; this one has {n}."
+MULTIPLE_NEEDS_CORRECT = _("A multiple-choice question needs at least one correct choice.")
+NEEDS_TWO_CHOICES = _("A choice question needs at least two choices; this one has {n}.")
+NUMERIC_HAS_CHOICES = _("A numeric question takes a number, not choices: remove the choices.")
+TOO_MANY_CHOICES = _("A question takes at most {max} choices; this one has {n}.")
 
 
 def choice_errors(question_type: str, correct_flags: list[bool]) -> list[str]:
