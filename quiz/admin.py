@@ -1,6 +1,13 @@
 """The teachers' quiz editor: quizzes with their questions, questions with their choices,
-attempts (read only), GIFT/Aiken upload and export, links to preview and statistics."""
+attempts (read only), GIFT/Aiken upload and export, links to preview and statistics.
 
+Quizzes, questions and choices are edited in French and English side by side
+(django-modeltranslation's admin classes: each translated field shows as its `_fr` and `_en`
+columns, French required); a GIFT/Aiken file is imported into the language the teacher picks.
+"""
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -11,15 +18,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import QuestionFileForm
 from .gift import export_gift
 from .lint import TF_TRUE_RANGE, lint, percent
 from .models import Answer, Attempt, Choice, Question, QuestionType, Quiz, choice_errors
-from .services import ImportFailed, import_questions
+from .services import ImportFailed, import_language, import_questions
 
 QUIZ_HAS_ATTEMPTS = _(
     "{n} attempt(s) use this quiz: deleting it would lose students' results. "
@@ -29,6 +37,45 @@ QUESTION_HAS_ANSWERS = _(
     "{n} answer(s) were given to this question: deleting it would lose students' results. "
     "Archive it instead (tick “Archived” on the question): new attempts leave it out."
 )
+
+
+class QuestionImportForm(QuestionFileForm):
+    """The upload form, with the language the file is written in."""
+
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        label=gettext_lazy("Language of the file"),
+        help_text=gettext_lazy(
+            "The file's questions, choices and feedback go into this language's fields "
+            "(default: the language you are using the admin in). The other language stays "
+            "empty: students reading it see this text, marked as not translated, until you "
+            "translate each question on its page."
+        ),
+    )
+
+    def __init__(self, *args, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = language
+        self.default_language = language
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.default_language
+
+
+class ChoiceForm(forms.ModelForm):
+    """A choice's row, with its translated fields side by side. `Choice.clean` names the plain
+    field (`misconception`); its error goes to the translated column that has a value."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            for name in [n for n in errors.error_dict if n not in self.fields and n != "__all__"]:
+                columns = [f"{name}_{code}" for code, _name in settings.LANGUAGES]
+                columns = [c for c in columns if c in self.fields]
+                filled = [c for c in columns if (self.cleaned_data or {}).get(c)]
+                target = (filled or columns or ["__all__"])[0]
+                errors.error_dict.setdefault(target, []).extend(errors.error_dict.pop(name))
+        super()._update_errors(errors)
 
 
 class QuestionInline(admin.TabularInline):
@@ -49,10 +96,10 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(SimpleHistoryAdmin):
+class QuizAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["title", "is_published", "is_archived", "question_total", "links"]
     list_filter = ["is_published", "is_archived", "feedback_timing"]
-    search_fields = ["title", "slug", "description"]
+    search_fields = ["title_fr", "title_en", "slug", "description_fr", "description_en"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["cases", "themes"]
     readonly_fields = ["links", "quality_checks"]
@@ -157,7 +204,9 @@ class QuizAdmin(SimpleHistoryAdmin):
             self.has_change_permission(request, quiz) and request.user.has_perm("quiz.add_question")
         ):
             raise PermissionDenied
-        form = QuestionFileForm(request.POST or None, request.FILES or None)
+        form = QuestionImportForm(
+            request.POST or None, request.FILES or None, language=import_language()
+        )
         errors = []
         if request.method == "POST" and form.is_valid():
             try:
@@ -166,6 +215,7 @@ class QuizAdmin(SimpleHistoryAdmin):
                     text=form.cleaned_data["file"],
                     fmt=form.cleaned_data["format"],
                     user=request.user,
+                    language=form.cleaned_data["language"],
                 )
             except ImportFailed as exc:
                 errors = exc.errors
@@ -221,8 +271,9 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(TranslationTabularInline):
     model = Choice
+    form = ChoiceForm
     formset = ChoiceFormSet
     fields = ["order", "text", "is_correct", "feedback", "misconception"]
     extra = 0
@@ -233,11 +284,18 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["__str__", "quiz", "type", "points", "order", "is_archived"]
     list_filter = ["quiz", "type", "is_archived"]
     list_select_related = ["quiz"]
-    search_fields = ["prompt", "title", "choices__text"]
+    search_fields = [
+        "prompt_fr",
+        "prompt_en",
+        "title_fr",
+        "title_en",
+        "choices__text_fr",
+        "choices__text_en",
+    ]
     autocomplete_fields = []
     inlines = [ChoiceInline]
     fieldsets = [

@@ -3,6 +3,13 @@
 `QuestionData` is what every importer produces; `check_question` applies the same rules as
 the admin; `save_questions` writes them; `load_quiz_files` reads fixtures/quizzes/*.yaml
 (format: docs/quiz-content-format.md).
+
+Languages: a `QuestionData`'s texts (title, prompt, feedback, unit, and its choices' text,
+feedback and misconception) are in `language` ("en" for the YAML files, the teacher's choice for
+GIFT and Aiken); `translations` holds the same fields in the other language(s), e.g.
+`{"fr": {"prompt": "…"}}`. `save_questions` writes each into its own column (`prompt_en`,
+`prompt_fr`, …): a text given in one language only stays empty in the other, and the reader's
+page falls back to it visibly (`lint_quizzes` warns: "missing-translation").
 """
 
 import math
@@ -12,6 +19,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from .models import (
@@ -30,6 +38,26 @@ from .models import (
     simulation_errors,
 )
 
+# The translatable texts of a question and of a choice: QuestionData/ChoiceData attribute and
+# YAML key -> model field. (The model names the general feedback `general_feedback`.)
+QUESTION_TEXTS = {
+    "title": "title",
+    "prompt": "prompt",
+    "feedback": "general_feedback",
+    "unit": "unit",
+}
+CHOICE_TEXTS = {"text": "text", "feedback": "feedback", "misconception": "misconception"}
+QUIZ_TEXTS = ("title", "description")
+# The labels of a true/false question's two choices, in every language.
+TRUE_FALSE_LABELS = {"en": ("True", "False"), "fr": ("Vrai", "Faux")}
+
+
+def content_languages() -> list[str]:
+    """The languages content is stored in ("fr", "en")."""
+    from config.translation_support import languages
+
+    return languages()
+
 
 @dataclass
 class ChoiceData:
@@ -37,6 +65,28 @@ class ChoiceData:
     correct: bool
     feedback: str = ""
     misconception: str = ""
+    # {language: {"text"/"feedback"/"misconception": text}} in the languages other than the
+    # question's `language`
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # {language: text} that replaces `text` in every language (the True/False labels)
+    labels: dict[str, str] | None = None
+
+    def texts(self, language: str) -> dict[str, dict[str, str]]:
+        """{language: {name: text}} for every content language (`language`: the question's)."""
+        return _by_language(self, CHOICE_TEXTS, language, self.translations, self.labels)
+
+
+def _by_language(obj, names, language, translations, labels=None) -> dict[str, dict[str, str]]:
+    found = {}
+    for code in content_languages():
+        if code == language:
+            values = {name: getattr(obj, name) for name in names}
+        else:
+            values = {name: translations.get(code, {}).get(name, "") for name in names}
+        if labels is not None and "text" in values:
+            values["text"] = labels.get(code, values["text"])
+        found[code] = values
+    return found
 
 
 @dataclass
@@ -55,6 +105,13 @@ class QuestionData:
     preset: str = ""
     choices: list[ChoiceData] = field(default_factory=list)
     line: int = 0  # where it starts in its source file (GIFT, Aiken)
+    language: str = "en"  # the language of the texts above and of the choices' texts
+    # {language: {"title"/"prompt"/"feedback"/"unit": text}} in the other language(s)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        """{language: {name: text}} for every content language, "" where not given."""
+        return _by_language(self, QUESTION_TEXTS, self.language, self.translations)
 
 
 def truefalse_choices(
@@ -65,56 +122,87 @@ def truefalse_choices(
     misconception_true="",
     misconception_false="",
 ) -> list[ChoiceData]:
-    """The True and False choices of a true/false question whose right answer is `answer`."""
+    """The True and False choices of a true/false question whose right answer is `answer`,
+    labelled in every language ("True"/"Vrai", "False"/"Faux")."""
+    true_labels = {code: labels[0] for code, labels in TRUE_FALSE_LABELS.items()}
+    false_labels = {code: labels[1] for code, labels in TRUE_FALSE_LABELS.items()}
     return [
-        ChoiceData("True", answer is True, feedback_true, "" if answer else misconception_true),
-        ChoiceData("False", answer is False, feedback_false, misconception_false if answer else ""),
+        ChoiceData(
+            "True",
+            answer is True,
+            feedback_true,
+            "" if answer else misconception_true,
+            labels=true_labels,
+        ),
+        ChoiceData(
+            "False",
+            answer is False,
+            feedback_false,
+            misconception_false if answer else "",
+            labels=false_labels,
+        ),
     ]
 
 
-NUL_CHARACTER = "Contains a NUL character (\\0), which cannot be stored."
-TOO_LONG = "Longer than {max} characters."
-NOT_FINITE = "Must be a finite number."
+# Shown to teachers (admin import) in their language; the YAML loader's errors too.
+NUL_CHARACTER = _("Contains a NUL character (\\0), which cannot be stored.")
+TOO_LONG = _("Longer than {max} characters.")
+NOT_FINITE = _("Must be a finite number.")
+NO_TEXT = _("The question has no text.")
+POINTS_POSITIVE = _("Points must be more than 0.")
+POINTS_PRECISION = _("Points need at most 2 decimals and less than 10,000.")
+CHOICE_NO_TEXT = _("The choice has no text.")
+UNKNOWN_TYPE = _("Unknown type “{type}”; use one of {types}.")
+NO_SUCH_CASE = _("No case with the slug “{slug}”.")
+FILE_ADDS = _("The file adds {n} question(s).")
+
+
+def _key(name: str, code: str, language: str) -> str:
+    """How an error names a text: "prompt" in the question's language, "prompt_fr" otherwise
+    (the YAML key it comes from)."""
+    return name if code == language else f"{name}_{code}"
 
 
 def _text_errors(q: QuestionData) -> list[tuple[str, str]]:
     """Text the database could not store as it is: NUL characters (PostgreSQL refuses them,
-    SQLite would keep them) and text over a column's length (SQLite would keep it too)."""
+    SQLite would keep them) and text over a column's length (SQLite would keep it too); the
+    same limits in every language."""
     limits = {f.name: f.max_length for f in Question._meta.fields if f.max_length}
-    fields = {
-        "title": (q.title, limits["title"]),
-        "prompt": (q.prompt, None),
-        "feedback": (q.feedback, None),
-        "unit": (q.unit, limits["unit"]),
-        "case": (q.case, None),
-        "simulation": (q.simulation, None),
-        "preset": (q.preset, None),
-    }
     errors = []
-    for name, (value, limit) in fields.items():
+    fields = {"case": q.case, "simulation": q.simulation, "preset": q.preset}
+    for name, value in fields.items():
         if "\x00" in value:
             errors.append((name, NUL_CHARACTER))
-        elif limit is not None and len(value) > limit:
-            errors.append((name, TOO_LONG.format(max=limit)))
+    for code, texts in q.texts().items():
+        for name, value in texts.items():
+            limit = limits.get(QUESTION_TEXTS[name])
+            if "\x00" in value:
+                errors.append((_key(name, code, q.language), NUL_CHARACTER))
+            elif limit is not None and len(value) > limit:
+                errors.append((_key(name, code, q.language), TOO_LONG.format(max=limit)))
     for n, choice in enumerate(q.choices, start=1):
-        for name in ("text", "feedback", "misconception"):
-            if "\x00" in getattr(choice, name):
-                errors.append((f"choices[{n}].{name}", NUL_CHARACTER))
+        for code, texts in choice.texts(q.language).items():
+            for name, value in texts.items():
+                if "\x00" in value:
+                    errors.append((f"choices[{n}].{_key(name, code, q.language)}", NUL_CHARACTER))
     return errors
 
 
 def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, str]]:
-    """[(field, message)] for everything wrong with one question; [] when it can be saved."""
+    """[(field, message)] for everything wrong with one question; [] when it can be saved.
+
+    Texts are checked in every language; a question needs its text in one language at least
+    (the other falls back to it)."""
     errors: list[tuple[str, str]] = []
     if q.type not in QuestionType.values:
-        return [("type", f"Unknown type “{q.type}”; use one of {', '.join(QuestionType.values)}.")]
-    if not q.prompt.strip():
-        errors.append(("prompt", "The question has no text."))
+        return [("type", UNKNOWN_TYPE.format(type=q.type, types=", ".join(QuestionType.values)))]
+    if not any(texts["prompt"].strip() for texts in q.texts().values()):
+        errors.append(("prompt", str(NO_TEXT)))
     errors += _text_errors(q)
     if q.points is None or not q.points.is_finite() or q.points <= 0:
-        errors.append(("points", "Points must be more than 0."))
+        errors.append(("points", str(POINTS_POSITIVE)))
     elif q.points >= Decimal("10000") or q.points != q.points.quantize(Decimal("0.01")):
-        errors.append(("points", "Points need at most 2 decimals and less than 10,000."))
+        errors.append(("points", str(POINTS_PRECISION)))
     if q.type == QuestionType.NUMERIC:
         if q.numeric_value is None:
             errors.append(("value", NUMERIC_NEEDS_VALUE))
@@ -125,16 +213,28 @@ def check_question(q: QuestionData, *, case_slugs: set[str]) -> list[tuple[str, 
                 errors.append((name, NOT_FINITE))
     errors += [("choices", m) for m in choice_errors(q.type, [c.correct for c in q.choices])]
     for n, choice in enumerate(q.choices, start=1):
-        if not choice.text.strip():
-            errors.append((f"choices[{n}].text", "The choice has no text."))
-        elif len(choice.text) > 500:
-            errors.append((f"choices[{n}].text", "The choice is longer than 500 characters."))
-        if choice.correct and choice.misconception:
-            errors.append((f"choices[{n}].misconception", MISCONCEPTION_ON_CORRECT))
-        if len(choice.misconception) > 200:
-            errors.append((f"choices[{n}].misconception", "Longer than 200 characters."))
+        texts = choice.texts(q.language)
+        if not any(t["text"].strip() for t in texts.values()):
+            errors.append((f"choices[{n}].text", str(CHOICE_NO_TEXT)))
+        for code, t in texts.items():
+            where = f"choices[{n}]."
+            if len(t["text"]) > 500:
+                errors.append(
+                    (
+                        where + _key("text", code, q.language),
+                        TOO_LONG.format(max=500),
+                    )
+                )
+            if choice.correct and t["misconception"]:
+                errors.append(
+                    (where + _key("misconception", code, q.language), MISCONCEPTION_ON_CORRECT)
+                )
+            if len(t["misconception"]) > 200:
+                errors.append(
+                    (where + _key("misconception", code, q.language), TOO_LONG.format(max=200))
+                )
     if q.case and q.case not in case_slugs:
-        errors.append(("case", f"No case with the slug “{q.case}”."))
+        errors.append(("case", NO_SUCH_CASE.format(slug=q.case)))
     errors += list(simulation_errors(q.simulation, q.preset).items())
     return errors
 
@@ -150,13 +250,25 @@ def quiz_room_errors(quiz: Quiz, adding: int) -> list[str]:
     existing = quiz.questions.count() if quiz.pk else 0
     if existing + adding <= QUIZ_MAX_QUESTIONS:
         return []
-    return [
-        QUIZ_FULL.format(n=existing, max=QUIZ_MAX_QUESTIONS)
-        + f" The file adds {adding} question(s)."
-    ]
+    return [f"{QUIZ_FULL.format(n=existing, max=QUIZ_MAX_QUESTIONS)} {FILE_ADDS.format(n=adding)}"]
 
 
 IMPORT_CHANGE_REASON = "Imported from a question file"
+
+
+STRIPPED = {"prompt", "feedback", "text", "misconception"}  # title and unit are kept as given
+
+
+def localized_values(texts: dict[str, dict[str, str]], fields: dict[str, str]) -> dict[str, str]:
+    """{"prompt_fr": …, "prompt_en": …, …}: each language's text in its own column, stripped.
+
+    Named explicitly: django-modeltranslation would put a plain `prompt=` into the language
+    active at the time (the request's or the command's), not the language of the text."""
+    return {
+        f"{fields[name]}_{code}": value.strip() if name in STRIPPED else value
+        for code, values in texts.items()
+        for name, value in values.items()
+    }
 
 
 def save_questions(quiz: Quiz, questions: list[QuestionData], *, user=None) -> list[Question]:
@@ -176,14 +288,11 @@ def save_questions(quiz: Quiz, questions: list[QuestionData], *, user=None) -> l
         question = Question(
             quiz=quiz,
             type=data.type,
-            title=data.title,
-            prompt=data.prompt.strip(),
+            **localized_values(data.texts(), QUESTION_TEXTS),
             points=data.points,
-            general_feedback=data.feedback.strip(),
             all_or_nothing=data.all_or_nothing,
             numeric_value=data.numeric_value,
             numeric_tolerance=data.numeric_tolerance,
-            unit=data.unit,
             case=cases.get(data.case),
             simulation=data.simulation,
             preset=data.preset,
@@ -198,10 +307,8 @@ def save_questions(quiz: Quiz, questions: list[QuestionData], *, user=None) -> l
         for order, c in enumerate(data.choices):
             choice = Choice(
                 question=question,
-                text=c.text.strip(),
+                **localized_values(c.texts(data.language), CHOICE_TEXTS),
                 is_correct=c.correct,
-                feedback=c.feedback.strip(),
-                misconception=c.misconception.strip(),
                 order=order,
             )
             choice.render()
@@ -246,6 +353,52 @@ QUESTION_KEYS = {
     "title",
 }
 CHOICE_KEYS = {"text", "correct", "feedback", "misconception"}
+# Keys written in several languages: the plain key (or `<key>_en`) is the English, `<key>_fr`
+# the French.
+YAML_LANGUAGE = "en"
+QUIZ_TRANSLATED = ("title", "description")
+QUESTION_TRANSLATED = (
+    "title",
+    "prompt",
+    "feedback",
+    "unit",
+    "feedback_true",
+    "feedback_false",
+    "misconception_true",
+    "misconception_false",
+)
+CHOICE_TRANSLATED = ("text", "feedback", "misconception")
+
+
+def _known_keys(keys: set[str], translated) -> set[str]:
+    return keys | {f"{key}_{code}" for key in translated for code in content_languages()}
+
+
+def _localized(raw: dict, key: str, where: str, errors: list[str]) -> dict[str, str]:
+    """{language: text} of a translatable key, "" for a language not given."""
+    if key in raw and f"{key}_{YAML_LANGUAGE}" in raw:
+        errors.append(
+            f"{where}, field {key}_{YAML_LANGUAGE}: give either {key} or {key}_{YAML_LANGUAGE} "
+            "(both are the English)."
+        )
+    values = {}
+    for code in content_languages():
+        value = raw.get(f"{key}_{code}")
+        if code == YAML_LANGUAGE and value is None:
+            value = raw.get(key)
+        values[code] = _text(value)
+    return values
+
+
+def _split(values: dict[str, dict[str, str]]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """{name: {language: text}} -> ({name: English text}, {other language: {name: text}})."""
+    main = {name: by_code[YAML_LANGUAGE] for name, by_code in values.items()}
+    others = {
+        code: {name: by_code[code] for name, by_code in values.items()}
+        for code in content_languages()
+        if code != YAML_LANGUAGE
+    }
+    return main, others
 
 
 class ContentError(Exception):
@@ -282,7 +435,7 @@ def parse_question_yaml(raw, where: str, errors: list[str]) -> QuestionData | No
     if not isinstance(raw, dict):
         errors.append(f"{where}: a question must be a mapping (type, prompt, …).")
         return None
-    for key in sorted(set(raw) - QUESTION_KEYS):
+    for key in sorted(set(raw) - _known_keys(QUESTION_KEYS, QUESTION_TRANSLATED)):
         errors.append(f"{where}, field {key}: unknown field.")
     qtype = _text(raw.get("type", "single"))
     try:
@@ -290,17 +443,21 @@ def parse_question_yaml(raw, where: str, errors: list[str]) -> QuestionData | No
     except InvalidOperation:
         errors.append(f"{where}, field points: “{raw.get('points')}” is not a number.")
         points = Decimal(1)
+    texts = {key: _localized(raw, key, where, errors) for key in QUESTION_TRANSLATED}
+    main, others = _split({name: texts[name] for name in QUESTION_TEXTS})
     q = QuestionData(
         type=qtype,
-        prompt=_text(raw.get("prompt")),
-        title=_text(raw.get("title")),
+        prompt=main["prompt"],
+        title=main["title"],
         points=points,
-        feedback=_text(raw.get("feedback")),
+        feedback=main["feedback"],
         all_or_nothing=bool(raw.get("all_or_nothing", False)),
-        unit=_text(raw.get("unit")),
+        unit=main["unit"],
         case=_text(raw.get("case")),
         simulation=_text(raw.get("simulation")),
         preset=_text(raw.get("preset")),
+        language=YAML_LANGUAGE,
+        translations=others,
     )
     if qtype == QuestionType.TRUEFALSE:
         answer = raw.get("answer")
@@ -311,14 +468,27 @@ def parse_question_yaml(raw, where: str, errors: list[str]) -> QuestionData | No
             return None
         q.choices = truefalse_choices(
             answer,
-            feedback_true=_text(raw.get("feedback_true")),
-            feedback_false=_text(raw.get("feedback_false")),
-            misconception_true=_text(raw.get("misconception_true")),
-            misconception_false=_text(raw.get("misconception_false")),
+            feedback_true=texts["feedback_true"][YAML_LANGUAGE],
+            feedback_false=texts["feedback_false"][YAML_LANGUAGE],
+            misconception_true=texts["misconception_true"][YAML_LANGUAGE],
+            misconception_false=texts["misconception_false"][YAML_LANGUAGE],
         )
+        for choice, side in zip(q.choices, ("true", "false"), strict=True):
+            right = choice.correct
+            choice.translations = {
+                code: {
+                    "feedback": texts[f"feedback_{side}"][code],
+                    "misconception": "" if right else texts[f"misconception_{side}"][code],
+                }
+                for code in others
+            }
         right_key = "misconception_true" if answer is True else "misconception_false"
-        if raw.get(right_key):
-            errors.append(f"{where}, field {right_key}: {MISCONCEPTION_ON_CORRECT}")
+        for code, value in texts[right_key].items():
+            if value:
+                errors.append(
+                    f"{where}, field {_key(right_key, code, YAML_LANGUAGE)}: "
+                    f"{MISCONCEPTION_ON_CORRECT}"
+                )
     elif qtype == QuestionType.NUMERIC:
         q.numeric_value = _number(raw.get("value"), where, "value", errors)
         q.numeric_tolerance = _number(raw.get("tolerance"), where, "tolerance", errors)
@@ -333,14 +503,21 @@ def parse_question_yaml(raw, where: str, errors: list[str]) -> QuestionData | No
             if not isinstance(c, dict):
                 errors.append(f"{where}, choice {n}: must be a mapping (text, correct, feedback).")
                 continue
-            for key in sorted(set(c) - CHOICE_KEYS):
+            for key in sorted(set(c) - _known_keys(CHOICE_KEYS, CHOICE_TRANSLATED)):
                 errors.append(f"{where}, choice {n}, field {key}: unknown field.")
+            main, others = _split(
+                {
+                    key: _localized(c, key, f"{where}, choice {n}", errors)
+                    for key in CHOICE_TRANSLATED
+                }
+            )
             q.choices.append(
                 ChoiceData(
-                    text=_text(c.get("text")),
+                    text=main["text"],
                     correct=c.get("correct") is True,
-                    feedback=_text(c.get("feedback")),
-                    misconception=_text(c.get("misconception")),
+                    feedback=main["feedback"],
+                    misconception=main["misconception"],
+                    translations=others,
                 )
             )
     return q
@@ -356,13 +533,24 @@ def read_quiz_file(path: Path, *, case_slugs: set[str], theme_slugs: set[str]) -
         raise ContentError([f"{name}: not valid YAML/UTF-8: {exc}"]) from None
     if not isinstance(raw, dict):
         raise ContentError([f"{name}: the file must be a mapping with slug, title, questions."])
-    for key in sorted(set(raw) - QUIZ_KEYS):
+    for key in sorted(set(raw) - _known_keys(QUIZ_KEYS, QUIZ_TRANSLATED)):
         errors.append(f"{name}, field {key}: unknown field.")
     slug = _text(raw.get("slug"))
     if not slug:
         errors.append(f"{name}, field slug: required.")
-    if not _text(raw.get("title")):
+    texts = {key: _localized(raw, key, name, errors) for key in QUIZ_TRANSLATED}
+    if not any(value.strip() for value in texts["title"].values()):
         errors.append(f"{name}, field title: required.")
+    title_limit = Quiz._meta.get_field("title").max_length
+    for key, by_code in texts.items():
+        for code, value in by_code.items():
+            if "\x00" in value:
+                errors.append(f"{name}, field {_key(key, code, YAML_LANGUAGE)}: {NUL_CHARACTER}")
+            elif key == "title" and len(value) > title_limit:
+                errors.append(
+                    f"{name}, field {_key(key, code, YAML_LANGUAGE)}: "
+                    + TOO_LONG.format(max=title_limit)
+                )
     cases = raw.get("cases") or []
     themes = raw.get("themes") or []
     if not isinstance(cases, list) or not isinstance(themes, list):
@@ -408,8 +596,11 @@ def read_quiz_file(path: Path, *, case_slugs: set[str], theme_slugs: set[str]) -
         raise ContentError(errors)
     fields = {
         "slug": slug,
-        "title": _text(raw.get("title")),
-        "description": _text(raw.get("description")),
+        **{
+            f"{key}_{code}": value
+            for key, by_code in texts.items()
+            for code, value in by_code.items()
+        },
         "is_published": bool(raw.get("published", False)),
         "question_order": order,
         "shuffle_choices": bool(raw.get("shuffle_choices", False)),

@@ -19,20 +19,36 @@ Decisions (documented in quiz/README.md):
 - True/false balance is a site-wide rule, over published quizzes: the share of true/false
   questions whose right answer is True must lie within TF_TRUE_RANGE (40–60 %), once the site
   has at least TF_MIN_QUESTIONS (5) of them.
-- A negative stem (not, except, never, least, false…) in the sentence that asks the question
-  is a warning unless the word is emphasised (**not**, *not*, _not_) or written in capitals
-  (NOT): emphasised, students see it, which is what item-writing guides ask for.
+- A negative stem (not, except, never, least, false…; pas, sauf, jamais, le moins, faux…) in
+  the sentence that asks the question is a warning unless the word is emphasised (**not**,
+  *not*, _not_) or written in capitals (NOT): emphasised, students see it, which is what
+  item-writing guides ask for.
+
+Languages: the texts are checked in French and in English. The rules that read the wording
+(TEXT_RULES: longest option, "all of the above", negative stem, duplicates, absolute words) run
+once per language on that language's text, falling back to the other language where a text is
+not translated, as a student's page does; an issue found in both languages with the same
+message is reported once. The other rules only look at what exists (feedback, misconceptions,
+tolerance, grading), which the fallback makes the same in both languages: they run once. Two
+rules compare the languages: `missing-translation` (a text in one language only) and
+`translation-numbers` (a number in one language's prompt or choice and not in the other's).
+Messages are in the active language (gettext); the text quoted in them is in the language
+checked.
 """
 
 import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Choice, Question, QuestionType, Quiz
 
@@ -83,6 +99,8 @@ RULES = {
         _("Words like “never” or “only” mark the wrong answers."),
     ),
     "key-position": (WARNING, _("The right answer sits in the same place too often.")),
+    "missing-translation": (WARNING, _("A text is written in one language only.")),
+    "translation-numbers": (WARNING, _("The two languages disagree on a number.")),
 }
 
 MESSAGES = {
@@ -163,7 +181,35 @@ MESSAGES = {
         "Choices are not shuffled and the right answer is option {position} in {count} of "
         "{total} single-choice questions. Tick “Shuffle choices” or vary where it sits."
     ),
+    "missing-translation": _(
+        "No {language} text for: {fields}. Students reading {language} see the {other} text "
+        "instead, marked as not translated. Add the {language} version."
+    ),
+    "translation-numbers": _(
+        "The {first} and {second} texts of {where} disagree on numbers: {first_only} only in "
+        "the {first}, {second_only} only in the {second}. Check the translation."
+    ),
 }
+
+# In a sentence ("No French text for…", « Pas de texte en français pour… »), hence a context.
+LANGUAGE_NAMES = {
+    "fr": pgettext_lazy("language, in a sentence", "French"),
+    "en": pgettext_lazy("language, in a sentence", "English"),
+}
+# What missing-translation lists, by model field.
+FIELD_NAMES = {
+    "title": _("title"),
+    "description": _("description"),
+    "prompt": _("question text"),
+    "general_feedback": _("general feedback"),
+    "unit": _("unit"),
+    "text": _("text"),
+    "feedback": _("feedback"),
+    "misconception": _("misconception"),
+}
+QUIZ_FIELDS = ("title", "description")
+QUESTION_FIELDS = ("title", "prompt", "general_feedback", "unit")
+CHOICE_FIELDS = ("text", "feedback", "misconception")
 
 TRUE_WORDS = {"true", "vrai"}
 FALSE_WORDS = {"false", "faux"}
@@ -172,9 +218,17 @@ NEGATIVE_WORDS = (
     r"not(?!\s+only\b)|except|never|(?<!at )least|false|incorrect|untrue|cannot|can't|isn't|aren't|doesn't|don't|"
     r"didn't|won't|wasn't|weren't|wouldn't|shouldn't|couldn't|neither|nor"
 )
-NEGATIVE_RE = re.compile(rf"(?<![\w'’-])({NEGATIVE_WORDS})(?![\w'’-])", re.IGNORECASE)
-# Asides a negative word may sit in without making the question negative: (…), "…", “…”.
-ASIDE_RE = re.compile(r"\([^()]*\)|\"[^\"]*\"|“[^”]*”")
+# French: "ne … pas" is caught by "pas" (what a writer emphasises: n'est **pas**); "faux
+# positifs/négatifs" and "fausses alertes" are terms, not negations.
+NEGATIVE_WORDS_FR = (
+    r"pas|jamais|sauf|excepté|ni|rien|incorrecte?s?|(?:le|la|les)\s+moins|"
+    r"faux(?!\s+(?:positifs?|négatifs?))|fausses?(?!\s+alertes?)"
+)
+NEGATIVE_RE = re.compile(
+    rf"(?<![\w'’-])({NEGATIVE_WORDS}|{NEGATIVE_WORDS_FR})(?![\w'’-])", re.IGNORECASE
+)
+# Asides a negative word may sit in without making the question negative: (…), "…", “…”, « … ».
+ASIDE_RE = re.compile(r"\([^()]*\)|\"[^\"]*\"|“[^”]*”|«[^»]*»")
 EMPHASIS_RE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\3(?![\w*])", re.S)
 
 ABOVE_RE = re.compile(
@@ -186,7 +240,10 @@ ABOVE_RE = re.compile(
 )
 ABSOLUTE_RE = re.compile(
     r"(?<![\w'’])(never|always|only|none|nothing|nobody|no one|guaranteed|guarantees?|"
-    r"impossible|certainly|completely|entirely|proves?|proved|proven|every|everyone)"
+    r"impossible|certainly|completely|entirely|proves?|proved|proven|every|everyone|"
+    r"jamais|toujours|seulement|uniquement|rien|personne\s+ne|garantie?s?|garantit|"
+    r"certainement|complètement|entièrement|prouvée?s?|prouvent|prouve|chaque|tout\s+le\s+monde|"
+    r"forcément|nécessairement)"
     r"(?![\w'’])",
     re.IGNORECASE,
 )
@@ -205,6 +262,7 @@ class Issue:
     question_number: int | None = None  # position among the quiz's active questions, from 1
     question_text: str = ""
     choice_id: int | None = None
+    language: str = ""  # "fr"/"en": found in that language's text only; "" for both or neither
 
     def as_dict(self) -> dict:
         question = None
@@ -220,6 +278,7 @@ class Issue:
             "quiz": self.quiz or None,
             "question": question,
             "choice": self.choice_id,
+            "language": self.language or None,
             "message": self.message,
         }
 
@@ -232,6 +291,7 @@ class QuizReport:
     longest_keyed: int = 0  # of which the right option is clearly the longest
     true_keyed: int = 0  # true/false questions whose right answer is True
     true_false: int = 0
+    longest_by_language: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_live(self) -> bool:
@@ -253,6 +313,7 @@ class QuizReport:
             "published": self.is_live,
             "single_choice": self.single_choice,
             "longest_keyed": self.longest_keyed,
+            "longest_keyed_by_language": self.longest_by_language,
             "true_false": {"true": self.true_keyed, "total": self.true_false},
             "errors": len(self.errors),
             "warnings": len(self.warnings),
@@ -341,6 +402,29 @@ def lint(quizzes=None, *, site: bool = True) -> Report:
     return report
 
 
+# --- languages -----------------------------------------------------------------------------------
+
+# The language whose text the rules read (None: the active language, as a page shows it).
+checked_language: ContextVar[str | None] = ContextVar("lint_checked_language", default=None)
+
+
+def content_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def tx(obj, name: str) -> str:
+    """`obj.<name>` in the language being checked; when that language's column is empty, the
+    other language's text, which is what a student reading that language sees."""
+    language = checked_language.get()
+    if language is None:
+        return getattr(obj, name) or ""
+    for code in [language, *content_languages()]:
+        value = getattr(obj, f"{name}_{code}", None)
+        if value:
+            return value
+    return ""
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 
@@ -405,7 +489,7 @@ def keyed_true(question: Question, choices: list[Choice]) -> bool | None:
     right = [c for c in choices if c.is_correct]
     if len(right) != 1 or len(choices) != 2:
         return None
-    word = normalised(right[0].text)
+    word = normalised(tx(right[0], "text"))
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -420,8 +504,8 @@ def clearly_longest(choices: list[Choice]) -> tuple[int, int] | None:
     wrong = [c for c in choices if not c.is_correct]
     if len(right) != 1 or not wrong:
         return None
-    right_len = len(plain(right[0].text))
-    wrong_len = max(len(plain(c.text)) for c in wrong)
+    right_len = len(plain(tx(right[0], "text")))
+    wrong_len = max(len(plain(tx(c, "text"))) for c in wrong)
     if right_len >= wrong_len * (1 + LONGEST_MARGIN) and right_len > wrong_len:
         return right_len, wrong_len
     return None
@@ -450,9 +534,9 @@ def check_all_none_of_the_above(quiz, question, number, choices) -> list[Issue]:
     if question.type not in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         return []
     return [
-        issue("all-none-of-the-above", quiz, question, number, on=c, choice=short(c.text))
+        issue("all-none-of-the-above", quiz, question, number, on=c, choice=short(tx(c, "text")))
         for c in choices
-        if ABOVE_RE.search(plain(c.text))
+        if ABOVE_RE.search(plain(tx(c, "text")))
     ]
 
 
@@ -472,7 +556,7 @@ def negative_word(prompt: str) -> str | None:
 
 
 def check_negative_stem(quiz, question, number, choices) -> list[Issue]:
-    word = negative_word(question.prompt)
+    word = negative_word(tx(question, "prompt"))
     if word is None:
         return []
     return [issue("negative-stem", quiz, question, number, word=word)]
@@ -481,18 +565,25 @@ def check_negative_stem(quiz, question, number, choices) -> list[Issue]:
 def check_feedback(quiz, question, number, choices) -> list[Issue]:
     """Choices without feedback (warning); a path through the question with no explanation
     at all (error)."""
-    has_general = bool(question.general_feedback.strip())
+    has_general = bool(tx(question, "general_feedback").strip())
     if question.type == QuestionType.NUMERIC:
         if has_general:
             return []
         return [issue("no-explanation", quiz, question, number, message="no-explanation-numeric")]
     found = []
     for c in choices:
-        if c.feedback.strip():
+        if tx(c, "feedback").strip():
             continue
         if has_general:
             found.append(
-                issue("choice-without-feedback", quiz, question, number, on=c, choice=short(c.text))
+                issue(
+                    "choice-without-feedback",
+                    quiz,
+                    question,
+                    number,
+                    on=c,
+                    choice=short(tx(c, "text")),
+                )
             )
         else:
             found.append(
@@ -503,7 +594,7 @@ def check_feedback(quiz, question, number, choices) -> list[Issue]:
                     number,
                     on=c,
                     message="no-explanation-choice",
-                    choice=short(c.text),
+                    choice=short(tx(c, "text")),
                 )
             )
     return found
@@ -513,7 +604,7 @@ def check_duplicate_choices(quiz, question, number, choices) -> list[Issue]:
     seen: dict[str, Choice] = {}
     found = []
     for c in choices:
-        key = normalised(c.text)
+        key = normalised(tx(c, "text"))
         if key in seen:
             first = seen[key]
             found.append(
@@ -523,8 +614,8 @@ def check_duplicate_choices(quiz, question, number, choices) -> list[Issue]:
                     question,
                     number,
                     on=c,
-                    first=short(first.text),
-                    second=short(c.text),
+                    first=short(tx(first, "text")),
+                    second=short(tx(c, "text")),
                 )
             )
         else:
@@ -548,10 +639,15 @@ def check_misconceptions(quiz, question, number, choices) -> list[Issue]:
         return []
     return [
         issue(
-            "wrong-choice-without-misconception", quiz, question, number, on=c, choice=short(c.text)
+            "wrong-choice-without-misconception",
+            quiz,
+            question,
+            number,
+            on=c,
+            choice=short(tx(c, "text")),
         )
         for c in choices
-        if not c.is_correct and not c.misconception.strip()
+        if not c.is_correct and not tx(c, "misconception").strip()
     ]
 
 
@@ -609,7 +705,7 @@ def absolute_word(text: str) -> str | None:
 
 def check_absolute_wording(quiz, question, number, choices) -> list[Issue]:
     if question.type == QuestionType.TRUEFALSE:
-        word = absolute_word(question.prompt)
+        word = absolute_word(tx(question, "prompt"))
         if word is None or keyed_true(question, choices) is not False:
             return []
         return [
@@ -624,11 +720,11 @@ def check_absolute_wording(quiz, question, number, choices) -> list[Issue]:
         ]
     if question.type not in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         return []
-    if any(absolute_word(c.text) for c in choices if c.is_correct):
+    if any(absolute_word(tx(c, "text")) for c in choices if c.is_correct):
         return []
     found = []
     for c in choices:
-        word = None if c.is_correct else absolute_word(c.text)
+        word = None if c.is_correct else absolute_word(tx(c, "text"))
         if word:
             found.append(
                 issue(
@@ -638,7 +734,7 @@ def check_absolute_wording(quiz, question, number, choices) -> list[Issue]:
                     number,
                     on=c,
                     message="absolute-wording-choice",
-                    choice=short(c.text),
+                    choice=short(tx(c, "text")),
                     word=word,
                 )
             )
@@ -707,22 +803,222 @@ def check_key_position(quiz, numbered) -> list[Issue]:
 QUIZ_RULES = [check_longest_share, check_key_position]
 
 
+# The rules that read the wording: run once per language.
+TEXT_RULES = {
+    check_longest_option,
+    check_all_none_of_the_above,
+    check_negative_stem,
+    check_duplicate_choices,
+    check_absolute_wording,
+    check_longest_share,
+}
+
+
 def lint_quiz(quiz: Quiz) -> QuizReport:
-    """Every per-question and per-quiz rule on one quiz (loaded with `load`, or any quiz)."""
+    """Every per-question and per-quiz rule on one quiz (loaded with `load`, or any quiz), in
+    every language (see the module's docstring)."""
     numbered = [(n, q, choices_of(q)) for n, q in enumerate(questions_of(quiz), start=1)]
     report = QuizReport(quiz=quiz)
-    for rule in QUIZ_RULES:
-        report.issues += rule(quiz, numbered)
+    found: dict[tuple, Issue] = {}  # one language's issue, by what it says
+    order: list[tuple] = []
+    languages = content_languages()
+    for code in languages:
+        token = checked_language.set(code)
+        try:
+            issues = [i for rule in QUIZ_RULES for i in rule(quiz, numbered) if rule in TEXT_RULES]
+            for n, q, cs in numbered:
+                issues += [
+                    i for rule in QUESTION_RULES if rule in TEXT_RULES for i in rule(quiz, q, n, cs)
+                ]
+            report.longest_by_language[code] = sum(
+                clearly_longest(cs) is not None
+                for n, q, cs in numbered
+                if q.type == QuestionType.SINGLE
+            )
+        finally:
+            checked_language.reset(token)
+        for i in issues:
+            key = (i.rule, i.question_id, i.choice_id, i.message)
+            if key in found:
+                found[key] = _replace(found[key], language="")  # the same in both languages
+            else:
+                found[key] = _replace(i, language=code)
+                order.append(key)
+    by_language = [found[key] for key in order]
+    # The rules that look at what exists (the fallback makes it the same in both languages).
+    report.issues += [
+        i for rule in QUIZ_RULES if rule not in TEXT_RULES for i in rule(quiz, numbered)
+    ]
+    report.issues += [i for i in by_language if i.question_id is None]
     for n, q, cs in numbered:
         for rule in QUESTION_RULES:
-            report.issues += rule(quiz, q, n, cs)
+            if rule not in TEXT_RULES:
+                report.issues += rule(quiz, q, n, cs)
+        report.issues += [i for i in by_language if i.question_id == q.pk]
+        report.issues += check_missing_translation(quiz, q, n, cs)
+        report.issues += check_translation_numbers(quiz, q, n, cs)
         if q.type == QuestionType.SINGLE:
             report.single_choice += 1
-            report.longest_keyed += clearly_longest(cs) is not None
         elif q.type == QuestionType.TRUEFALSE:
             report.true_false += 1
             report.true_keyed += keyed_true(q, cs) is True
+    report.issues += check_missing_translation(quiz, None, None, [])
+    report.longest_keyed = max(report.longest_by_language.values(), default=0)
     return report
+
+
+def _replace(issue: Issue, **changes) -> Issue:
+    from dataclasses import replace
+
+    return replace(issue, **changes)
+
+
+# --- comparing the languages ----------------------------------------------------------------------
+
+
+def missing_fields(obj, fields) -> dict[str, list[str]]:
+    """{language: [field]} of the fields written in another language but not in this one."""
+    missing: dict[str, list[str]] = {}
+    languages = content_languages()
+    for name in fields:
+        given = {
+            code: bool((getattr(obj, f"{name}_{code}", "") or "").strip()) for code in languages
+        }
+        if any(given.values()):
+            for code in languages:
+                if not given[code]:
+                    missing.setdefault(code, []).append(name)
+    return missing
+
+
+def check_missing_translation(quiz, question, number, choices) -> list[Issue]:
+    """One warning per language a question (or, with question None, the quiz) lacks text in,
+    listing the fields: the question's own, then each choice's ("choice 2: text, feedback")."""
+    if question is None:
+        parts = {
+            code: [str(FIELD_NAMES[f]) for f in names]
+            for code, names in missing_fields(quiz, QUIZ_FIELDS).items()
+        }
+    else:
+        parts = {
+            code: [str(FIELD_NAMES[f]) for f in names]
+            for code, names in missing_fields(question, QUESTION_FIELDS).items()
+        }
+        for position, c in enumerate(choices, start=1):
+            for code, names in missing_fields(c, CHOICE_FIELDS).items():
+                listed = ", ".join(str(FIELD_NAMES[f]) for f in names)
+                parts.setdefault(code, []).append(
+                    str(_("choice {n} ({fields})")).format(n=position, fields=listed)
+                )
+    found = []
+    for code in content_languages():
+        if not parts.get(code):
+            continue
+        other = next(c for c in content_languages() if c != code)
+        found.append(
+            issue(
+                "missing-translation",
+                quiz,
+                question,
+                number,
+                language=LANGUAGE_NAMES[code],
+                other=LANGUAGE_NAMES[other],
+                fields="; ".join(parts[code]),
+            )
+        )
+    return found
+
+
+MARKDOWN_LINK_RE = re.compile(r"\]\([^)]*\)|https?://\S+")
+# A number as each language writes it: English 20,000 and 3.1; French 20 000 and 3,1 (a dot is
+# read as a decimal point too).
+NUMBER_RES = {
+    "en": re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d)"),
+    "fr": re.compile(
+        r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?)(?!\d)"
+    ),
+}
+
+
+# French writes "about 30" as "une trentaine": the same number for this comparison.
+FRENCH_ROUND_NUMBERS = {
+    "dizaine": 10,
+    "douzaine": 12,
+    "quinzaine": 15,
+    "vingtaine": 20,
+    "trentaine": 30,
+    "quarantaine": 40,
+    "cinquantaine": 50,
+    "soixantaine": 60,
+    "centaine": 100,
+    "millier": 1000,
+}
+FRENCH_ROUND_RE = re.compile(rf"\bun(?:e)?\s+({'|'.join(FRENCH_ROUND_NUMBERS)})\b", re.IGNORECASE)
+
+
+def numbers_in(text: str, language: str) -> set[Decimal]:
+    """The numbers written in `text` (`language`'s conventions), as values: "20 000" and
+    "20,000" are both 20000, "3,1" and "3.1" both 3.1, "une trentaine" 30. Link targets are
+    left out."""
+    text = MARKDOWN_LINK_RE.sub(" ", text)
+    values = set()
+    if language == "fr":
+        values |= {
+            Decimal(FRENCH_ROUND_NUMBERS[m.group(1).lower()]).normalize()
+            for m in FRENCH_ROUND_RE.finditer(text)
+        }
+    for m in NUMBER_RES.get(language, NUMBER_RES["en"]).finditer(text):
+        raw = m.group(1)
+        if language == "fr":
+            raw = re.sub(r"[ \u00a0\u202f]", "", raw).replace(",", ".")
+        else:
+            raw = raw.replace(",", "")
+        try:
+            values.add(Decimal(raw).normalize())
+        except InvalidOperation:
+            continue
+    return values
+
+
+def _number_list(values: set[Decimal]) -> str:
+    return ", ".join(f"{v:f}" for v in sorted(values)) or "—"
+
+
+def check_translation_numbers(quiz, question, number, choices) -> list[Issue]:
+    """A number in one language's prompt (or a choice's text) and not in the other's: a
+    translation that changed a figure. Texts written in one language only are left to
+    missing-translation."""
+    first, second = content_languages()[:2]
+    texts = [(None, "prompt", question)] + [(c, "text", c) for c in choices]
+    found = []
+    for choice, name, obj in texts:
+        a = getattr(obj, f"{name}_{first}", "") or ""
+        b = getattr(obj, f"{name}_{second}", "") or ""
+        if not a.strip() or not b.strip():
+            continue
+        in_a, in_b = numbers_in(a, first), numbers_in(b, second)
+        if in_a == in_b:
+            continue
+        where = (
+            _("the question")
+            if choice is None
+            else str(_("the choice “{choice}”")).format(choice=short(getattr(obj, name) or a))
+        )
+        found.append(
+            issue(
+                "translation-numbers",
+                quiz,
+                question,
+                number,
+                on=choice,
+                where=where,
+                first=LANGUAGE_NAMES[first],
+                second=LANGUAGE_NAMES[second],
+                first_only=_number_list(in_a - in_b),
+                second_only=_number_list(in_b - in_a),
+            )
+        )
+    return found
 
 
 # --- site-wide rules -----------------------------------------------------------------------------

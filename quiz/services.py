@@ -505,8 +505,26 @@ class ImportFailed(Exception):
 IMPORT_MAX_BYTES = 512 * 1024
 
 
-def import_questions(*, quiz: Quiz, text: str, fmt: str, user=None) -> list[Question]:
+def import_language(language: str | None = None) -> str:
+    """A content language: `language` if given, else the active one (French when neither)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    codes = [code for code, _ in settings.LANGUAGES]
+    for candidate in (language, get_language(), settings.LANGUAGE_CODE):
+        code = (candidate or "").split("-")[0].lower()
+        if code in codes:
+            return code
+    return codes[0]
+
+
+def import_questions(
+    *, quiz: Quiz, text: str, fmt: str, user=None, language: str | None = None
+) -> list[Question]:
     """Parse a GIFT or Aiken file and add its questions to `quiz`, all or nothing.
+
+    The file's texts go into `language`'s columns ("fr" or "en"; default: the active language,
+    i.e. the teacher's); the other language stays empty and falls back to it.
 
     Raises ImportFailed listing every error by line (syntax, unsupported question types,
     rule violations such as a single-choice question without exactly one right answer, text
@@ -523,6 +541,9 @@ def import_questions(*, quiz: Quiz, text: str, fmt: str, user=None) -> list[Ques
         )
     parser = {"gift": parse_gift, "aiken": parse_aiken}[fmt]
     questions, parse_errors = parser(text)
+    language = import_language(language)
+    for q in questions:
+        q.language = language
     errors = [(e.line, e.message) for e in parse_errors]
     case_slugs = existing_case_slugs()
     for q in questions:

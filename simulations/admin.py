@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import SimulationRun
 
@@ -30,9 +31,9 @@ class SimulationRunAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("result")
 
-    @admin.display(description="Page")
+    @admin.display(description=gettext_lazy("Page"))
     def permalink(self, obj):
-        return format_html('<a href="{}">Open the run</a>', obj.get_absolute_url())
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), gettext("Open the run"))
 
     # Runs are computed by the site, never typed in: nobody adds or edits them here.
     def has_add_permission(self, request):

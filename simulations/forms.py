@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from .engine import MAX_SEED, ParamError, Simulation
+from .i18n import english, local_param, localize
 from .services import DEFAULT_SEED, SEED_MESSAGE, parse_seed, random_seed
 
 # Longest text a number field accepts: generous for "0.000001" or "4294967295", short enough
@@ -26,9 +29,12 @@ def _number_attr(value: float | None) -> str | None:
 
 
 def param_field(param) -> forms.Field:
-    """The form field for one declared parameter."""
-    # "Days (days)" says nothing twice: the unit shows only when the label does not name it.
-    show_unit = param.unit and param.unit.lower() not in param.label.lower()
+    """The form field for one declared parameter, its words in the active language."""
+    # "Days (days)" says nothing twice: the unit shows only when the label names it in
+    # neither language (decided on the English words, so both pages agree).
+    show_unit = bool(param.unit) and english(param.unit).lower() not in english(param.label).lower()
+    param = local_param(param)
+    show_unit = show_unit and param.unit.lower() not in param.label.lower()
     label = f"{param.label} ({param.unit})" if show_unit else param.label
     common = {"label": label, "help_text": param.help, "initial": param.default}
     if param.type == "bool":
@@ -36,9 +42,11 @@ def param_field(param) -> forms.Field:
     if param.type == "choice":
         allowed = ", ".join(label for _, label in param.choices)
         return forms.ChoiceField(
-            choices=list(param.choices),
+            choices=[tuple(choice) for choice in param.choices],
             # Django's default message echoes the value back, null bytes and all.
-            error_messages={"invalid_choice": f"Choose one of: {allowed}."},
+            error_messages={
+                "invalid_choice": gettext("Choose one of: {choices}.").format(choices=allowed)
+            },
             **common,
         )
     step = param.step if param.step is not None else (1 if param.type == "int" else "any")
@@ -65,19 +73,22 @@ class RunForm(forms.Form):
     seed = forms.CharField(
         required=False,
         max_length=20,
-        label="Seed",
-        help_text=(
-            f"A whole number from 0 to {MAX_SEED}. The same parameters and seed always give the "
-            "same result; another seed draws other samples. Leave it empty for a random one."
-        ),
+        label=gettext_lazy("Seed"),
+        help_text=lazy(
+            lambda: gettext(
+                "A whole number from 0 to {max}. The same parameters and seed always give the "
+                "same result; another seed draws other samples. Leave it empty for a random one."
+            ).format(max=MAX_SEED),
+            str,
+        )(),
         widget=forms.NumberInput(
             attrs={"min": "0", "max": str(MAX_SEED), "step": "1", "inputmode": "numeric"}
         ),
     )
     random_seed = forms.BooleanField(
         required=False,
-        label="Use a new random seed",
-        help_text="The server picks a seed for you and shows it with the result.",
+        label=gettext_lazy("Use a new random seed"),
+        help_text=gettext_lazy("The server picks a seed for you and shows it with the result."),
     )
 
     def __init__(self, simulation: Simulation, *args: Any, **kwargs: Any):
@@ -104,7 +115,7 @@ class RunForm(forms.Form):
                 try:
                     cleaned["seed"] = parse_seed(text)
                 except ParamError:
-                    self.add_error("seed", SEED_MESSAGE)
+                    self.add_error("seed", localize(SEED_MESSAGE))
         if any(name in self.errors for name in self.param_names):
             return cleaned
         raw = {name: cleaned[name] for name in self.param_names}
@@ -114,7 +125,7 @@ class RunForm(forms.Form):
             for name, messages in exc.errors.items():
                 field = name if name in self.param_names else None
                 for message in messages:
-                    self.add_error(field, message)
+                    self.add_error(field, localize(message))
             return cleaned
         cleaned["preset_slug"] = matching_preset(self.simulation, cleaned["params"])
         return cleaned

@@ -3,8 +3,12 @@ app importing them.
 
 An app registers in its ``AppConfig.ready()``::
 
+    from django.utils.translation import gettext_lazy as _
     from simulations.links import register_run_links
-    register_run_links("Quizzes", quizzes_for_simulation)
+    register_run_links(_("Quizzes"), quizzes_for_simulation)
+
+The heading is read when the page renders: give a lazy translation so it follows the page's
+language.
 
 The function takes the simulation's slug, the run's preset slug ("" if none) and the request,
 and returns a list of ``{"title": ..., "url": ...}``. It must run a fixed number of queries.
@@ -37,5 +41,5 @@ def render_run_links(slug: str, preset: str, request) -> list[dict[str, Any]]:
     for entry in RUN_LINKS:
         links = entry.links(slug, preset, request)
         if links:
-            groups.append({"heading": entry.heading, "links": links})
+            groups.append({"heading": str(entry.heading), "links": links})
     return groups

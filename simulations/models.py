@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 KEY_RE = re.compile(r"^[0-9a-f]{64}\Z")
 
@@ -74,36 +75,62 @@ class SimulationRun(models.Model):
         unique=True,
         db_index=True,
         editable=False,
-        help_text="SHA-256 of the simulation, engine version, canonical parameters and seed.",
+        verbose_name=_("key"),
+        help_text=_("SHA-256 of the simulation, engine version, canonical parameters and seed."),
     )
-    slug = models.SlugField(max_length=80, db_index=True, help_text="The simulation that ran.")
-    version = models.CharField(max_length=20, help_text="The simulation's engine version.")
-    params = models.JSONField(help_text="Every parameter, defaults filled in.")
-    seed = models.PositiveBigIntegerField(help_text="Seed of the run's random generator.")
+    slug = models.SlugField(
+        max_length=80,
+        db_index=True,
+        verbose_name=_("simulation"),
+        help_text=_("The simulation that ran."),
+    )
+    version = models.CharField(
+        max_length=20, verbose_name=_("version"), help_text=_("The simulation's engine version.")
+    )
+    params = models.JSONField(
+        verbose_name=_("parameters"), help_text=_("Every parameter, defaults filled in.")
+    )
+    seed = models.PositiveBigIntegerField(
+        verbose_name=_("seed"), help_text=_("Seed of the run's random generator.")
+    )
     preset = models.SlugField(
-        max_length=80, blank=True, help_text="The preset the run started from, if any."
+        max_length=80,
+        blank=True,
+        verbose_name=_("preset"),
+        help_text=_("The preset the run started from, if any."),
     )
-    result = models.JSONField(help_text="Metrics, tables, charts, findings and checks.")
-    duration_ms = models.PositiveIntegerField(help_text="How long the engine took, in ms.")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    result = models.JSONField(
+        verbose_name=_("result"), help_text=_("Metrics, tables, charts, findings and checks.")
+    )
+    duration_ms = models.PositiveIntegerField(
+        verbose_name=_("duration (ms)"), help_text=_("How long the engine took, in ms.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created"))
     last_used_at = models.DateTimeField(
         default=timezone.now,
         db_index=True,
-        help_text="When the run was last opened or asked for again (to a day): "
-        "retention prunes the least recently used first.",
+        verbose_name=_("last used"),
+        help_text=_(
+            "When the run was last opened or asked for again (to a day): "
+            "retention prunes the least recently used first."
+        ),
     )
     kept_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When someone came back to the run's permalink, an hour or more after it "
-        "was made: a kept run is pruned only after a much longer time unused.",
+        verbose_name=_("kept"),
+        help_text=_(
+            "When someone came back to the run's permalink, an hour or more after it "
+            "was made: a kept run is pruned only after a much longer time unused."
+        ),
     )
 
     objects = SimulationRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "simulation run"
+        verbose_name = _("simulation run")
+        verbose_name_plural = _("simulation runs")
 
     def __str__(self):
         return f"{self.slug} (seed {self.seed})"

@@ -1,6 +1,8 @@
-"""Context for the panels this app adds to kb case and theme pages (no queries)."""
+"""Context for the panels this app adds to kb case and theme pages (no queries), in the
+active language."""
 
 from . import engine
+from .i18n import local_simulation
 from .services import DEFAULT_SEED
 
 
@@ -10,8 +12,9 @@ def simulations_for_case(case, request) -> dict | None:
     for simulation in engine.all_simulations():
         if case.slug not in simulation.cases:
             continue
-        own = [p for p in simulation.presets if p.case == case.slug]
-        items.append({"simulation": simulation, "presets": own})
+        local = local_simulation(simulation)
+        own = [p for p in local.presets if p.case == case.slug]
+        items.append({"simulation": local, "presets": own})
     if not items:
         return None
     return {"items": items, "default_seed": DEFAULT_SEED}
@@ -20,7 +23,7 @@ def simulations_for_case(case, request) -> dict | None:
 def simulations_for_theme(theme, request) -> dict | None:
     """The simulations that show this theme."""
     items = [
-        {"simulation": simulation, "presets": []}
+        {"simulation": local_simulation(simulation), "presets": []}
         for simulation in engine.all_simulations()
         if theme.slug in simulation.themes
     ]

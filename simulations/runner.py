@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 from .engine import Simulation
 
@@ -40,8 +41,13 @@ class SimulationsBusy(Exception):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
         super().__init__(
-            f"The server is running as many simulations as it can at once. "
-            f"Try again in {retry_after} seconds."
+            ngettext(
+                "The server is running as many simulations as it can at once. "
+                "Try again in {seconds} second.",
+                "The server is running as many simulations as it can at once. "
+                "Try again in {seconds} seconds.",
+                retry_after,
+            ).format(seconds=retry_after)
         )
 
 
@@ -51,8 +57,10 @@ class SimulationTimeout(Exception):
     def __init__(self, seconds: float):
         self.seconds = seconds
         super().__init__(
-            f"This run took longer than the {seconds:g} seconds a run may take and was stopped. "
-            "Try smaller sizes (fewer people, steps or repetitions)."
+            gettext(
+                "This run took longer than the {seconds} seconds a run may take and was "
+                "stopped. Try smaller sizes (fewer people, steps or repetitions)."
+            ).format(seconds=f"{seconds:g}")
         )
 
 

@@ -8,13 +8,14 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from . import engine, runner
 from .engine import MAX_SEED, ParamError, Simulation
+from .engine.base import SEED_MESSAGE
 from .models import SimulationRun, run_key
 
 DEFAULT_SEED = 0
-SEED_MESSAGE = f"The seed must be a whole number from 0 to {MAX_SEED}."
 
 
 class UnknownSimulation(LookupError):
@@ -23,7 +24,14 @@ class UnknownSimulation(LookupError):
     def __init__(self, slug: str):
         self.slug = slug
         known = ", ".join(sorted(engine.REGISTRY)) or "none"
-        super().__init__(f"Unknown simulation {slug!r}. Simulations: {known}.")
+        super().__init__(f"Unknown simulation {slug!r}. Simulations: {known}.")  # for logs
+
+    def message(self) -> str:
+        """The message in the active language."""
+        known = ", ".join(sorted(engine.REGISTRY)) or gettext("none")
+        return gettext("Unknown simulation {slug}. Simulations: {known}.").format(
+            slug=repr(self.slug), known=known
+        )
 
 
 def get_simulation(slug: str) -> Simulation:

@@ -11,6 +11,8 @@ import re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.throttles import RunThrottle, form_throttle
@@ -20,6 +22,7 @@ from kb.models import CaseStudy, Theme
 from . import engine
 from .engine import ParamError, Simulation
 from .forms import RunForm, initial_from_params
+from .i18n import LocalSimulation, local_simulation, localize, localize_result
 from .links import render_run_links
 from .models import SimulationRun, is_run_key
 from .runner import SimulationsBusy, SimulationTimeout
@@ -27,21 +30,22 @@ from .services import DEFAULT_SEED, get_or_run, parse_seed, split_checks
 
 PRESET_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
 
-_EXPLANATIONS: dict[tuple[str, str], str] = {}
+_EXPLANATIONS: dict[tuple[str, str, str], str] = {}
 
 
 def explanation_html(simulation: Simulation) -> str:
-    """The simulation's explanation as sanitised HTML, rendered once per slug and version."""
-    cache_key = (simulation.slug, simulation.version)
+    """The simulation's explanation as sanitised HTML in the active language, rendered once
+    per slug, version and language."""
+    cache_key = (simulation.slug, simulation.version, translation.get_language() or "")
     if cache_key not in _EXPLANATIONS:
-        _EXPLANATIONS[cache_key] = render_markdown(simulation.explanation)
+        _EXPLANATIONS[cache_key] = render_markdown(localize(simulation.explanation))
     return _EXPLANATIONS[cache_key]
 
 
 def _simulation_or_404(slug: str) -> Simulation:
     simulation = engine.REGISTRY.get(slug)
     if simulation is None:
-        raise Http404("No simulation with this name.")
+        raise Http404(gettext("No simulation with this name."))
     return simulation
 
 
@@ -65,7 +69,7 @@ def _titles(simulations: list[Simulation]) -> tuple[dict[str, str], dict[str, st
 
 @require_GET
 def simulation_list(request):
-    simulations = engine.all_simulations()
+    simulations = [local_simulation(s) for s in engine.all_simulations()]
     cases, themes = _titles(simulations)
 
     def grouped(titles: dict[str, str], attr: str) -> tuple[list[dict], list[Simulation]]:
@@ -99,12 +103,12 @@ def _detail_context(
     simulation: Simulation, form: RunForm, *, preset_error: str = "", run_error: str = ""
 ) -> dict:
     cases, themes = _titles([simulation])
+    local = local_simulation(simulation)
     presets = [
-        {"preset": preset, "case_title": cases.get(preset.case, "")}
-        for preset in simulation.presets
+        {"preset": preset, "case_title": cases.get(preset.case, "")} for preset in local.presets
     ]
     return {
-        "simulation": simulation,
+        "simulation": local,
         "explanation_html": explanation_html(simulation),
         "presets": presets,
         "form": form,
@@ -152,10 +156,12 @@ def _not_now(request, simulation: Simulation, exc: Exception):
         request,
         "throttled.html",
         {
-            "title": "Busy, try again shortly" if busy else "This run was stopped",
+            "title": gettext("Busy, try again shortly")
+            if busy
+            else gettext("This run was stopped"),
             "message": str(exc),
             "back_url": reverse("simulations:simulation-detail", kwargs={"slug": simulation.slug}),
-            "back_label": f"Back to {simulation.title}",
+            "back_label": gettext("Back to {title}").format(title=localize(simulation.title)),
         },
         status=503,
     )
@@ -187,7 +193,7 @@ def simulation_run(request, slug):
                 slug=simulation.slug, params={}, seed=seed, preset=preset, take_slot=True
             )
         except ParamError as exc:
-            message = " ".join(m for messages in exc.errors.values() for m in messages)
+            message = " ".join(localize(m) for messages in exc.errors.values() for m in messages)
             form = RunForm(simulation)
             context = _detail_context(simulation, form, preset_error=message)
             return render(request, "simulations/simulation_detail.html", context)
@@ -207,7 +213,7 @@ def simulation_run(request, slug):
         except ParamError as exc:
             for name, messages in exc.errors.items():
                 for message in messages:
-                    form.add_error(name if name in form.fields else None, message)
+                    form.add_error(name if name in form.fields else None, localize(message))
         except (SimulationsBusy, SimulationTimeout) as exc:
             return _not_now(request, simulation, exc)
         else:
@@ -241,14 +247,15 @@ def run_detail(request, key):
     declared_cases = simulation.cases if simulation else ()
     declared_themes = simulation.themes if simulation else ()
     cases, themes = _titles([simulation]) if simulation else ({}, {})
-    result = run.result or {}
+    local: LocalSimulation | None = local_simulation(simulation) if simulation else None
+    result = localize_result(run.result)
     charts, other_tables = _charts_with_tables(result)
     params = []
     for name, value in (run.params or {}).items():
         label, unit = name, ""
-        if simulation is not None:
+        if local is not None:
             try:
-                param = simulation.param(name)
+                param = local.param(name)
                 label, unit = param.label, param.unit
                 if param.type == "choice":
                     value = dict(param.choices).get(value, value)  # the label people read
@@ -259,14 +266,14 @@ def run_detail(request, key):
     if simulation is not None and simulation.version == run.version:
         rerun_form = RunForm(simulation, initial=initial_from_params(simulation, run.params))
     preset = None
-    if simulation is not None and run.preset:
-        preset = next((p for p in simulation.presets if p.slug == run.preset), None)
+    if local is not None and run.preset:
+        preset = next((p for p in local.presets if p.slug == run.preset), None)
     return render(
         request,
         "simulations/run_detail.html",
         {
             "run": run,
-            "simulation": simulation,
+            "simulation": local,
             "result": result,
             "charts": charts,
             "other_tables": other_tables,

@@ -1,6 +1,7 @@
 """Simulations API: the catalogue (parameters as JSON Schema), running, and stored runs."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound
@@ -12,6 +13,7 @@ from config.api_support import CacheHeadersMixin
 from config.throttles import RunThrottle
 from simulations import engine
 from simulations.engine import MAX_SEED, ParamError
+from simulations.i18n import local_simulation, localize, localize_api_result, localize_errors
 from simulations.models import SimulationRun, is_run_key
 from simulations.runner import SimulationsBusy, SimulationTimeout
 from simulations.services import DEFAULT_SEED, UnknownSimulation, get_or_run, get_simulation
@@ -39,18 +41,20 @@ class SimulationTimeoutError(APIException):
 
 
 def params_schema(simulation) -> dict:
+    """JSON Schema of the parameters, titles and descriptions in the active language."""
     return {
         "type": "object",
         "additionalProperties": False,
-        "properties": {p.name: p.json_schema() for p in simulation.params},
+        "properties": {p.name: localize(p.json_schema()) for p in simulation.params},
     }
 
 
 def describe(simulation, request) -> dict:
+    local = local_simulation(simulation)
     return {
         "slug": simulation.slug,
-        "title": simulation.title,
-        "question": simulation.question,
+        "title": local.title,
+        "question": local.question,
         "version": simulation.version,
         "cases": list(simulation.cases),
         "themes": list(simulation.themes),
@@ -64,7 +68,7 @@ def describe(simulation, request) -> dict:
                 "case": p.case,
                 "source": p.source,
             }
-            for p in simulation.presets
+            for p in local.presets
         ],
         "url": request.build_absolute_uri(
             reverse("api:simulation-detail", kwargs={"slug": simulation.slug})
@@ -84,7 +88,7 @@ def run_data(run: SimulationRun, request) -> dict:
         "params": run.params,
         "seed": run.seed,
         "preset": run.preset,
-        "result": run.result,
+        "result": localize_api_result(run.result),
         "duration_ms": run.duration_ms,
         "created_at": run.created_at.isoformat().replace("+00:00", "Z"),
         "url": request.build_absolute_uri(reverse("api:run-detail", kwargs={"key": run.key})),
@@ -155,7 +159,7 @@ def _simulation_or_404(slug):
     try:
         return get_simulation(slug)
     except UnknownSimulation as exc:
-        raise NotFound(str(exc)) from None
+        raise NotFound(exc.message()) from None
 
 
 class SimulationListView(CacheHeadersMixin, APIView):
@@ -215,7 +219,7 @@ class SimulationRunCreateView(APIView):
                 (
                     "seed" if name == "seed" else "preset" if name == "preset" else f"params.{name}"
                 ): messages
-                for name, messages in exc.errors.items()
+                for name, messages in localize_errors(exc.errors).items()
             }
             raise serializers.ValidationError(fields) from None
         return Response(
@@ -237,6 +241,6 @@ class RunDetailView(CacheHeadersMixin, APIView):
     def get(self, request, key):
         run = SimulationRun.objects.filter(key=key).first() if is_run_key(key) else None
         if run is None:
-            raise NotFound("No run has this key.")
+            raise NotFound(gettext("No run has this key."))
         SimulationRun.objects.touch(run, opened=True)  # retention: simulations.retention
         return Response(run_data(run, request))

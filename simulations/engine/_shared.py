@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 from fairlearn.metrics import MetricFrame
 
+from .text import N_, Int, Msg, Num
+
 
 def log_axis(spec: dict[str, Any], channel: str = "y") -> dict[str, Any]:
     """Switch one positional channel of a Vega-Lite spec to a logarithmic scale, in place.
@@ -31,7 +33,7 @@ def log_axis(spec: dict[str, Any], channel: str = "y") -> dict[str, Any]:
     return spec
 
 
-def times(ratio: float) -> str:
+def times(ratio: float) -> Msg:
     """A ratio as words: 0.001 → '1,000 times smaller', 3.2 → '3.2 times larger'.
 
     Parameters
@@ -41,18 +43,20 @@ def times(ratio: float) -> str:
 
     Returns
     -------
-    str
+    Msg
+        English as a ``str``; translated by the site (``simulations.i18n``).
     """
     if not math.isfinite(ratio) or ratio <= 0:
-        return "incomparably smaller"
+        return N_("incomparably smaller")
     if ratio < 1:
         inverse = 1 / ratio
-        return f"{sig(inverse)} times smaller"
-    return f"{sig(ratio)} times larger"
+        return Msg("{n} times smaller", n=sig(inverse))
+    return Msg("{n} times larger", n=sig(ratio))
 
 
-def sig(x: float) -> str:
-    """Round to about two significant figures with thousands separators (12345 → '12,000').
+def sig(x: float) -> Msg:
+    """Round to about two significant figures with thousands separators (12345 → '12,000';
+    French '12 000').
 
     Parameters
     ----------
@@ -60,20 +64,24 @@ def sig(x: float) -> str:
 
     Returns
     -------
-    str
+    Msg
+        The number as a message holding an :class:`Int` or :class:`Num` with the decimals
+        shown (very large values stay in exponent notation, as written).
     """
     if x == 0 or not math.isfinite(x):
-        return f"{x:g}"
+        return Msg("{n}", n=f"{x:g}")
     if abs(x) >= 1e9:
-        return f"{x:.1e}"
+        return Msg("{n}", n=f"{x:.1e}")
     digits = 1 - int(math.floor(math.log10(abs(x))))
     value = round(x, digits)
     if digits <= 0:
-        return f"{int(value):,}"
-    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+        return Msg("{n}", n=Int(int(value)))
+    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    shown = len(text.partition(".")[2])
+    return Msg("{n}", n=Num(value, shown) if shown else Int(int(round(value))))
 
 
-def points(x: float) -> str:
+def points(x: float) -> Msg:
     """A difference of proportions as percentage points: 0.0734 → '7.3 points'.
 
     Parameters
@@ -82,9 +90,9 @@ def points(x: float) -> str:
 
     Returns
     -------
-    str
+    Msg
     """
-    return f"{100 * abs(x):.1f} points"
+    return Msg("{n} points", n=Num(100 * abs(x), 1))
 
 
 def group_metric_frame(

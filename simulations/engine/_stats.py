@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from fairlearn.metrics import MetricFrame
 
+from .text import N_, Int, Msg, Num, Pct
+
 
 def binomial_tolerance(p: float, n: int, z: float = 4.0) -> float:
     """Half-width of a generous acceptance band for a sampled proportion.
@@ -56,18 +58,18 @@ def ppv(prevalence: float, sensitivity: float, specificity: float) -> float:
     return tp / (tp + fp) if tp + fp > 0 else math.nan
 
 
-def ratio_text(x: float) -> str:
-    """A ratio for a sentence: '3.2 times' or 'the same'."""
+def ratio_text(x: float) -> Msg:
+    """A ratio for a sentence: '3.2 times' or 'about the same' (a translatable message)."""
     if not math.isfinite(x):
-        return "infinitely many times"
+        return N_("infinitely many times")
     if abs(x - 1) < 0.05:
-        return "about the same"
-    return f"{x:.1f} times"
+        return N_("about the same")
+    return Msg("{ratio} times", ratio=Num(x, 1))
 
 
-def count(x: float) -> str:
-    """A count for a sentence, with thousands separators: 12345.6 → '12,346'."""
-    return f"{round(x):,}"
+def count(x: float) -> Msg:
+    """A count for a sentence, grouped per language: 12345.6 → '12,346' / '12 346'."""
+    return Msg("{n}", n=Int(round(x)))
 
 
 def compress(*columns: Any) -> tuple[list[np.ndarray], np.ndarray]:
@@ -255,7 +257,7 @@ def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float:
     return (k2 / n2 - k1 / n1) / math.sqrt(var)
 
 
-def distinct_pcts(a: float, b: float, max_digits: int = 3, min_digits: int = 0) -> tuple[str, str]:
+def distinct_pcts(a: float, b: float, max_digits: int = 3, min_digits: int = 0) -> tuple[Msg, Msg]:
     """Two shares as percentages with just enough decimals that unequal values print apart
     and no share short of 0 or 1 prints as '0%' or '100%'.
 
@@ -268,15 +270,24 @@ def distinct_pcts(a: float, b: float, max_digits: int = 3, min_digits: int = 0) 
 
     Returns
     -------
-    tuple of str
-        e.g. (0.9896, 0.99) → ('98.96%', '99.00%'); (0.76, 0.5) → ('76%', '50%').
+    tuple of Msg
+        e.g. (0.9896, 0.99) → ('98.96%', '99.00%'); (0.76, 0.5) → ('76%', '50%'), each
+        carrying a :class:`Pct` with the decimals chosen, so French reads '98,96 %'.
     """
 
     def bad(x: float, text: str) -> bool:
         return (text.startswith("100") and x < 1) or (float(text[:-1]) == 0 and x > 0)
 
+    def typed(digits: int) -> tuple[Msg, Msg]:
+        return Msg("{p}", p=Pct(a, digits)), Msg("{p}", p=Pct(b, digits))
+
     for digits in range(min_digits, max_digits + 1):
         ta, tb = f"{100 * a:.{digits}f}%", f"{100 * b:.{digits}f}%"
         if (ta != tb or a == b) and not bad(a, ta) and not bad(b, tb):
-            return ta, tb
-    return f"{100 * a:.{max_digits}f}%", f"{100 * b:.{max_digits}f}%"
+            return typed(digits)
+    return typed(max_digits)
+
+
+def distinct_digits(a: float, b: float, max_digits: int = 3, min_digits: int = 0) -> int:
+    """The decimals :func:`distinct_pcts` chooses for ``a`` and ``b`` (for :class:`Pct`)."""
+    return distinct_pcts(a, b, max_digits, min_digits)[0].values["p"].digits

@@ -12,35 +12,57 @@ from scipy.stats import binomtest, norm
 from sklearn.linear_model import LogisticRegression
 
 from ._shared import group_metric_frame, sig
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
+from .text import N_, Int, Msg, Num, Pct
 
 N_FEATURES = 3
-POLICY_LABELS = {"accuracy": "tuned for accuracy", "harm": "tuned for expected harm"}
-BAYES_RULE = (
+POLICY_LABELS = {"accuracy": N_("tuned for accuracy"), "harm": N_("tuned for expected harm")}
+SETTING_LABELS = {"lab": N_("lab"), "field": N_("field")}
+BAYES_RULE = N_(
     "Bayes decision rule: with calibrated probabilities, engaging only when P(target) > "
     "c/(1+c), c = cost of a civilian ÷ cost of a missed target, minimises expected harm"
 )
-PRIOR_SHIFT = (
+PRIOR_SHIFT = N_(
     "Ordinary civilians are drawn from the same distribution in the lab and in the field, so "
     "their engagement rate can differ only by sampling noise (it depends on P(x | civilian) "
     "only, not on how many targets there are)"
 )
-BAYES_HARM = (
+BAYES_HARM = N_(
     "Bayes decision rule in closed form: with two Gaussian classes a distance d apart, the "
     "least expected harm per decision is ½·c·Φ(−(ln c/d + d/2)) + ½·Φ(ln c/d − d/2)"
 )
 Z95 = 1.96
 OUTCOME_COLUMNS = [
-    ("setting", "Where"),
-    ("policy", "Threshold"),
-    ("civilians_per_1000", "Civilians wrongly engaged per 1,000 decisions"),
-    ("missed_per_1000", "Targets missed per 1,000 decisions"),
-    ("civilian_share_of_engagements", "Share of engagements that hit civilians"),
-    ("harm_per_1000", "Expected harm per 1,000 (missed-target units)"),
-    ("civilian_rate", "Ordinary civilians engaged (rate)"),
-    ("lookalike_rate", "Look-alike civilians engaged (rate)"),
+    ("setting", N_("Where")),
+    ("policy", N_("Threshold")),
+    ("civilians_per_1000", N_("Civilians wrongly engaged per 1,000 decisions")),
+    ("missed_per_1000", N_("Targets missed per 1,000 decisions")),
+    ("civilian_share_of_engagements", N_("Share of engagements that hit civilians")),
+    ("harm_per_1000", N_("Expected harm per 1,000 (missed-target units)")),
+    ("civilian_rate", N_("Ordinary civilians engaged (rate)")),
+    ("lookalike_rate", N_("Look-alike civilians engaged (rate)")),
 ]
+
+
+def _number(text: str, value: float) -> Int | Num | str:
+    """An English number the engine already formatted ('12', '3.4', '1,200') as a typed
+    value with the same digits, so each language writes it its own way."""
+    plain = text.replace(",", "")
+    try:
+        float(plain)
+    except ValueError:
+        return text
+    if "e" in plain.lower() or not math.isfinite(value):
+        return text
+    if "." in plain:
+        return Num(float(plain), len(plain.partition(".")[2]))
+    return Int(int(plain))
+
+
+def _g(x: float) -> Int | Num | str:
+    """``f"{x:g}"`` as a typed number."""
+    return _number(f"{x:g}", x)
 
 
 def _objects(
@@ -79,15 +101,15 @@ class AsymmetricCostsSimulation(Simulation):
     """Compare an accuracy-tuned and a harm-tuned engagement threshold, lab versus field."""
 
     slug: ClassVar[str] = "asymmetric-costs"
-    title: ClassVar[str] = "Asymmetric costs: when a wrong 'yes' costs a life"
-    question: ClassVar[str] = (
+    title: ClassVar[str] = N_("Asymmetric costs: when a wrong 'yes' costs a life")
+    question: ClassVar[str] = N_(
         "What changes when a target-recognition classifier is tuned for the harm of its errors "
         "rather than for accuracy, and what happens to civilians once it leaves the lab?"
     )
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     cases: ClassVar[tuple[str, ...]] = ("killer-robots",)
     themes: ClassVar[tuple[str, ...]] = ("loss-function", "acceptance-of-errors", "accountability")
-    explanation: ClassVar[str] = """
+    explanation: ClassVar[str] = N_("""
 **The model.** A logistic regression (scikit-learn) reads three noisy sensor values and gives the
 probability that an object is a legitimate target rather than a civilian. It is trained and
 tested in a *lab* where half of the objects are targets. Two ways to turn the probability into a
@@ -112,14 +134,14 @@ some of them look like targets — conditions the lab never showed.
 **Limits.** Every number here is a teaching value: no error rates of real target-recognition
 systems are published. Choosing c itself is a moral and legal decision that no loss function
 settles, and someone must answer for it.
-"""
+""")
     params: ClassVar[tuple[Param, ...]] = (
         Param(
             name="cost_ratio",
             type="float",
             default=10.0,
-            label="Cost ratio",
-            help="How many missed targets one wrongly engaged civilian counts for.",
+            label=N_("Cost ratio"),
+            help=N_("How many missed targets one wrongly engaged civilian counts for."),
             min=1.0,
             max=100.0,
             step=1.0,
@@ -129,8 +151,8 @@ settles, and someone must answer for it.
             name="field_target_share",
             type="float",
             default=0.1,
-            label="Share of targets in the field",
-            help="In the lab half of the objects are targets; in the field usually far fewer.",
+            label=N_("Share of targets in the field"),
+            help=N_("In the lab half of the objects are targets; in the field usually far fewer."),
             min=0.01,
             max=0.5,
             step=0.01,
@@ -139,8 +161,8 @@ settles, and someone must answer for it.
             name="lookalike_share",
             type="float",
             default=0.2,
-            label="Share of look-alike civilians in the field",
-            help="Civilians whose sensor readings resemble a target's (never seen in the lab).",
+            label=N_("Share of look-alike civilians in the field"),
+            help=N_("Civilians whose sensor readings resemble a target's (never seen in the lab)."),
             min=0.0,
             max=0.6,
             step=0.05,
@@ -149,8 +171,8 @@ settles, and someone must answer for it.
             name="lookalike_similarity",
             type="float",
             default=0.7,
-            label="How much look-alikes resemble targets",
-            help="0: like other civilians; 1: indistinguishable from targets.",
+            label=N_("How much look-alikes resemble targets"),
+            help=N_("0: like other civilians; 1: indistinguishable from targets."),
             min=0.0,
             max=1.0,
             step=0.05,
@@ -159,8 +181,10 @@ settles, and someone must answer for it.
             name="separation",
             type="float",
             default=2.5,
-            label="Separation in the lab",
-            help="Distance between targets' and civilians' readings, in noise standard deviations.",
+            label=N_("Separation in the lab"),
+            help=N_(
+                "Distance between targets' and civilians' readings, in noise standard deviations."
+            ),
             min=1.0,
             max=4.0,
             step=0.25,
@@ -169,33 +193,35 @@ settles, and someone must answer for it.
             name="n_lab",
             type="int",
             default=2000,
-            label="Lab objects",
-            help="Objects in the lab data (half to train, half to test).",
+            label=N_("Lab objects"),
+            help=N_("Objects in the lab data (half to train, half to test)."),
             min=500,
             max=10000,
             step=500,
-            unit="objects",
+            unit=N_("objects"),
         ),
         Param(
             name="n_field",
             type="int",
             default=10000,
-            label="Field decisions",
-            help="Objects the deployed system decides about.",
+            label=N_("Field decisions"),
+            help=N_("Objects the deployed system decides about."),
             min=1000,
             max=50000,
             step=1000,
-            unit="decisions",
+            unit=N_("decisions"),
         ),
     )
     presets: ClassVar[tuple[Preset, ...]] = (
         Preset(
             slug="crowded-field",
-            title="Rare targets, crowded field",
-            description="2% targets among many civilians, a quarter of whom carry look-alike objects.",
+            title=N_("Rare targets, crowded field"),
+            description=N_(
+                "2% targets among many civilians, a quarter of whom carry look-alike objects."
+            ),
             params={"field_target_share": 0.02, "lookalike_share": 0.25, "cost_ratio": 10.0},
             case="killer-robots",
-            source=(
+            source=N_(
                 "Teaching values, not published: no error rates or target shares of autonomous "
                 "target recognition are published in the case sources. The preset illustrates two "
                 "problems the case raises: rare true targets among many civilians (the base-rate "
@@ -204,19 +230,21 @@ settles, and someone must answer for it.
         ),
         Preset(
             slug="field-like-lab",
-            title="A field like the lab",
-            description="Half targets and no look-alikes: the lab's numbers hold.",
+            title=N_("A field like the lab"),
+            description=N_("Half targets and no look-alikes: the lab's numbers hold."),
             params={"field_target_share": 0.5, "lookalike_share": 0.0},
             case="killer-robots",
-            source="Teaching values, not published.",
+            source=N_("Teaching values, not published."),
         ),
         Preset(
             slug="accuracy-only",
-            title="Accuracy is all that counts",
-            description="Cost ratio 1: both tunings coincide, and nothing weighs a civilian's life.",
+            title=N_("Accuracy is all that counts"),
+            description=N_(
+                "Cost ratio 1: both tunings coincide, and nothing weighs a civilian's life."
+            ),
             params={"cost_ratio": 1.0},
             case="killer-robots",
-            source="Teaching values, not published.",
+            source=N_("Teaching values, not published."),
         ),
     )
 
@@ -257,7 +285,7 @@ settles, and someone must answer for it.
                 missed = int(np.sum((1 - engage) & (y == 1)))
                 engaged = int(engage.sum())
                 record = {
-                    "setting": setting,
+                    "setting": SETTING_LABELS[setting],
                     "policy": POLICY_LABELS[policy],
                     "civilians_per_1000": 1000 * civilians_hit / n,
                     "missed_per_1000": 1000 * missed / n,
@@ -280,7 +308,7 @@ settles, and someone must answer for it.
         field_harm = summary[("field", "harm")]
         table = Table(
             key="outcomes",
-            title="Errors per 1,000 decisions, lab and field",
+            title=N_("Errors per 1,000 decisions, lab and field"),
             columns=OUTCOME_COLUMNS,
             rows=[{key: r[key] for key, _ in OUTCOME_COLUMNS} for r in rows],
         )
@@ -294,93 +322,93 @@ settles, and someone must answer for it.
         ]
         chart = Chart(
             key="civilians",
-            title="Civilians wrongly engaged per 1,000 decisions",
-            description=(
-                f"Tuned for expected harm, the system wrongly engages "
-                f"{lab_harm['civilians_per_1000']:.1f} civilians per 1,000 decisions in the lab "
-                f"and {field_harm['civilians_per_1000']:.1f} in the field."
+            title=N_("Civilians wrongly engaged per 1,000 decisions"),
+            description=Msg(
+                "Tuned for expected harm, the system wrongly engages {lab} civilians per 1,000 "
+                "decisions in the lab and {field} in the field.",
+                lab=Num(lab_harm["civilians_per_1000"], 1),
+                field=Num(field_harm["civilians_per_1000"], 1),
             ),
             spec=bar_chart(
-                "Civilians wrongly engaged per 1,000 decisions",
+                N_("Civilians wrongly engaged per 1,000 decisions"),
                 chart_rows,
                 x="setting",
                 y="civilians_per_1000",
-                x_title="Where",
-                y_title="Civilians wrongly engaged per 1,000",
+                x_title=N_("Where"),
+                y_title=N_("Civilians wrongly engaged per 1,000"),
                 color="policy",
-                color_title="Threshold",
-                sort=["lab", "field"],
+                color_title=N_("Threshold"),
+                sort=[SETTING_LABELS["lab"], SETTING_LABELS["field"]],
             ),
             table="outcomes",
         )
         metrics = [
             Metric(
                 key="harm_threshold",
-                label="Harm-tuned threshold c/(1+c)",
+                label=N_("Harm-tuned threshold c/(1+c)"),
                 value=thresholds["harm"],
-                unit="probability",
+                unit=N_("probability"),
             ),
             Metric(
                 key="lab_civilians_accuracy",
-                label="Lab: civilians per 1,000, tuned for accuracy",
+                label=N_("Lab: civilians per 1,000, tuned for accuracy"),
                 value=lab_acc["civilians_per_1000"],
-                unit="per 1,000",
+                unit=N_("per 1,000"),
             ),
             Metric(
                 key="lab_civilians_harm",
-                label="Lab: civilians per 1,000, tuned for harm",
+                label=N_("Lab: civilians per 1,000, tuned for harm"),
                 value=lab_harm["civilians_per_1000"],
-                unit="per 1,000",
+                unit=N_("per 1,000"),
             ),
             Metric(
                 key="field_civilians_accuracy",
-                label="Field: civilians per 1,000, tuned for accuracy",
+                label=N_("Field: civilians per 1,000, tuned for accuracy"),
                 value=summary[("field", "accuracy")]["civilians_per_1000"],
-                unit="per 1,000",
+                unit=N_("per 1,000"),
             ),
             Metric(
                 key="field_civilians_harm",
-                label="Field: civilians per 1,000, tuned for harm",
+                label=N_("Field: civilians per 1,000, tuned for harm"),
                 value=field_harm["civilians_per_1000"],
-                unit="per 1,000",
+                unit=N_("per 1,000"),
             ),
             Metric(
                 key="lab_missed_harm",
-                label="Lab: targets missed per 1,000, tuned for harm",
+                label=N_("Lab: targets missed per 1,000, tuned for harm"),
                 value=lab_harm["missed_per_1000"],
-                unit="per 1,000",
+                unit=N_("per 1,000"),
             ),
             Metric(
                 key="field_civilian_share_harm",
-                label="Field: share of engagements that hit civilians, tuned for harm",
+                label=N_("Field: share of engagements that hit civilians, tuned for harm"),
                 value=field_harm["civilian_share_of_engagements"],
                 unit="share",
             ),
         ]
         harm_threshold = thresholds["harm"]
-        lab_values = {
-            "acc_civilians": f"{lab_acc['civilians_per_1000']:.1f}",
-            "acc_missed": f"{lab_acc['missed_per_1000']:.1f}",
-            "harm_civilians": f"{lab_harm['civilians_per_1000']:.1f}",
-            "harm_missed": f"{lab_harm['missed_per_1000']:.1f}",
-            "cost": f"{c:g}",
-            # One decimal when whole percents would print a threshold just above 50% as 50%.
-            "threshold": pct(harm_threshold, 1 if round(100 * harm_threshold) == 50 else 0),
-        }
         if c > 1:
-            lab_sentence = (
+            lab_sentence = Msg(
                 "In the lab, tuning for accuracy (threshold 50%) engages {acc_civilians} "
                 "civilians and misses {acc_missed} targets per 1,000 decisions; counting each "
                 "civilian as {cost} missed targets raises the threshold to {threshold}, which "
-                "engages {harm_civilians} civilians and misses {harm_missed} targets per 1,000."
+                "engages {harm_civilians} civilians and misses {harm_missed} targets per 1,000.",
+                acc_civilians=Num(lab_acc["civilians_per_1000"], 1),
+                acc_missed=Num(lab_acc["missed_per_1000"], 1),
+                harm_civilians=Num(lab_harm["civilians_per_1000"], 1),
+                harm_missed=Num(lab_harm["missed_per_1000"], 1),
+                cost=_g(c),
+                # One decimal when whole percents would print a threshold just above 50% as 50%.
+                threshold=Pct(harm_threshold, 1 if round(100 * harm_threshold) == 50 else 0),
             )
         else:
-            lab_sentence = (
+            lab_sentence = Msg(
                 "With a cost ratio of 1 both thresholds are 50%: the system engages "
                 "{acc_civilians} civilians per 1,000 decisions in the lab and weighs a "
-                "civilian's life no more than a missed target."
+                "civilian's life no more than a missed target.",
+                acc_civilians=Num(lab_acc["civilians_per_1000"], 1),
             )
-        findings = [lab_sentence.format(**lab_values)]
+        findings = [lab_sentence]
         lab_value = lab_harm["civilians_per_1000"]
         field_value = field_harm["civilians_per_1000"]
         hits_lab, hits_field = lab_harm["civilians_hit"], field_harm["civilians_hit"]
@@ -395,64 +423,68 @@ settles, and someone must answer for it.
             < 0.01
         )
         values = {
-            "targets": pct(p["field_target_share"]),
-            "lookalikes": pct(p["lookalike_share"]),
-            "field": f"{field_value:.1f}",
-            "lab": f"{lab_value:.1f}",
-            "ratio": sig(field_value / lab_value) if lab_value > 0 else "",
+            "targets": Pct(p["field_target_share"]),
+            "lookalikes": Pct(p["lookalike_share"]),
+            "field": Num(field_value, 1),
+            "lab": Num(lab_value, 1),
         }
         if differs and field_value > lab_value and lab_value > 0:
-            field_sentence = (
+            ratio = field_value / lab_value
+            field_sentence = Msg(
                 "In the field ({targets} targets, {lookalikes} of civilians look-alikes) the "
                 "harm-tuned system engages {field} civilians per 1,000 decisions: {ratio} times "
-                "the lab figure of {lab}."
+                "the lab figure of {lab}.",
+                ratio=_number(sig(ratio), ratio),
+                **values,
             )
         elif differs and field_value > lab_value:
-            field_sentence = (
+            field_sentence = Msg(
                 "In the field ({targets} targets, {lookalikes} of civilians look-alikes) the "
                 "harm-tuned system engages {field} civilians per 1,000 decisions, where it "
-                "engaged none in the lab."
+                "engaged none in the lab.",
+                **values,
             )
         elif differs:
-            field_sentence = (
+            field_sentence = Msg(
                 "In the field ({targets} targets, {lookalikes} of civilians look-alikes) the "
                 "harm-tuned system engages {field} civilians per 1,000 decisions, fewer than the "
-                "{lab} of the lab."
+                "{lab} of the lab.",
+                **values,
             )
         else:
-            field_sentence = (
+            field_sentence = Msg(
                 "In the field ({targets} targets, {lookalikes} of civilians look-alikes) the "
                 "harm-tuned system engages {field} civilians per 1,000 decisions against {lab} "
-                "in the lab, a difference within chance for these counts."
+                "in the lab, a difference within chance for these counts.",
+                **values,
             )
-        findings.append(field_sentence.format(**values))
+        findings.append(field_sentence)
         share_field = field_harm["civilian_share_of_engagements"]
         share_lab = lab_harm["civilian_share_of_engagements"]
         if share_field is not None and share_lab is not None:
-            share_sentence = (
-                "In the field {field} of its engagements hit civilians, against {lab} in the lab."
+            share_sentence = Msg(
+                "In the field {field} of its engagements hit civilians, against {lab} in the lab.",
+                field=Pct(share_field),
+                lab=Pct(share_lab),
             )
         elif share_field is not None:
-            share_sentence = (
+            share_sentence = Msg(
                 "In the field {field} of its engagements hit civilians; in the lab it engaged "
-                "nothing, so no such share exists there."
+                "nothing, so no such share exists there.",
+                field=Pct(share_field),
             )
         elif share_lab is not None:
-            share_sentence = (
+            share_sentence = Msg(
                 "In the field it engaged nothing, so no share of civilians among its engagements "
-                "exists there; in the lab {lab} of its engagements hit civilians."
+                "exists there; in the lab {lab} of its engagements hit civilians.",
+                lab=Pct(share_lab),
             )
         else:
-            share_sentence = (
+            share_sentence = N_(
                 "Tuned for harm, it engaged nothing, in the lab or in the field: at this "
                 "threshold it never fires, and misses every target."
             )
-        findings.append(
-            share_sentence.format(
-                field=pct(share_field) if share_field is not None else "",
-                lab=pct(share_lab) if share_lab is not None else "",
-            )
-        )
+        findings.append(share_sentence)
 
         lab_rate, field_rate = lab_harm["civilian_rate"], field_harm["civilian_rate"]
         n_lab_civ, n_field_civ = lab_harm["n_civilian"], field_harm["n_civilian"]
@@ -472,13 +504,21 @@ settles, and someone must answer for it.
         checks = [
             Check(
                 key="prior-shift",
-                label="Ordinary civilians are engaged at the lab's rate in the field",
+                label=N_("Ordinary civilians are engaged at the lab's rate in the field"),
                 passed=bool(same_rate),
-                expected=(
-                    f"{pct(lab_rate, 1)} as in the lab ({hits_lab_civ:,} of {n_lab_civ:,}), up to "
-                    "sampling noise (exact binomial test)"
+                expected=Msg(
+                    "{rate} as in the lab ({hits} of {n}), up to sampling noise (exact binomial "
+                    "test)",
+                    rate=Pct(lab_rate, 1),
+                    hits=Int(hits_lab_civ),
+                    n=Int(n_lab_civ),
                 ),
-                observed=f"{pct(field_rate, 1)} ({hits_field_civ:,} of {n_field_civ:,})",
+                observed=Msg(
+                    "{rate} ({hits} of {n})",
+                    rate=Pct(field_rate, 1),
+                    hits=Int(hits_field_civ),
+                    n=Int(n_field_civ),
+                ),
                 reference=PRIOR_SHIFT,
                 kind="consistency",
             )
@@ -499,13 +539,22 @@ settles, and someone must answer for it.
         checks.append(
             Check(
                 key="bayes-harm",
-                label="Tuned for harm, the lab model comes close to the least harm any rule can reach",
-                passed=bool(abs(lab_harm["harm_per_1000"] - bayes_harm) <= harm_tolerance),
-                expected=(
-                    f"{bayes_harm:.1f} per 1,000 decisions (closed form, separation {sep:g}, "
-                    f"c = {c:g}) within sampling error ±{harm_tolerance:.1f}"
+                label=N_(
+                    "Tuned for harm, the lab model comes close to the least harm any rule can reach"
                 ),
-                observed=f"{lab_harm['harm_per_1000']:.1f} per 1,000 on the lab's test half",
+                passed=bool(abs(lab_harm["harm_per_1000"] - bayes_harm) <= harm_tolerance),
+                expected=Msg(
+                    "{harm} per 1,000 decisions (closed form, separation {separation}, "
+                    "c = {cost}) within sampling error ±{tolerance}",
+                    harm=Num(bayes_harm, 1),
+                    separation=_g(sep),
+                    cost=_g(c),
+                    tolerance=Num(harm_tolerance, 1),
+                ),
+                observed=Msg(
+                    "{harm} per 1,000 on the lab's test half",
+                    harm=Num(lab_harm["harm_per_1000"], 1),
+                ),
                 reference=BAYES_HARM,
             )
         )

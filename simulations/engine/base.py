@@ -13,19 +13,32 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from .text import Int, Msg, Num, Pct, Seq
+from .text import N_, Int, Msg, Num, Pct, Seq
 
 MAX_SEED = 2**32 - 1
+# The bound is written as digits (no grouping): it is what one types in the field.
+SEED_MESSAGE = Msg("The seed must be a whole number from 0 to {max}.", max=str(MAX_SEED))
 
 ParamType = Literal["int", "float", "bool", "choice"]
 
 
 class ParamError(ValueError):
-    """Invalid parameters. ``errors`` maps a parameter name (or ``"__all__"``) to messages."""
+    """Invalid parameters. ``errors`` maps a parameter name (or ``"__all__"``) to messages.
+
+    Each message is a :class:`~simulations.engine.text.Msg` (English as a ``str``, translated
+    by the site) or a plain ``str``.
+    """
 
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
         super().__init__("; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items()))
+
+
+def error_message(exc: BaseException) -> str:
+    """The message of a ``ValueError`` raised by :meth:`Param.coerce`, keeping its ``Msg``."""
+    if exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,40 +95,49 @@ class Param:
                 return False
             if isinstance(raw, int) and raw in (0, 1):
                 return bool(raw)
-            raise ValueError("Enter true or false.")
+            raise ValueError(N_("Enter true or false."))
         if self.type == "choice":
             allowed = [value for value, _ in self.choices]
             if isinstance(raw, str) and raw in allowed:
                 return raw
-            raise ValueError(f"Choose one of: {', '.join(allowed)}.")
+            raise ValueError(Msg("Choose one of: {choices}.", choices=Seq(allowed)))
         # numbers
         if isinstance(raw, bool):
-            raise ValueError("Enter a number.")
+            raise ValueError(N_("Enter a number."))
         if isinstance(raw, str):
             text = raw.strip()
             try:
                 value = int(text) if self.type == "int" else float(text)
             except ValueError:
-                kind = "a whole number" if self.type == "int" else "a number"
-                raise ValueError(f"Enter {kind}.") from None
+                if self.type == "int":
+                    raise ValueError(N_("Enter a whole number.")) from None
+                raise ValueError(N_("Enter a number.")) from None
         elif isinstance(raw, int | float):
             value = raw
         else:
-            raise ValueError("Enter a number.")
+            raise ValueError(N_("Enter a number."))
         if self.type == "int":
             if isinstance(value, float):
                 if not value.is_integer():
-                    raise ValueError("Enter a whole number.")
+                    raise ValueError(N_("Enter a whole number."))
                 value = int(value)
         else:
             value = float(value)
             if not math.isfinite(value):
-                raise ValueError("Enter a finite number.")
+                raise ValueError(N_("Enter a finite number."))
         if value < self.min or value > self.max:
-            unit = f" {self.unit}" if self.unit else ""
-            raise ValueError(
-                f"Must be between {_fmt(self.min)} and {_fmt(self.max)}{unit}; got {_fmt(value)}."
-            )
+            bounds = {"min": _typed(self.min), "max": _typed(self.max), "value": _typed(value)}
+            if self.unit:
+                # A unit is a word the site translates ("people" → "personnes").
+                unit = self.unit if isinstance(self.unit, Msg) else Msg(self.unit)
+                raise ValueError(
+                    Msg(
+                        "Must be between {min} and {max} {unit}; got {value}.",
+                        unit=unit,
+                        **bounds,
+                    )
+                )
+            raise ValueError(Msg("Must be between {min} and {max}; got {value}.", **bounds))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -153,8 +175,16 @@ class Param:
         }
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def _typed(value: float) -> Int | Num | str:
+    """A bound or a value for a message: a count (grouped per language), a decimal with the
+    decimals ``:g`` shows, or the ``:g`` text itself for very large or small floats."""
+    if isinstance(value, int):
+        return Int(value)
+    text = f"{value:g}"
+    if "e" in text or "n" in text:  # 1e+20, inf, nan: shown as written
+        return text
+    digits = len(text.partition(".")[2])
+    return Int(int(value)) if digits == 0 else Num(value, digits)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -315,8 +345,18 @@ class Simulation:
         for preset in self.presets:
             if preset.slug == slug:
                 return preset
-        names = ", ".join(p.slug for p in self.presets) or "none"
-        raise ParamError({"preset": [f"Unknown preset {slug!r}. Presets: {names}."]})
+        if not self.presets:
+            raise ParamError(
+                {"preset": [Msg("Unknown preset {slug}. Presets: none.", slug=repr(slug))]}
+            )
+        names = Seq([p.slug for p in self.presets])
+        raise ParamError(
+            {
+                "preset": [
+                    Msg("Unknown preset {slug}. Presets: {names}.", slug=repr(slug), names=names)
+                ]
+            }
+        )
 
     def validate(
         self, raw: dict[str, Any] | None = None, *, preset: str | None = None
@@ -335,14 +375,14 @@ class Simulation:
         for name in raw:
             if name not in known:
                 errors.setdefault(name, []).append(
-                    f"Unknown parameter. Parameters: {', '.join(sorted(known))}."
+                    Msg("Unknown parameter. Parameters: {names}.", names=Seq(sorted(known)))
                 )
         for param in self.params:
             if param.name in raw:
                 try:
                     values[param.name] = param.coerce(raw[param.name])
                 except ValueError as exc:
-                    errors.setdefault(param.name, []).append(str(exc))
+                    errors.setdefault(param.name, []).append(error_message(exc))
             else:
                 values[param.name] = param.coerce(values[param.name])
         if not errors:
@@ -360,7 +400,7 @@ class Simulation:
             or not isinstance(seed, int | np.integer)
             or not 0 <= seed <= MAX_SEED
         ):
-            raise ParamError({"seed": [f"The seed must be a whole number from 0 to {MAX_SEED}."]})
+            raise ParamError({"seed": [SEED_MESSAGE]})
         values = self.validate(params, preset=preset)
         return self.simulate(values, np.random.default_rng(int(seed)))
 
@@ -382,6 +422,7 @@ def derive_seed(rng: np.random.Generator) -> int:
     return int(rng.integers(0, 2**31 - 1))
 
 
-def pct(x: float, digits: int = 0) -> str:
-    """0.2345 → '23%' (digits=0) or '23.5%' (digits=1)."""
-    return f"{100 * x:.{digits}f}%"
+def pct(x: float, digits: int = 0) -> Msg:
+    """0.2345 → '23%' (digits=0) or '23.5%' (digits=1); French '23,5 %' when rendered by the
+    site (a message holding a :class:`~simulations.engine.text.Pct`)."""
+    return Msg("{p}", p=Pct(x, digits))

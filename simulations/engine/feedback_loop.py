@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, pct
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table
 from .charts import bar_chart, line_chart
+from .text import N_, Int, Msg, Num, Pct, plural
 
+# A citation: never translated (a publication keeps its title and language).
 ENSIGN = (
     'Ensign, Friedler, Neville, Scheidegger & Venkatasubramanian, "Runaway Feedback Loops in '
     'Predictive Policing", Conference on Fairness, Accountability and Transparency (FAT*) 2018, '
@@ -183,15 +185,15 @@ class FeedbackLoopSimulation(Simulation):
     """Patrols follow recorded incidents; incidents are recorded where patrols go."""
 
     slug = "feedback-loop"
-    title = "Runaway feedback loop in predictive policing"
-    question = (
+    title = N_("Runaway feedback loop in predictive policing")
+    question = N_(
         "If patrols go where incidents were recorded, and incidents are mostly recorded where "
         "patrols go, where do the patrols end up?"
     )
-    version = "2"
+    version = "3"
     cases = ("predpol",)
     themes = ("feedback-loops", "biased-data")
-    explanation = """
+    explanation = N_("""
 **The model.** This is the urn model of Ensign et al. (2018), *Runaway Feedback Loops in
 Predictive Policing*. A city has two regions, A and B. Each day one patrol is sent out.
 With *proportional* allocation it goes to A with probability equal to A's share of all
@@ -227,7 +229,7 @@ Richardson et al., "Dirty Data, Bad Predictions"). Real systems also learn from 
 which depend on who is stopped, not only on where incidents happen. Convergence is slow:
 single cities can take far longer than the days simulated here, which is why the checks use
 the mean over cities.
-"""
+""")
     params = (
         Param(
             name="rate_a",
@@ -236,8 +238,8 @@ the mean over cities.
             min=0.01,
             max=1.0,
             step=0.01,
-            label="Incident rate in region A",
-            help="Probability that an incident happens in region A on a given day.",
+            label=N_("Incident rate in region A"),
+            help=N_("Probability that an incident happens in region A on a given day."),
             unit="per day",
         ),
         Param(
@@ -247,8 +249,8 @@ the mean over cities.
             min=0.01,
             max=1.0,
             step=0.01,
-            label="Incident rate in region B",
-            help="Probability that an incident happens in region B on a given day.",
+            label=N_("Incident rate in region B"),
+            help=N_("Probability that an incident happens in region B on a given day."),
             unit="per day",
         ),
         Param(
@@ -257,8 +259,8 @@ the mean over cities.
             default=1,
             min=1,
             max=1000,
-            label="Historical records in A",
-            help="Incidents already on record in region A before the first day.",
+            label=N_("Historical records in A"),
+            help=N_("Incidents already on record in region A before the first day."),
             unit="incidents",
         ),
         Param(
@@ -267,8 +269,8 @@ the mean over cities.
             default=1,
             min=1,
             max=1000,
-            label="Historical records in B",
-            help="Incidents already on record in region B before the first day.",
+            label=N_("Historical records in B"),
+            help=N_("Incidents already on record in region B before the first day."),
             unit="incidents",
         ),
         Param(
@@ -278,8 +280,8 @@ the mean over cities.
             min=100,
             max=20_000,
             step=100,
-            label="Days",
-            help="How many days (one patrol each) to simulate.",
+            label=N_("Days"),
+            help=N_("How many days (one patrol each) to simulate."),
             unit="days",
         ),
         Param(
@@ -288,8 +290,8 @@ the mean over cities.
             default=20,
             min=5,
             max=100,
-            label="Simulated cities",
-            help="Independent cities run with the same settings, to show the role of luck.",
+            label=N_("Simulated cities"),
+            help=N_("Independent cities run with the same settings, to show the role of luck."),
             unit="cities",
         ),
         Param(
@@ -297,11 +299,11 @@ the mean over cities.
             type="choice",
             default="proportional",
             choices=(
-                ("proportional", "Proportional to records (Ensign et al.'s urn)"),
-                ("hotspot", "Hot spot: all patrols to the region with more records"),
+                ("proportional", N_("Proportional to records (Ensign et al.'s urn)")),
+                ("hotspot", N_("Hot spot: all patrols to the region with more records")),
             ),
-            label="Patrol allocation",
-            help="How the day's patrol is chosen from the recorded incidents.",
+            label=N_("Patrol allocation"),
+            help=N_("How the day's patrol is chosen from the recorded incidents."),
         ),
         Param(
             name="report_rate",
@@ -310,49 +312,62 @@ the mean over cities.
             min=0.0,
             max=1.0,
             step=0.05,
-            label="Reported incidents",
-            help="Share of incidents where police are absent that residents report anyway "
-            "(911-style calls).",
+            label=N_("Reported incidents"),
+            help=N_(
+                "Share of incidents where police are absent that residents report anyway "
+                "(911-style calls)."
+            ),
         ),
         Param(
             name="correction",
             type="bool",
             default=False,
-            label="Ensign et al.'s correction",
-            help="Count each discovered incident with a probability that offsets how likely "
-            "its region was to be patrolled.",
+            label=N_("Ensign et al.'s correction"),
+            help=N_(
+                "Count each discovered incident with a probability that offsets how likely "
+                "its region was to be patrolled."
+            ),
         ),
     )
     presets = (
         Preset(
             slug="ensign-unequal-rates",
-            title="Unequal rates, discovered incidents only (runaway)",
-            description="Region A has rate 0.3, region B 0.2 (true share 60%); records start "
-            "1:1; 20,000 days and 20 cities. The rates are "
-            "teaching values, not measured crime rates.",
+            title=N_("Unequal rates, discovered incidents only (runaway)"),
+            description=N_(
+                "Region A has rate 0.3, region B 0.2 (true share 60%); records start "
+                "1:1; 20,000 days and 20 cities. The rates are "
+                "teaching values, not measured crime rates."
+            ),
             params={"rate_a": 0.3, "rate_b": 0.2, "days": 20_000, "cities": 20},
             case="predpol",
-            source="The model: "
-            + ENSIGN
-            + ". The rates, the starting record and the run length are teaching values, not "
-            "measured crime rates.",
+            source=Msg(
+                "The model: {ensign}. The rates, the starting record and the run length are "
+                "teaching values, not measured crime rates.",
+                ensign=ENSIGN,
+            ),
         ),
         Preset(
             slug="ensign-equal-rates",
-            title="Equal rates: random lock-in",
-            description="Both regions have rate 0.5, records start 1:1. Ensign et al. predict "
-            "a random limit, not 50%. Rates are teaching values.",
+            title=N_("Equal rates: random lock-in"),
+            description=N_(
+                "Both regions have rate 0.5, records start 1:1. Ensign et al. predict "
+                "a random limit, not 50%. Rates are teaching values."
+            ),
             params={"rate_a": 0.5, "rate_b": 0.5, "days": 20_000, "cities": 20},
             case="predpol",
-            source="The model and its prediction of a random limit at equal rates: "
-            + ENSIGN
-            + ". The rates are teaching values.",
+            source=Msg(
+                "The model and its prediction of a random limit at equal rates: {ensign}. "
+                "The rates are teaching values.",
+                ensign=ENSIGN,
+            ),
         ),
         Preset(
             slug="ensign-correction",
-            title="Unequal rates with Ensign et al.'s correction",
-            description="Rates 0.3/0.2 with the authors' correction: the share should return "
-            "to the true 60%. Rates are teaching values.",
+            title=N_("Unequal rates with Ensign et al.'s correction"),
+            description=N_(
+                "Rates 0.3/0.2 with the authors' correction: the share should return "
+                "to the true 60%. Rates are teaching values."
+            ),
             params={
                 "rate_a": 0.3,
                 "rate_b": 0.2,
@@ -361,36 +376,46 @@ the mean over cities.
                 "correction": True,
             },
             case="predpol",
-            source="The correction (each discovered incident kept with a probability that "
-            "offsets how likely its region was to be patrolled) as proposed by "
-            + ENSIGN
-            + ". The rates are teaching values.",
+            source=Msg(
+                "The correction (each discovered incident kept with a probability that "
+                "offsets how likely its region was to be patrolled) as proposed by {ensign}. "
+                "The rates are teaching values.",
+                ensign=ENSIGN,
+            ),
         ),
         Preset(
             slug="reported-incidents",
-            title="Reported incidents mixed in",
-            description="Rates 0.3/0.2; half of the incidents where police are absent are "
-            "reported. Ensign et al.: reported incidents attenuate the runaway but do not "
-            "remove it. The 50% reporting share is a teaching value.",
+            title=N_("Reported incidents mixed in"),
+            description=N_(
+                "Rates 0.3/0.2; half of the incidents where police are absent are "
+                "reported. Ensign et al.: reported incidents attenuate the runaway but do not "
+                "remove it. The 50% reporting share is a teaching value."
+            ),
             params={"rate_a": 0.3, "rate_b": 0.2, "report_rate": 0.5},
             case="predpol",
-            source="Qualitative prediction from the abstract of "
-            + ENSIGN
-            + ": reported incidents attenuate the runaway but cannot entirely remove it. All "
-            "numbers are teaching values.",
+            source=Msg(
+                "Qualitative prediction from the abstract of {ensign}: reported incidents "
+                "attenuate the runaway but cannot entirely remove it. All numbers are teaching "
+                "values.",
+                ensign=ENSIGN,
+            ),
         ),
         Preset(
             slug="biased-record",
-            title="Equal rates, biased historical record",
-            description="Both regions have rate 0.3, but the record starts with 30 incidents "
-            "in A and 10 in B (teaching values), as when one area was policed more in the "
-            "past. Lum & Isaac (2016) found Oakland drug arrests concentrated in a few "
-            "neighbourhoods although estimated drug use was spread across the city.",
+            title=N_("Equal rates, biased historical record"),
+            description=N_(
+                "Both regions have rate 0.3, but the record starts with 30 incidents "
+                "in A and 10 in B (teaching values), as when one area was policed more in the "
+                "past. Lum & Isaac (2016) found Oakland drug arrests concentrated in a few "
+                "neighbourhoods although estimated drug use was spread across the city."
+            ),
             params={"rate_a": 0.3, "rate_b": 0.3, "initial_a": 30, "initial_b": 10},
             case="predpol",
-            source="Lum & Isaac, 'To predict and serve?', Significance 13(5), 2016: arrests "
-            "follow policing, not use. The counts 30 and 10 are teaching values, not from the "
-            "paper.",
+            source=Msg(
+                "{citation}: arrests follow policing, not use. The counts 30 and 10 are "
+                "teaching values, not from the paper.",
+                citation="Lum & Isaac, 'To predict and serve?', Significance 13(5), 2016",
+            ),
         ),
     )
 
@@ -423,54 +448,57 @@ the mean over cities.
         metrics = [
             Metric(
                 key="true_share_a",
-                label="Region A's true share of incidents",
+                label=N_("Region A's true share of incidents"),
                 value=true_share,
                 unit="share",
-                help="rate A ÷ (rate A + rate B)",
+                help=N_("rate A ÷ (rate A + rate B)"),
             ),
             Metric(
                 key="start_share_a",
-                label="Region A's share of the historical record",
+                label=N_("Region A's share of the historical record"),
                 value=start_share,
                 unit="share",
             ),
             Metric(
                 key="mean_final_share_a",
-                label="Region A's share of records on the last day (mean over cities)",
+                label=N_("Region A's share of records on the last day (mean over cities)"),
                 value=mean_final,
                 unit="share",
-                help="Tomorrow's chance of a patrol in A under proportional allocation.",
+                help=N_("Tomorrow's chance of a patrol in A under proportional allocation."),
             ),
             Metric(
-                key="min_final_share_a", label="Lowest city", value=float(final.min()), unit="share"
+                key="min_final_share_a",
+                label=N_("Lowest city"),
+                value=float(final.min()),
+                unit="share",
             ),
             Metric(
                 key="max_final_share_a",
-                label="Highest city",
+                label=N_("Highest city"),
                 value=float(final.max()),
                 unit="share",
             ),
             Metric(
                 key="sd_final_share_a",
-                label="Spread across cities (standard deviation)",
+                label=N_("Spread across cities (standard deviation)"),
                 value=float(final.std(ddof=1)),
                 unit="share",
             ),
             Metric(
                 key="patrol_share_a_last",
-                label="Patrols sent to A in the last 10% of days (mean over cities)",
+                label=N_("Patrols sent to A in the last 10% of days (mean over cities)"),
                 value=float(out["patrols_a_last"].mean()),
                 unit="share",
             ),
             Metric(
                 key="cities_locked",
-                label="Cities sending at least 90% of late patrols to one region",
+                label=N_("Cities sending at least 90% of late patrols to one region"),
                 value=locked,
                 unit="share of cities",
             ),
             Metric(
                 key="reported_fraction",
-                label="Records that came from residents' reports",
+                label=N_("Records that came from residents' reports"),
                 value=reported_frac,
                 unit="share",
             ),
@@ -484,55 +512,62 @@ the mean over cities.
                 rows.append(
                     {
                         "day": int(day),
-                        "series": f"City {c + 1}",
+                        "series": Msg("City {n}", n=Int(c + 1)),
                         "share_a": float(out["share"][i, c]),
                     }
                 )
             rows.append(
                 {
                     "day": int(day),
-                    "series": f"Mean of {cities} cities",
+                    "series": Msg("Mean of {n} cities", n=Int(cities)),
                     "share_a": float(out["share"][i].mean()),
                 }
             )
-            rows.append({"day": int(day), "series": "True share", "share_a": true_share})
+            rows.append({"day": int(day), "series": N_("True share"), "share_a": true_share})
         over_time = Table(
             key="share_over_time",
-            title="Region A's share of recorded incidents over time",
-            columns=[("day", "Day"), ("series", "Series"), ("share_a", "Share of records in A")],
+            title=N_("Region A's share of recorded incidents over time"),
+            columns=[
+                ("day", N_("Day")),
+                ("series", N_("Series")),
+                ("share_a", N_("Share of records in A")),
+            ],
             rows=rows,
         )
         # Chart 2: where the cities ended.
         edges = np.linspace(0, 1, 11)
         hist, _ = np.histogram(final, bins=edges)
         hist_rows = [
-            {"bin": f"{round(100 * lo)}–{round(100 * hi)}%", "cities": int(k)}
+            {"bin": Msg("{low}–{high}", low=Int(round(100 * lo)), high=Pct(hi)), "cities": int(k)}
             for lo, hi, k in zip(edges[:-1], edges[1:], hist, strict=True)
         ]
         ending = Table(
             key="final_shares",
-            title="Cities by region A's final share of records",
-            columns=[("bin", "Region A's final share"), ("cities", "Cities")],
+            title=N_("Cities by region A's final share of records"),
+            columns=[("bin", N_("Region A's final share")), ("cities", N_("Cities"))],
             rows=hist_rows,
         )
         charts = [
             Chart(
                 key="share_over_time",
                 title=over_time.title,
-                description=(
-                    f"Region A's share of records moves from {pct(start_share)} to a mean of "
-                    f"{pct(mean_final)} over {days:,} days, against a true share of "
-                    f"{pct(true_share)}."
+                description=Msg(
+                    "Region A's share of records moves from {start} to a mean of {mean} over "
+                    "{days} days, against a true share of {true}.",
+                    start=Pct(start_share),
+                    mean=Pct(mean_final),
+                    days=Int(days),
+                    true=Pct(true_share),
                 ),
                 spec=line_chart(
                     over_time.title,
                     rows,
                     x="day",
                     y="share_a",
-                    x_title="Day",
-                    y_title="Share of recorded incidents in region A",
+                    x_title=N_("Day"),
+                    y_title=N_("Share of recorded incidents in region A"),
                     color="series",
-                    color_title="Series",
+                    color_title=N_("Series"),
                     y_format="%",
                     y_domain=[0, 1],
                 ),
@@ -541,17 +576,19 @@ the mean over cities.
             Chart(
                 key="final_shares",
                 title=ending.title,
-                description=(
-                    f"The {cities} cities ended with region A's share between "
-                    f"{pct(final.min())} and {pct(final.max())}."
+                description=Msg(
+                    "The {cities} cities ended with region A's share between {low} and {high}.",
+                    cities=Int(cities),
+                    low=Pct(final.min()),
+                    high=Pct(final.max()),
                 ),
                 spec=bar_chart(
                     ending.title,
                     hist_rows,
                     x="bin",
                     y="cities",
-                    x_title="Region A's share of records on the last day",
-                    y_title="Number of cities",
+                    x_title=N_("Region A's share of records on the last day"),
+                    y_title=N_("Number of cities"),
                     sort=[r["bin"] for r in hist_rows],
                 ),
                 table=ending.key,
@@ -559,15 +596,15 @@ the mean over cities.
         ]
         city_table = Table(
             key="cities",
-            title="Each city at the end",
+            title=N_("Each city at the end"),
             columns=[
-                ("city", "City"),
-                ("final_share_a", "Share of records in A"),
-                ("late_patrols_a", "Late patrols in A"),
-                ("discovered_a", "Discovered in A"),
-                ("discovered_b", "Discovered in B"),
-                ("reported_a", "Reported in A"),
-                ("reported_b", "Reported in B"),
+                ("city", N_("City")),
+                ("final_share_a", N_("Share of records in A")),
+                ("late_patrols_a", N_("Late patrols in A")),
+                ("discovered_a", N_("Discovered in A")),
+                ("discovered_b", N_("Discovered in B")),
+                ("reported_a", N_("Reported in A")),
+                ("reported_b", N_("Reported in B")),
             ],
             rows=[
                 {
@@ -602,7 +639,7 @@ the mean over cities.
         out: dict[str, np.ndarray],
         true_share: float,
         start_share: float,
-    ) -> tuple[list[Check], str]:
+    ) -> tuple[list[Check], Msg | str]:
         """What Ensign et al.'s analysis predicts for these settings, against this run.
 
         A prediction about the long run is checked only when the run is long enough for it to
@@ -612,7 +649,7 @@ the mean over cities.
 
         Returns
         -------
-        tuple of (list of Check, str)
+        tuple of (list of Check, Msg or str)
             The checks, and "" or a sentence saying why a prediction was not checked.
         """
         rate_a, rate_b = p["rate_a"], p["rate_b"]
@@ -626,19 +663,28 @@ the mean over cities.
                 return [], ""
             judged = ~out["tied_late"]
             if not judged.any():
-                return [], NOT_CONVERGED_TIED.format(days=f"{p['days']:,}")
+                return [], Msg(
+                    "Not converged yet, no check: after {days} days every city's record was "
+                    "still tied when the last tenth of the days began, so no region leads yet.",
+                    days=Int(p["days"]),
+                )
             one_region = (late_a == 0) | (late_a == 1)
             return [
                 Check(
                     key="hotspot_winner_takes_all",
-                    label="Hot spot without reports: the leading region keeps every patrol",
+                    label=N_("Hot spot without reports: the leading region keeps every patrol"),
                     passed=bool(np.all(one_region[judged])),
-                    expected="Once a region leads, the other is never patrolled and never gains "
-                    "a record, so a city whose record was not tied when the last tenth of the "
-                    "days began patrols only one region from then on.",
-                    observed=f"{int(np.sum(one_region & judged))} of {int(judged.sum())} such "
-                    "cities patrol only one region in the last 10% of days.",
-                    reference="The hot-spot rule itself, applied to the records of this run.",
+                    expected=N_(
+                        "Once a region leads, the other is never patrolled and never gains "
+                        "a record, so a city whose record was not tied when the last tenth of the "
+                        "days began patrols only one region from then on."
+                    ),
+                    observed=Msg(
+                        "{k} of {n} such cities patrol only one region in the last 10% of days.",
+                        k=Int(int(np.sum(one_region & judged))),
+                        n=Int(int(judged.sum())),
+                    ),
+                    reference=N_("The hot-spot rule itself, applied to the records of this run."),
                     kind="consistency",
                 )
             ], ""
@@ -647,8 +693,12 @@ the mean over cities.
                 a, b = p["initial_a"], p["initial_b"]
                 added = rate_a * p["days"]  # expected records added per city
                 if added < a + b:
-                    return [], NOT_CONVERGED_RECORD.format(
-                        added=f"{round(added):,}", start=f"{a + b:,}"
+                    return [], Msg(
+                        "Not converged yet, no check: each city added only about {added} "
+                        "records to a starting record of {start}, so the shares cannot have "
+                        "spread out yet. Run more days or start from a smaller record.",
+                        added=Int(round(added)),
+                        start=Int(a + b),
                     )
                 sd_limit = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
                 sd_now = sd_limit * math.sqrt(added / (a + b + added))
@@ -656,16 +706,33 @@ the mean over cities.
                 return [
                     Check(
                         key="equal_rates_random_limit",
-                        label="Equal rates: each city drifts to its own share, not to 50%",
+                        label=N_("Equal rates: each city drifts to its own share, not to 50%"),
                         passed=0.5 * sd_now <= sd <= 2 * sd_now,
-                        expected=f"A Pólya urn: after about {round(added):,} records added to "
-                        f"a starting record of {a} and {b}, final shares spread with a standard "
-                        f"deviation of {sd_now:.3f} (the limit is Beta({a}, {b}), "
-                        f"{sd_limit:.3f}) around a mean of {start_share:.2f}; passes between "
-                        "half and twice that spread.",
-                        observed=f"Standard deviation {sd:.3f}, mean {mean_final:.2f}, range "
-                        f"{final.min():.2f}–{final.max():.2f} over {n} cities.",
-                        reference=ENSIGN + "; the spread of a Pólya urn is a closed form.",
+                        # a and b stay as written: they are the parameters of Beta(a, b).
+                        expected=Msg(
+                            "A Pólya urn: after about {added} records added to a starting "
+                            "record of {a} and {b}, final shares spread with a standard "
+                            "deviation of {sd_now} (the limit is Beta({a}, {b}), {sd_limit}) "
+                            "around a mean of {mean}; passes between half and twice that spread.",
+                            added=Int(round(added)),
+                            a=str(a),
+                            b=str(b),
+                            sd_now=Num(sd_now, 3),
+                            sd_limit=Num(sd_limit, 3),
+                            mean=Num(start_share, 2),
+                        ),
+                        observed=Msg(
+                            "Standard deviation {sd}, mean {mean}, range {low}–{high} over {n} "
+                            "cities.",
+                            sd=Num(sd, 3),
+                            mean=Num(mean_final, 2),
+                            low=Num(final.min(), 2),
+                            high=Num(final.max(), 2),
+                            n=Int(n),
+                        ),
+                        reference=Msg(
+                            "{ensign}; the spread of a Pólya urn is a closed form.", ensign=ENSIGN
+                        ),
                     )
                 ], ""
             high_is_a = rate_a > rate_b
@@ -675,45 +742,67 @@ the mean over cities.
             high_drift = drift if high_is_a else 1 - drift
             name = "A" if high_is_a else "B"
             if high_drift - high_true < 3 * se + 0.01:
-                return [], NOT_CONVERGED_RUNAWAY.format(
-                    days=f"{p['days']:,}",
-                    drift=pct(high_drift),
+                return [], Msg(
+                    "Not converged yet, no check: in {days} days the noise-free update only "
+                    "takes region {name}'s share of records to {drift} (true share {true}), too "
+                    "little to tell the runaway Ensign et al. predict from the luck of the draw "
+                    "across cities. Run more days.",
+                    days=Int(p["days"]),
+                    drift=Pct(high_drift),
                     name=name,
-                    true=pct(high_true),
+                    true=Pct(high_true),
                 )
             return [
                 Check(
                     key="runaway_to_higher_rate",
-                    label="Discovered incidents only: runaway towards the higher-rate region",
+                    label=N_("Discovered incidents only: runaway towards the higher-rate region"),
                     passed=float(high_final.mean()) > high_true,
-                    expected=f"Region {name}'s share tends to 1, above its true share "
-                    f"{high_true:.2f} (the noise-free update reaches {high_drift:.2f} in "
-                    f"{p['days']:,} days).",
-                    observed=f"Mean final share of region {name}: {high_final.mean():.3f}; "
-                    f"{int(np.sum(high_final > 0.9))} of {n} cities above 0.9.",
-                    reference=ENSIGN + ".",
+                    expected=Msg(
+                        "Region {name}'s share tends to 1, above its true share {true} (the "
+                        "noise-free update reaches {drift} in {days} days).",
+                        name=name,
+                        true=Num(high_true, 2),
+                        drift=Num(high_drift, 2),
+                        days=Int(p["days"]),
+                    ),
+                    observed=Msg(
+                        "Mean final share of region {name}: {mean}; {k} of {n} cities above 0.9.",
+                        name=name,
+                        mean=Num(float(high_final.mean()), 3),
+                        k=Int(int(np.sum(high_final > 0.9))),
+                        n=Int(n),
+                    ),
+                    reference=Msg("{ensign}.", ensign=ENSIGN),
                 )
             ], ""
         target = _mean_field_share(rate_a, rate_b, report, corrected)
         drift = _mean_field_path(p)
         if abs(drift - target) > 0.02:
-            return [], NOT_CONVERGED_TARGET.format(
-                days=f"{p['days']:,}", drift=pct(drift), target=pct(target)
+            return [], Msg(
+                "Not converged yet, no check: in {days} days the noise-free update only takes "
+                "region A's share of records to {drift}, not yet to the {target} where it "
+                "settles. Run more days or start from a smaller record.",
+                days=Int(p["days"]),
+                drift=Pct(drift),
+                target=Pct(target),
             )
         tol = max(0.05, 4 * se)
         if corrected and report == 0:
-            label = "With the correction, the share converges to the true share λA/(λA+λB)"
-            expected = f"{true_share:.3f} (±{tol:.2f})"
+            label = N_("With the correction, the share converges to the true share λA/(λA+λB)")
+            expected = Msg("{share} (±{tol})", share=Num(true_share, 3), tol=Num(tol, 2))
         else:
             if corrected:
-                label = "Reports and the correction: the share converges to the balance point"
+                label = N_("Reports and the correction: the share converges to the balance point")
             elif abs(target - true_share) > 1e-6:
-                label = "Reported incidents: the runaway is attenuated, not removed"
+                label = N_("Reported incidents: the runaway is attenuated, not removed")
             else:
-                label = "Every incident reported: the runaway is removed"
-            expected = (
-                f"The point where the expected updates balance, {target:.3f} (±{tol:.2f}), "
-                f"against a true share of {true_share:.3f}."
+                label = N_("Every incident reported: the runaway is removed")
+            expected = Msg(
+                "The point where the expected updates balance, {target} (±{tol}), against a "
+                "true share of {true}.",
+                target=Num(target, 3),
+                tol=Num(tol, 2),
+                true=Num(true_share, 3),
             )
         return [
             Check(
@@ -721,8 +810,12 @@ the mean over cities.
                 label=label,
                 passed=abs(mean_final - target) <= tol,
                 expected=expected,
-                observed=f"Mean final share of A over {n} cities: {mean_final:.3f}.",
-                reference=ENSIGN + ".",
+                observed=Msg(
+                    "Mean final share of A over {n} cities: {mean}.",
+                    n=Int(n),
+                    mean=Num(mean_final, 3),
+                ),
+                reference=Msg("{ensign}.", ensign=ENSIGN),
             )
         ], ""
 
@@ -734,7 +827,7 @@ the mean over cities.
         true_share: float,
         start_share: float,
         reported_frac: float,
-    ) -> list[str]:
+    ) -> list[Msg]:
         """Two to five sentences built from this run's numbers.
 
         A patrol share is called close to the true share only within two points; a larger
@@ -747,111 +840,133 @@ the mean over cities.
         late_each = out["patrols_a_last"]
         late = float(late_each.mean())
         close_tol = 3 * float(late_each.std(ddof=1)) / math.sqrt(cities)
-        findings: list[str] = []
+        findings: list[Msg] = []
         locked_a = int(np.sum(final >= 0.9))
         locked_b = int(np.sum(final <= 0.1))
-        late_pct, true_pct = pct(late), pct(true_share)
+        v = {"late": Pct(late), "true": Pct(true_share), "cities": Int(cities)}
         if abs(late - true_share) <= 0.02 and locked_a and locked_b:
             findings.append(
-                f"On average region A received {late_pct} of patrols in the last tenth of the "
-                f"days, near its true share of {true_pct}, but only because cities locked onto A "
-                "and cities locked onto B cancel out."
+                Msg(
+                    "On average region A received {late} of patrols in the last tenth of the "
+                    "days, near its true share of {true}, but only because cities locked onto A "
+                    "and cities locked onto B cancel out.",
+                    **v,
+                )
             )
         elif abs(late - true_share) <= 0.02:
             findings.append(
-                f"In the last tenth of the days region A received {late_pct} of patrols on "
-                f"average, close to its true share of incidents ({true_pct})."
+                Msg(
+                    "In the last tenth of the days region A received {late} of patrols on "
+                    "average, close to its true share of incidents ({true}).",
+                    **v,
+                )
             )
         elif abs(late - true_share) <= close_tol:
             findings.append(
-                f"In the last tenth of the days region A received {late_pct} of patrols on "
-                f"average against a true share of {true_pct}; over {cities} cities the "
-                "difference is within the luck of the draw."
+                Msg(
+                    "In the last tenth of the days region A received {late} of patrols on "
+                    "average against a true share of {true}; over {cities} cities the "
+                    "difference is within the luck of the draw.",
+                    **v,
+                )
             )
         elif p["rate_a"] == p["rate_b"]:
             findings.append(
-                f"In the last tenth of the days region A received {late_pct} of patrols on "
-                "average, although both regions have the same incident rate."
+                Msg(
+                    "In the last tenth of the days region A received {late} of patrols on "
+                    "average, although both regions have the same incident rate.",
+                    **v,
+                )
             )
         elif late > true_share:
             findings.append(
-                f"In the last tenth of the days region A received {late_pct} of patrols on "
-                f"average, more than its true share of incidents ({true_pct})."
+                Msg(
+                    "In the last tenth of the days region A received {late} of patrols on "
+                    "average, more than its true share of incidents ({true}).",
+                    **v,
+                )
             )
         else:
             findings.append(
-                f"In the last tenth of the days region A received {late_pct} of patrols on "
-                f"average, less than its true share of incidents ({true_pct})."
+                Msg(
+                    "In the last tenth of the days region A received {late} of patrols on "
+                    "average, less than its true share of incidents ({true}).",
+                    **v,
+                )
             )
         spread = float(final.max() - final.min())
-        span = {"cities": cities, "low": pct(final.min()), "high": pct(final.max())}
+        span = {"cities": Int(cities), "low": Pct(final.min()), "high": Pct(final.max())}
         if spread >= 0.3:
             findings.append(
-                "Luck mattered: with identical settings, the {cities} cities ended with region "
-                "A's share of records anywhere from {low} to {high}.".format(**span)
+                Msg(
+                    "Luck mattered: with identical settings, the {cities} cities ended with "
+                    "region A's share of records anywhere from {low} to {high}.",
+                    **span,
+                )
             )
         else:
             findings.append(
-                "The {cities} cities agreed: region A's final share of records stayed between "
-                "{low} and {high}.".format(**span)
+                Msg(
+                    "The {cities} cities agreed: region A's final share of records stayed "
+                    "between {low} and {high}.",
+                    **span,
+                )
             )
         if locked_a or locked_b:
             findings.append(
-                f"{locked_a} cities ended with at least 90% of records in region A and {locked_b} with "
-                "at most 10%."
+                plural(
+                    "{locked_a} city ended with at least 90% of records in region A and "
+                    "{locked_b} with at most 10%.",
+                    "{locked_a} cities ended with at least 90% of records in region A and "
+                    "{locked_b} with at most 10%.",
+                    locked_a,
+                    locked_a=Int(locked_a),
+                    locked_b=Int(locked_b),
+                )
             )
         if abs(start_share - 0.5) > 0.01:
             findings.append(
-                f"The historical record started with {pct(start_share)} of incidents in A; the mean ended "
-                f"at {pct(mean_final)} against a true share of {pct(true_share)}."
+                Msg(
+                    "The historical record started with {start} of incidents in A; the mean "
+                    "ended at {mean} against a true share of {true}.",
+                    start=Pct(start_share),
+                    mean=Pct(mean_final),
+                    true=Pct(true_share),
+                )
             )
         target = _mean_field_share(p["rate_a"], p["rate_b"], p["report_rate"], p["correction"])
         if p["report_rate"] > 0:
             findings.append(
-                "Residents' reports made up {reported} of the records. Reports are made "
-                "wherever the patrol is not, so they pull the record towards where incidents "
-                "happen: with {rate} of incidents reported, the expected updates balance at "
-                "{target} of records in A, against a true share of {true}.".format(
-                    reported=pct(reported_frac),
-                    rate=pct(p["report_rate"]),
-                    target=pct(target),
-                    true=pct(true_share),
+                Msg(
+                    "Residents' reports made up {reported} of the records. Reports are made "
+                    "wherever the patrol is not, so they pull the record towards where "
+                    "incidents happen: with {rate} of incidents reported, the expected updates "
+                    "balance at {target} of records in A, against a true share of {true}.",
+                    reported=Pct(reported_frac),
+                    rate=Pct(p["report_rate"]),
+                    target=Pct(target),
+                    true=Pct(true_share),
                 )
             )
         elif p["correction"]:
             mean_close = abs(mean_final - true_share) <= max(
                 0.02, 3 * float(final.std(ddof=1)) / math.sqrt(cities)
             )
-            template = (
-                "With the correction the mean share of records in A ended at {mean}, close to "
-                "the true share ({true})."
+            values = {"mean": Pct(mean_final), "true": Pct(true_share)}
+            findings.append(
+                Msg(
+                    "With the correction the mean share of records in A ended at {mean}, "
+                    "close to the true share ({true}).",
+                    **values,
+                )
                 if mean_close
-                else "With the correction the mean share of records in A ended at {mean}, "
-                "still away from the true share ({true})."
+                else Msg(
+                    "With the correction the mean share of records in A ended at {mean}, "
+                    "still away from the true share ({true}).",
+                    **values,
+                )
             )
-            findings.append(template.format(mean=pct(mean_final), true=pct(true_share)))
         return findings[:5]
-
-
-NOT_CONVERGED_RUNAWAY = (
-    "Not converged yet, no check: in {days} days the noise-free update only takes region "
-    "{name}'s share of records to {drift} (true share {true}), too little to tell the runaway "
-    "Ensign et al. predict from the luck of the draw across cities. Run more days."
-)
-NOT_CONVERGED_RECORD = (
-    "Not converged yet, no check: each city added only about {added} records to a starting "
-    "record of {start}, so the shares cannot have spread out yet. Run more days or start "
-    "from a smaller record."
-)
-NOT_CONVERGED_TARGET = (
-    "Not converged yet, no check: in {days} days the noise-free update only takes region A's "
-    "share of records to {drift}, not yet to the {target} where it settles. Run more days or "
-    "start from a smaller record."
-)
-NOT_CONVERGED_TIED = (
-    "Not converged yet, no check: after {days} days every city's record was still tied when the "
-    "last tenth of the days began, so no region leads yet."
-)
 
 
 SIMULATION = FeedbackLoopSimulation()

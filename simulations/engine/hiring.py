@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -20,43 +21,58 @@ from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import StandardScaler
 
 from ._stats import compress, distinct_pcts, two_proportion_z
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
+from .text import N_, Int, Msg, Num, Pct, Seq
 
 FOUR_FIFTHS = 0.8
 EG_MAX_HISTORY = 5000  # keeps an ExponentiatedGradient run within the 10 s budget
-UGESP = (
+UGESP = N_(
     "Uniform Guidelines on Employee Selection Procedures (1978), 29 CFR §1607.4(D): a selection "
     "rate below four-fifths of the highest group's rate is generally regarded as evidence of "
     "adverse impact"
 )
-REUTERS = (
+REUTERS = N_(
     'Reuters (Jeffrey Dastin), "Amazon scraps secret AI recruiting tool that showed bias '
     'against women", 10 Oct 2018'
 )
 QUALIFIED_Z = 0.6745  # skill above the 75th percentile of N(0, 1): the top quarter is qualified
 GAP_YEARS = 2  # years of experience a career gap costs
 Z_REAL = 3.0  # a difference between two sampled rates is called real beyond three standard errors
-MODEL = "Model (no gender column)"
+MODEL = N_("Model (no gender column)")
+PAST = N_("Past decisions")
+# Group values as shown in tables and chart legends (the arrays keep "women"/"men").
+_GROUP = {"women": N_("women"), "men": N_("men")}
 
-# Feature columns: (key, label, is a proxy for gender).
-_FEATURES: tuple[tuple[str, str, bool], ...] = (
-    ("test_score", "Skills test score", False),
-    ("experience", "Years of experience", False),
-    ("womens_club", "Women's club or society on the CV", True),
-    ("womens_college", "Women's college", True),
-    ("career_gap", "Career gap", True),
-    ("verbs", "'Executed'/'captured'-style verbs", True),
+# Feature columns: (key, label, the label inside a sentence, is a proxy for gender).
+_FEATURES: tuple[tuple[str, str, str, bool], ...] = (
+    ("test_score", N_("Skills test score"), N_("skills test score"), False),
+    ("experience", N_("Years of experience"), N_("years of experience"), False),
+    (
+        "womens_club",
+        N_("Women's club or society on the CV"),
+        N_("women's club or society on the CV"),
+        True,
+    ),
+    ("womens_college", N_("Women's college"), N_("women's college"), True),
+    ("career_gap", N_("Career gap"), N_("career gap"), True),
+    (
+        "verbs",
+        N_("'Executed'/'captured'-style verbs"),
+        N_("'Executed'/'captured'-style verbs"),
+        True,
+    ),
 )
+_IN_SENTENCE = {label: inner for _, label, inner, _ in _FEATURES}
 _FEATURE_SETS = {
     "all": ("test_score", "experience", "womens_club", "womens_college", "career_gap", "verbs"),
     "no-gendered-terms": ("test_score", "experience", "career_gap", "verbs"),
     "skills-only": ("test_score", "experience"),
 }
 _MITIGATIONS = {
-    "none": "no mitigation",
-    "exponentiated-gradient": "Fairlearn's ExponentiatedGradient (demographic parity)",
-    "threshold-optimizer": "Fairlearn's ThresholdOptimizer (demographic parity)",
+    "none": N_("no mitigation"),
+    "exponentiated-gradient": N_("Fairlearn's ExponentiatedGradient (demographic parity)"),
+    "threshold-optimizer": N_("Fairlearn's ThresholdOptimizer (demographic parity)"),
 }
 
 
@@ -102,28 +118,40 @@ def _matrix(data: dict[str, np.ndarray], columns: tuple[str, ...]) -> np.ndarray
     return np.column_stack([data[c] for c in columns])
 
 
-def _rate(x: float | None) -> str:
+def _rate(x: float | None) -> Pct | Msg:
     """A rate for a chart description; a rate over nobody is said to be undefined."""
-    return pct(x) if x is not None else "undefined (nobody to count)"
+    return Pct(x) if x is not None else N_("undefined (nobody to count)")
 
 
-def _ratio(x: float | None) -> str:
-    return f"{x:.2f}" if x is not None else "undefined"
+def _ratio(x: float | None) -> Num | Msg:
+    return Num(x, 2) if x is not None else N_("undefined")
+
+
+def _signed(x: float, digits: int) -> Num | Msg:
+    """``f"{x:+.{digits}f}"`` as a typed number: a plus sign before a positive value."""
+    return Msg("+{number}", number=Num(x, digits)) if math.copysign(1, x) > 0 else Num(x, digits)
+
+
+def _distinct(a: float, b: float) -> tuple[Pct, Pct]:
+    """:func:`distinct_pcts` as typed percentages, with the decimals it chose."""
+    text, _ = distinct_pcts(a, b)
+    digits = len(text[:-1].partition(".")[2])
+    return Pct(a, digits), Pct(b, digits)
 
 
 class HiringSimulation(Simulation):
     """A CV screener trained on past hiring decisions that penalised women."""
 
     slug = "hiring"
-    title = "Automated hiring: learning past discrimination through proxies"
-    question = (
+    title = N_("Automated hiring: learning past discrimination through proxies")
+    question = N_(
         "If a CV screener is trained on past decisions that penalised women, does removing the "
         "gender column stop it from discriminating?"
     )
-    version = "3"
+    version = "4"
     cases = ("automated-hiring",)
     themes = ("proxies", "biased-data", "accountability")
-    explanation = """
+    explanation = N_("""
 **The model.** Synthetic applicants have a *skill* drawn from the same distribution for
 women and men. The employer sees a skills-test score and years of experience (both noisy
 signals of skill; a career gap costs experience), and CV details that say nothing about skill
@@ -170,7 +198,7 @@ agreement with biased past decisions: a high value means the model copied them w
 equalises selection rates does not make the past labels right, and demographic parity is one
 criterion among several that can conflict. The four-fifths rule is a rule of thumb, not
 proof of discrimination, and unreliable with small samples.
-"""
+""")
     params = (
         Param(
             name="n_history",
@@ -179,9 +207,9 @@ proof of discrimination, and unreliable with small samples.
             min=500,
             max=20_000,
             step=100,
-            label="Past applicants (training data)",
-            help="CVs with a past hiring decision the model learns from.",
-            unit="people",
+            label=N_("Past applicants (training data)"),
+            help=N_("CVs with a past hiring decision the model learns from."),
+            unit=N_("people"),
         ),
         Param(
             name="n_applicants",
@@ -190,9 +218,9 @@ proof of discrimination, and unreliable with small samples.
             min=20,
             max=20_000,
             step=10,
-            label="New applicants screened",
-            help="The new pool the trained model screens and that the audit measures.",
-            unit="people",
+            label=N_("New applicants screened"),
+            help=N_("The new pool the trained model screens and that the audit measures."),
+            unit=N_("people"),
         ),
         Param(
             name="women_share",
@@ -201,8 +229,8 @@ proof of discrimination, and unreliable with small samples.
             min=10.0,
             max=90.0,
             step=1,
-            label="Women among applicants",
-            help="Share of applicants (past and new) who are women.",
+            label=N_("Women among applicants"),
+            help=N_("Share of applicants (past and new) who are women."),
             unit="%",
         ),
         Param(
@@ -212,9 +240,9 @@ proof of discrimination, and unreliable with small samples.
             min=0.0,
             max=3.0,
             step=0.1,
-            label="Past penalty on women",
-            help="How much past decisions marked women down, in standard deviations of skill.",
-            unit="SD",
+            label=N_("Past penalty on women"),
+            help=N_("How much past decisions marked women down, in standard deviations of skill."),
+            unit=N_("SD"),
         ),
         Param(
             name="proxy_strength",
@@ -223,76 +251,97 @@ proof of discrimination, and unreliable with small samples.
             min=0.0,
             max=1.0,
             step=0.1,
-            label="Proxy strength",
-            help="How strongly the CV details track gender (0 = not at all).",
+            label=N_("Proxy strength"),
+            help=N_("How strongly the CV details track gender (0 = not at all)."),
         ),
         Param(
             name="features",
             type="choice",
             default="all",
             choices=(
-                ("all", "All CV features"),
-                ("no-gendered-terms", "No gendered terms (club, college removed)"),
-                ("skills-only", "Skills only (test score, experience)"),
+                ("all", N_("All CV features")),
+                ("no-gendered-terms", N_("No gendered terms (club, college removed)")),
+                ("skills-only", N_("Skills only (test score, experience)")),
             ),
-            label="Features the model sees",
-            help="The gender column is never used; this removes proxies as well.",
+            label=N_("Features the model sees"),
+            help=N_("The gender column is never used; this removes proxies as well."),
         ),
         Param(
             name="mitigation",
             type="choice",
             default="none",
             choices=tuple(_MITIGATIONS.items()),
-            label="Fairlearn mitigation",
-            help="Optional mitigation for demographic parity; ThresholdOptimizer uses gender "
-            "at decision time.",
+            label=N_("Fairlearn mitigation"),
+            help=N_(
+                "Optional mitigation for demographic parity; ThresholdOptimizer uses gender "
+                "at decision time."
+            ),
         ),
     )
     presets = (
         Preset(
             slug="amazon-screener",
-            title="Amazon's screener: gendered terms and assertive verbs",
-            description="A model trained on past decisions that penalised women, reading CVs "
-            "with a women's club, a women's college and assertive verbs. Reuters reported that "
-            "Amazon's model penalised the word \"women's\", downgraded graduates of all-women's "
-            'colleges and favoured verbs like "executed" and "captured". Every numeric '
-            "value (penalty, proxy rates, pool sizes) is a teaching value, not Amazon's.",
+            title=N_("Amazon's screener: gendered terms and assertive verbs"),
+            description=N_(
+                "A model trained on past decisions that penalised women, reading CVs "
+                "with a women's club, a women's college and assertive verbs. Reuters reported that "
+                "Amazon's model penalised the word \"women's\", downgraded graduates of "
+                'all-women\'s colleges and favoured verbs like "executed" and "captured". Every '
+                "numeric value (penalty, proxy rates, pool sizes) is a teaching value, not Amazon's."
+            ),
             params={"features": "all", "penalty": 1.0, "proxy_strength": 1.0},
             case="automated-hiring",
-            source=REUTERS + ". No numbers from Amazon are used: the effect sizes are teaching "
-            "values on invented data.",
+            source=Msg(
+                "{reuters}. No numbers from Amazon are used: the effect sizes are teaching "
+                "values on invented data.",
+                reuters=REUTERS,
+            ),
         ),
         Preset(
             slug="amazon-terms-removed",
-            title="Amazon's fix: gendered terms removed, other proxies remain",
-            description="Amazon edited the model to be neutral to the gendered terms but could "
-            "not guarantee it would find no other proxies. Here the club and college go; the "
-            "verbs and the career gap stay. Numbers are teaching values.",
+            title=N_("Amazon's fix: gendered terms removed, other proxies remain"),
+            description=N_(
+                "Amazon edited the model to be neutral to the gendered terms but could "
+                "not guarantee it would find no other proxies. Here the club and college go; the "
+                "verbs and the career gap stay. Numbers are teaching values."
+            ),
             params={"features": "no-gendered-terms", "penalty": 1.0, "proxy_strength": 1.0},
             case="automated-hiring",
-            source=REUTERS + " (via NYSSCPA summary): edited to be neutral to those terms, no "
-            "guarantee against other proxies. Effect sizes: teaching values.",
+            source=Msg(
+                "{reuters} (via NYSSCPA summary): edited to be neutral to those terms, no "
+                "guarantee against other proxies. Effect sizes: teaching values.",
+                reuters=REUTERS,
+            ),
         ),
         Preset(
             slug="four-fifths-small-sample",
-            title="Four-fifths audit with 10 applicants per group",
-            description="Only 20 new applicants, half of them women: one hire more or less "
-            "changes the impact ratio, and with it the four-fifths verdict.",
+            title=N_("Four-fifths audit with 10 applicants per group"),
+            description=N_(
+                "Only 20 new applicants, half of them women: one hire more or less "
+                "changes the impact ratio, and with it the four-fifths verdict."
+            ),
             params={"n_applicants": 20, "women_share": 50.0},
             case="automated-hiring",
-            source="Arithmetic: with 10 applicants per group one hire changes the "
-            "verdict; " + UGESP + ".",
+            source=Msg(
+                "Arithmetic: with 10 applicants per group one hire changes the verdict; {ugesp}.",
+                ugesp=UGESP,
+            ),
         ),
         Preset(
             slug="threshold-optimizer",
-            title="Mitigated with ThresholdOptimizer (uses gender at decision time)",
-            description="The default screener post-processed by Fairlearn's ThresholdOptimizer "
-            "for demographic parity: selection rates equalise, agreement with past decisions "
-            "drops. Numbers are teaching values.",
+            title=N_("Mitigated with ThresholdOptimizer (uses gender at decision time)"),
+            description=N_(
+                "The default screener post-processed by Fairlearn's ThresholdOptimizer "
+                "for demographic parity: selection rates equalise, agreement with past decisions "
+                "drops. Numbers are teaching values."
+            ),
             params={"mitigation": "threshold-optimizer"},
             case="automated-hiring",
-            source="Fairlearn 0.15 ThresholdOptimizer (Hardt, Price & Srebro 2016 "
-            "post-processing); impact ratio per " + UGESP + ".",
+            source=Msg(
+                "Fairlearn 0.15 ThresholdOptimizer (Hardt, Price & Srebro 2016 "
+                "post-processing); impact ratio per {ugesp}.",
+                ugesp=UGESP,
+            ),
         ),
     )
 
@@ -312,8 +361,11 @@ proof of discrimination, and unreliable with small samples.
         if p["mitigation"] == "exponentiated-gradient" and p["n_history"] > EG_MAX_HISTORY:
             return {
                 "n_history": [
-                    f"With ExponentiatedGradient, use at most {EG_MAX_HISTORY:,} past "
-                    "applicants: it retrains the model many times."
+                    Msg(
+                        "With ExponentiatedGradient, use at most {n} past "
+                        "applicants: it retrains the model many times.",
+                        n=Int(EG_MAX_HISTORY),
+                    )
                 ]
             }
         return {}
@@ -384,9 +436,7 @@ proof of discrimination, and unreliable with small samples.
                 demographic_parity_difference(yt, yp, sensitive_features=g, sample_weight=w)
             )
 
-        audits = self._audits(
-            {"Past decisions": past_pool, **decisions}, past_pool, pool, gender_pool
-        )
+        audits = self._audits({PAST: past_pool, **decisions}, past_pool, pool, gender_pool)
         main = audits[MODEL]
         final_name = list(audits)[-1]
         final = audits[final_name]
@@ -394,9 +444,9 @@ proof of discrimination, and unreliable with small samples.
         coef_rows = sorted(
             (
                 {
-                    "feature": next(label for key, label, _ in _FEATURES if key == col),
+                    "feature": next(label for key, label, _, _ in _FEATURES if key == col),
                     "weight": float(weight),
-                    "proxy": next(proxy for key, _, proxy in _FEATURES if key == col),
+                    "proxy": next(proxy for key, _, _, proxy in _FEATURES if key == col),
                 }
                 for col, weight in zip(columns, model.coef_[0], strict=True)
             ),
@@ -406,83 +456,83 @@ proof of discrimination, and unreliable with small samples.
         metrics = [
             Metric(
                 key="selection_rate_women",
-                label="Women selected by the model",
+                label=N_("Women selected by the model"),
                 value=main["rate_women"],
                 unit="share",
             ),
             Metric(
                 key="selection_rate_men",
-                label="Men selected by the model",
+                label=N_("Men selected by the model"),
                 value=main["rate_men"],
                 unit="share",
             ),
             Metric(
                 key="impact_ratio",
-                label="Impact ratio (lower ÷ higher selection rate)",
+                label=N_("Impact ratio (lower ÷ higher selection rate)"),
                 value=main["impact_ratio"],
-                unit="ratio",
-                help="Below 0.80 the four-fifths rule flags adverse impact.",
+                unit=N_("ratio"),
+                help=N_("Below 0.80 the four-fifths rule flags adverse impact."),
             ),
             Metric(
                 key="tpr_women",
-                label="Qualified women selected (TPR)",
+                label=N_("Qualified women selected (TPR)"),
                 value=main["tpr_women"],
                 unit="share",
             ),
             Metric(
                 key="tpr_men",
-                label="Qualified men selected (TPR)",
+                label=N_("Qualified men selected (TPR)"),
                 value=main["tpr_men"],
                 unit="share",
             ),
             Metric(
                 key="agreement_with_past",
-                label="Agreement with past decisions ('accuracy')",
+                label=N_("Agreement with past decisions ('accuracy')"),
                 value=main["agreement"],
                 unit="share",
             ),
             Metric(
                 key="accuracy_vs_qualified",
-                label="Accuracy against real qualification",
+                label=N_("Accuracy against real qualification"),
                 value=main["accuracy_qualified"],
                 unit="share",
             ),
             Metric(
                 key="past_impact_ratio",
-                label="Impact ratio of past decisions",
-                value=audits["Past decisions"]["impact_ratio"],
-                unit="ratio",
+                label=N_("Impact ratio of past decisions"),
+                value=audits[PAST]["impact_ratio"],
+                unit=N_("ratio"),
             ),
         ]
         if mitigation != "none":
             metrics += [
                 Metric(
                     key="mitigated_impact_ratio",
-                    label=f"Impact ratio with {final_name}",
+                    label=Msg("Impact ratio with {method}", method=final_name),
                     value=final["impact_ratio"],
-                    unit="ratio",
+                    unit=N_("ratio"),
                 ),
                 Metric(
                     key="mitigated_agreement_with_past",
-                    label=f"Agreement with past decisions with {final_name}",
+                    label=Msg("Agreement with past decisions with {method}", method=final_name),
                     value=final["agreement"],
                     unit="share",
                 ),
             ]
 
         audit_columns = [
-            ("decider", "Decisions by"),
-            ("n_women", "Women in the pool"),
-            ("n_men", "Men in the pool"),
-            ("rate_women", "Women selected"),
-            ("rate_men", "Men selected"),
-            ("impact_ratio", "Impact ratio"),
-            ("tpr_women", "Qualified women selected"),
-            ("tpr_men", "Qualified men selected"),
-            ("eop_difference", "Equal-opportunity difference (TPR gap)"),
-            ("eo_difference", "Equalized-odds difference"),
-            ("agreement", "Agreement with past decisions"),
-            ("accuracy_qualified", "Accuracy vs qualification"),
+            ("decider", N_("Decisions by")),
+            ("n_women", N_("Women in the pool")),
+            ("n_men", N_("Men in the pool")),
+            ("rate_women", N_("Women selected")),
+            ("rate_men", N_("Men selected")),
+            ("impact_ratio", N_("Impact ratio")),
+            ("tpr_women", N_("Qualified women selected")),
+            ("tpr_men", N_("Qualified men selected")),
+            ("eop_difference", N_("Equal-opportunity difference (TPR gap)")),
+            ("eo_difference", N_("Equalized-odds difference")),
+            ("agreement", N_("Agreement with past decisions")),
+            ("accuracy_qualified", N_("Accuracy vs qualification")),
         ]
         shown = [key for key, _ in audit_columns]
         audit_rows = [
@@ -491,51 +541,67 @@ proof of discrimination, and unreliable with small samples.
         ]
         audit_table = Table(
             key="audit",
-            title="Audit of the new applicant pool by gender",
+            title=N_("Audit of the new applicant pool by gender"),
             columns=audit_columns,
             rows=audit_rows,
         )
         rate_rows = [
-            {"decider": name, "group": group, "rate": values[f"rate_{group}"]}
+            {"decider": name, "group": _GROUP[group], "rate": values[f"rate_{group}"]}
             for name, values in audits.items()
             for group in ("women", "men")
         ]
         rates = Table(
             key="selection_rates",
-            title="Selection rate by gender",
-            columns=[("decider", "Decisions by"), ("group", "Gender"), ("rate", "Selected")],
+            title=N_("Selection rate by gender"),
+            columns=[
+                ("decider", N_("Decisions by")),
+                ("group", N_("Gender")),
+                ("rate", N_("Selected")),
+            ],
             rows=rate_rows,
         )
         tpr_rows = [
-            {"decider": name, "group": group, "tpr": values[f"tpr_{group}"]}
+            {"decider": name, "group": _GROUP[group], "tpr": values[f"tpr_{group}"]}
             for name, values in audits.items()
             for group in ("women", "men")
         ]
         tprs = Table(
             key="qualified_selected",
-            title="Qualified applicants selected, by gender",
-            columns=[("decider", "Decisions by"), ("group", "Gender"), ("tpr", "Selected")],
+            title=N_("Qualified applicants selected, by gender"),
+            columns=[
+                ("decider", N_("Decisions by")),
+                ("group", N_("Gender")),
+                ("tpr", N_("Selected")),
+            ],
             rows=tpr_rows,
         )
         coef_table = Table(
             key="weights",
-            title="What the model learned: weights on standardised features",
-            columns=[("feature", "Feature"), ("weight", "Weight"), ("proxy", "Proxy for gender")],
+            title=N_("What the model learned: weights on standardised features"),
+            columns=[
+                ("feature", N_("Feature")),
+                ("weight", N_("Weight")),
+                ("proxy", N_("Proxy for gender")),
+            ],
             rows=coef_rows,
         )
         trade_rows = [
             {"decider": name, "measure": measure, "value": values[key]}
             for name, values in audits.items()
             for measure, key in (
-                ("Impact ratio", "impact_ratio"),
-                ("Agreement with past decisions", "agreement"),
-                ("Accuracy vs qualification", "accuracy_qualified"),
+                (N_("Impact ratio"), "impact_ratio"),
+                (N_("Agreement with past decisions"), "agreement"),
+                (N_("Accuracy vs qualification"), "accuracy_qualified"),
             )
         ]
         trade = Table(
             key="trade_off",
-            title="Disparity and accuracy, side by side",
-            columns=[("decider", "Decisions by"), ("measure", "Measure"), ("value", "Value")],
+            title=N_("Disparity and accuracy, side by side"),
+            columns=[
+                ("decider", N_("Decisions by")),
+                ("measure", N_("Measure")),
+                ("value", N_("Value")),
+            ],
             rows=trade_rows,
         )
         deciders = list(audits)
@@ -543,21 +609,23 @@ proof of discrimination, and unreliable with small samples.
             Chart(
                 key="selection_rates",
                 title=rates.title,
-                description=(
-                    f"Selected by the model: women {_rate(main['rate_women'])}, men "
-                    f"{_rate(main['rate_men'])}; by past decisions: women "
-                    f"{_rate(audits['Past decisions']['rate_women'])}, men "
-                    f"{_rate(audits['Past decisions']['rate_men'])}."
+                description=Msg(
+                    "Selected by the model: women {women}, men {men}; by past decisions: "
+                    "women {past_women}, men {past_men}.",
+                    women=_rate(main["rate_women"]),
+                    men=_rate(main["rate_men"]),
+                    past_women=_rate(audits[PAST]["rate_women"]),
+                    past_men=_rate(audits[PAST]["rate_men"]),
                 ),
                 spec=bar_chart(
                     rates.title,
                     rate_rows,
                     x="decider",
                     y="rate",
-                    x_title="Decisions by",
-                    y_title="Share of applicants selected",
+                    x_title=N_("Decisions by"),
+                    y_title=N_("Share of applicants selected"),
                     color="group",
-                    color_title="Gender",
+                    color_title=N_("Gender"),
                     y_format="%",
                     sort=deciders,
                 ),
@@ -566,19 +634,20 @@ proof of discrimination, and unreliable with small samples.
             Chart(
                 key="qualified_selected",
                 title=tprs.title,
-                description=(
-                    f"Qualified applicants selected by the model: women "
-                    f"{_rate(main['tpr_women'])}, men {_rate(main['tpr_men'])}."
+                description=Msg(
+                    "Qualified applicants selected by the model: women {women}, men {men}.",
+                    women=_rate(main["tpr_women"]),
+                    men=_rate(main["tpr_men"]),
                 ),
                 spec=bar_chart(
                     tprs.title,
                     tpr_rows,
                     x="decider",
                     y="tpr",
-                    x_title="Decisions by",
-                    y_title="Share of qualified applicants selected",
+                    x_title=N_("Decisions by"),
+                    y_title=N_("Share of qualified applicants selected"),
                     color="group",
-                    color_title="Gender",
+                    color_title=N_("Gender"),
                     y_format="%",
                     sort=deciders,
                 ),
@@ -587,17 +656,18 @@ proof of discrimination, and unreliable with small samples.
             Chart(
                 key="weights",
                 title=coef_table.title,
-                description=(
-                    f"The largest weight, {coef_rows[0]['weight']:+.2f}, is on "
-                    f"{coef_rows[0]['feature'][0].lower() + coef_rows[0]['feature'][1:]}."
+                description=Msg(
+                    "The largest weight, {weight}, is on {feature}.",
+                    weight=_signed(coef_rows[0]["weight"], 2),
+                    feature=_IN_SENTENCE[coef_rows[0]["feature"]],
                 ),
                 spec=bar_chart(
                     coef_table.title,
                     coef_rows,
                     x="feature",
                     y="weight",
-                    x_title="Feature",
-                    y_title="Weight (log-odds per standard deviation)",
+                    x_title=N_("Feature"),
+                    y_title=N_("Weight (log-odds per standard deviation)"),
                     horizontal=True,
                     sort=[r["feature"] for r in coef_rows],
                 ),
@@ -607,23 +677,33 @@ proof of discrimination, and unreliable with small samples.
                 key="trade_off",
                 title=trade.title,
                 description=(
-                    f"Impact ratio {_ratio(final['impact_ratio'])} and agreement with past "
-                    f"decisions {pct(final['agreement'])} with {final_name}, against "
-                    f"{_ratio(main['impact_ratio'])} and {pct(main['agreement'])} for the "
-                    "unmitigated model."
+                    Msg(
+                        "Impact ratio {ratio} and agreement with past decisions {agreement} "
+                        "with {method}, against {ratio_before} and {agreement_before} for the "
+                        "unmitigated model.",
+                        ratio=_ratio(final["impact_ratio"]),
+                        agreement=Pct(final["agreement"]),
+                        method=final_name,
+                        ratio_before=_ratio(main["impact_ratio"]),
+                        agreement_before=Pct(main["agreement"]),
+                    )
                     if mitigation != "none"
-                    else f"The model agrees with {pct(main['agreement'])} of past decisions "
-                    f"with an impact ratio of {_ratio(main['impact_ratio'])}."
+                    else Msg(
+                        "The model agrees with {agreement} of past decisions "
+                        "with an impact ratio of {ratio}.",
+                        agreement=Pct(main["agreement"]),
+                        ratio=_ratio(main["impact_ratio"]),
+                    )
                 ),
                 spec=bar_chart(
                     trade.title,
                     trade_rows,
                     x="measure",
                     y="value",
-                    x_title="Measure",
-                    y_title="Value (0 to 1)",
+                    x_title=N_("Measure"),
+                    y_title=N_("Value (0 to 1)"),
                     color="decider",
-                    color_title="Decisions by",
+                    color_title=N_("Decisions by"),
                 ),
                 table=trade.key,
             ),
@@ -756,16 +836,33 @@ proof of discrimination, and unreliable with small samples.
         checks = []
         if main["impact_ratio"] is not None:
             by_hand = min(rates) / max(rates)
-            verdict = "flagged" if by_hand < FOUR_FIFTHS else "not flagged"
+            numbers = {
+                "low": Num(min(rates), 4),
+                "high": Num(max(rates), 4),
+                "ratio": Num(by_hand, 4),
+                "threshold": Num(FOUR_FIFTHS, 1),
+            }
             checks.append(
                 Check(
                     key="four_fifths_arithmetic",
-                    label="Four-fifths rule: impact ratio = lower selection rate ÷ higher",
+                    label=N_("Four-fifths rule: impact ratio = lower selection rate ÷ higher"),
                     passed=abs(by_hand - main["impact_ratio"]) < 1e-9,
-                    expected=f"{min(rates):.4f} ÷ {max(rates):.4f} = {by_hand:.4f} "
-                    f"({verdict}: the threshold is {FOUR_FIFTHS})",
-                    observed=f"Fairlearn MetricFrame selection-rate ratio: {main['impact_ratio']:.4f}",
-                    reference=UGESP + "; NYC Local Law 144 audits report the same ratio.",
+                    expected=Msg(
+                        "{low} ÷ {high} = {ratio} (flagged: the threshold is {threshold})",
+                        **numbers,
+                    )
+                    if by_hand < FOUR_FIFTHS
+                    else Msg(
+                        "{low} ÷ {high} = {ratio} (not flagged: the threshold is {threshold})",
+                        **numbers,
+                    ),
+                    observed=Msg(
+                        "Fairlearn MetricFrame selection-rate ratio: {ratio}",
+                        ratio=Num(main["impact_ratio"], 4),
+                    ),
+                    reference=Msg(
+                        "{ugesp}; NYC Local Law 144 audits report the same ratio.", ugesp=UGESP
+                    ),
                 )
             )
         women, men = pool["skill"][pool["woman"]], pool["skill"][~pool["woman"]]
@@ -775,11 +872,14 @@ proof of discrimination, and unreliable with small samples.
             checks.append(
                 Check(
                     key="equal_skill",
-                    label="Women's and men's skill is drawn from the same distribution",
+                    label=N_("Women's and men's skill is drawn from the same distribution"),
                     passed=abs(gap) <= 4 * se,
-                    expected=f"Mean skill gap 0 ± {4 * se:.3f} (four standard errors)",
-                    observed=f"Women − men: {gap:+.3f}",
-                    reference="The simulation draws every applicant's skill from N(0, 1).",
+                    expected=Msg(
+                        "Mean skill gap 0 ± {tolerance} (four standard errors)",
+                        tolerance=Num(4 * se, 3),
+                    ),
+                    observed=Msg("Women − men: {gap}", gap=_signed(gap, 3)),
+                    reference=N_("The simulation draws every applicant's skill from N(0, 1)."),
                     kind="consistency",
                 )
             )
@@ -787,15 +887,19 @@ proof of discrimination, and unreliable with small samples.
             checks.append(
                 Check(
                     key="mitigation_constraint_on_training_data",
-                    label="The mitigation equalises selection rates on the training data",
+                    label=N_("The mitigation equalises selection rates on the training data"),
                     passed=training_dp <= 0.05,
-                    expected="Demographic-parity difference close to 0 (at most 0.05)",
-                    observed=f"{training_dp:.3f} on the past applicants",
-                    reference="Fairlearn 0.15: "
-                    + (
-                        "ExponentiatedGradient (Agarwal et al. 2018), eps = 0.01"
-                        if mitigation == "exponentiated-gradient"
-                        else "ThresholdOptimizer (Hardt, Price & Srebro 2016)"
+                    expected=N_("Demographic-parity difference close to 0 (at most 0.05)"),
+                    observed=Msg(
+                        "{difference} on the past applicants", difference=Num(training_dp, 3)
+                    ),
+                    reference=Msg(
+                        "Fairlearn 0.15: {method}",
+                        method=(
+                            N_("ExponentiatedGradient (Agarwal et al. 2018), eps = 0.01")
+                            if mitigation == "exponentiated-gradient"
+                            else N_("ThresholdOptimizer (Hardt, Price & Srebro 2016)")
+                        ),
                     ),
                 )
             )
@@ -823,20 +927,39 @@ proof of discrimination, and unreliable with small samples.
         if p["features"] == "skills-only":
             findings.append(_skills_only_sentence(p, pool))
         elif proxies and abs(proxies[0]["weight"]) >= 0.1:
-            names = " and ".join(r["feature"][0].lower() + r["feature"][1:] for r in proxies[:2])
-            weights = ", ".join(f"{r['weight']:+.2f}" for r in proxies[:2])
-            findings.append(
-                f"Its strongest negative weights on CV details were on {names} ({weights}), "
-                "which track gender, not skill."
-            )
+            first = _IN_SENTENCE[proxies[0]["feature"]]
+            if len(proxies) >= 2:
+                findings.append(
+                    Msg(
+                        "Its strongest negative weights on CV details were on {first} and "
+                        "{second} ({weights}), which track gender, not skill.",
+                        first=first,
+                        second=_IN_SENTENCE[proxies[1]["feature"]],
+                        weights=Seq([_signed(r["weight"], 2) for r in proxies[:2]]),
+                    )
+                )
+            else:
+                findings.append(
+                    Msg(
+                        "Its strongest negative weights on CV details were on {first} "
+                        "({weights}), which track gender, not skill.",
+                        first=first,
+                        weights=_signed(proxies[0]["weight"], 2),
+                    )
+                )
         if final_name != MODEL:
             final = audits[final_name]
-            before, after = _ratio(main["impact_ratio"]), _ratio(final["impact_ratio"])
-            agree_before, agree_after = pct(main["agreement"]), pct(final["agreement"])
             findings.append(
-                f"Fairlearn's {final_name} moved the impact ratio from {before} to {after}, "
-                f"while agreement with past decisions went from {agree_before} to "
-                f"{agree_after}."
+                Msg(
+                    "Fairlearn's {method} moved the impact ratio from {before} to {after}, "
+                    "while agreement with past decisions went from {agree_before} to "
+                    "{agree_after}.",
+                    method=final_name,
+                    before=_ratio(main["impact_ratio"]),
+                    after=_ratio(final["impact_ratio"]),
+                    agree_before=Pct(main["agreement"]),
+                    agree_after=Pct(final["agreement"]),
+                )
             )
         small = _small_pool_sentence(main)
         if small:
@@ -844,104 +967,132 @@ proof of discrimination, and unreliable with small samples.
         return findings[:5]
 
 
-def _selection_sentence(main: dict[str, Any]) -> str:
+def _selection_sentence(main: dict[str, Any]) -> Msg:
     """Selection rates and the four-fifths verdict, with whether the gap exceeds chance."""
     n_women, n_men = main["n_women"], main["n_men"]
-    if n_women == 0 or n_men == 0:
-        missing = "women" if n_women == 0 else "men"
-        return (
-            f"There were no {missing} among the {n_women + n_men:,} new applicants, so "
-            "selection rates cannot be compared by gender and the four-fifths rule cannot be "
-            "applied."
+    if n_women == 0:
+        return Msg(
+            "There were no women among the {n} new applicants, so selection rates cannot be "
+            "compared by gender and the four-fifths rule cannot be applied.",
+            n=Int(n_women + n_men),
+        )
+    if n_men == 0:
+        return Msg(
+            "There were no men among the {n} new applicants, so selection rates cannot be "
+            "compared by gender and the four-fifths rule cannot be applied.",
+            n=Int(n_women + n_men),
         )
     ratio = main["impact_ratio"]
     if ratio is None:
-        return (
-            f"The model selected nobody among the {n_women + n_men:,} new applicants, so "
-            "there is no impact ratio to compute."
+        return Msg(
+            "The model selected nobody among the {n} new applicants, so "
+            "there is no impact ratio to compute.",
+            n=Int(n_women + n_men),
         )
-    women, men = distinct_pcts(main["rate_women"], main["rate_men"])
-    shown = f"{ratio:.2f}" if f"{ratio:.2f}" != "0.80" else f"{ratio:.3f}"
+    women, men = _distinct(main["rate_women"], main["rate_men"])
+    shown = Num(ratio, 2) if f"{ratio:.2f}" != "0.80" else Num(ratio, 3)
     z = two_proportion_z(main["selected_men"], n_men, main["selected_women"], n_women)
     real = abs(z) >= Z_REAL
+    values = {"women": women, "men": men, "ratio": shown}
     if ratio < FOUR_FIFTHS and real:
-        return (
-            f"The model never saw the gender column, yet it selected {women} of women and "
-            f"{men} of men: an impact ratio of {shown}, below the four-fifths threshold of "
-            "0.80."
+        return Msg(
+            "The model never saw the gender column, yet it selected {women} of women and "
+            "{men} of men: an impact ratio of {ratio}, below the four-fifths threshold of 0.80.",
+            **values,
         )
     if ratio < FOUR_FIFTHS:
-        return (
-            f"The model, which never saw the gender column, selected {women} of women and "
-            f"{men} of men: an impact ratio of {shown}, below the four-fifths threshold of "
-            f"0.80, although with {n_women:,} female and {n_men:,} male applicants the difference "
-            "is not clearly beyond chance (less than three standard errors)."
+        return Msg(
+            "The model, which never saw the gender column, selected {women} of women and "
+            "{men} of men: an impact ratio of {ratio}, below the four-fifths threshold of "
+            "0.80, although with {n_women} female and {n_men} male applicants the difference "
+            "is not clearly beyond chance (less than three standard errors).",
+            n_women=Int(n_women),
+            n_men=Int(n_men),
+            **values,
         )
     if real:
-        return (
-            f"The model, which never saw the gender column, selected {women} of women and "
-            f"{men} of men: an impact ratio of {shown}, above the four-fifths threshold of "
-            "0.80, although the difference is larger than chance gives."
+        return Msg(
+            "The model, which never saw the gender column, selected {women} of women and "
+            "{men} of men: an impact ratio of {ratio}, above the four-fifths threshold of "
+            "0.80, although the difference is larger than chance gives.",
+            **values,
         )
-    return (
-        f"The model, which never saw the gender column, selected {women} of women and {men} "
-        f"of men: an impact ratio of {shown}, above the four-fifths threshold of 0.80, and a "
-        "difference not clearly beyond chance (less than three standard errors)."
+    return Msg(
+        "The model, which never saw the gender column, selected {women} of women and {men} "
+        "of men: an impact ratio of {ratio}, above the four-fifths threshold of 0.80, and a "
+        "difference not clearly beyond chance (less than three standard errors).",
+        **values,
     )
 
 
-def _equal_opportunity_sentence(main: dict[str, Any]) -> str:
+def _equal_opportunity_sentence(main: dict[str, Any]) -> Msg:
     """Qualified applicants selected by gender (equal opportunity), with sampling error."""
     q_women, q_men = main["qualified_women"], main["qualified_men"]
-    if q_women == 0 or q_men == 0:
-        missing = "women" if q_women == 0 else "men"
-        return (
-            f"There were no qualified {missing} among the new applicants, so equal opportunity "
+    if q_women == 0:
+        return N_(
+            "There were no qualified women among the new applicants, so equal opportunity "
             "(selecting qualified applicants at the same rate whatever their gender) cannot be "
             "checked."
         )
-    women, men = distinct_pcts(main["tpr_women"], main["tpr_men"])
+    if q_men == 0:
+        return N_(
+            "There were no qualified men among the new applicants, so equal opportunity "
+            "(selecting qualified applicants at the same rate whatever their gender) cannot be "
+            "checked."
+        )
+    women, men = _distinct(main["tpr_women"], main["tpr_men"])
     z = two_proportion_z(
         main["qualified_selected_men"], q_men, main["qualified_selected_women"], q_women
     )
     if z <= -Z_REAL:
-        return (
-            f"Skill is drawn from the same distribution for women and men, yet among qualified "
-            f"applicants it selected {men} of men and only {women} of women: equal opportunity "
-            "(the same true-positive rate for both) is not met."
+        return Msg(
+            "Skill is drawn from the same distribution for women and men, yet among qualified "
+            "applicants it selected {men} of men and only {women} of women: equal opportunity "
+            "(the same true-positive rate for both) is not met.",
+            women=women,
+            men=men,
         )
     if z >= Z_REAL:
-        return (
-            f"Skill is drawn from the same distribution for women and men, yet among qualified "
-            f"applicants it selected {women} of women and only {men} of men: equal opportunity "
-            "(the same true-positive rate for both) is not met."
+        return Msg(
+            "Skill is drawn from the same distribution for women and men, yet among qualified "
+            "applicants it selected {women} of women and only {men} of men: equal opportunity "
+            "(the same true-positive rate for both) is not met.",
+            women=women,
+            men=men,
         )
-    return (
-        f"Among qualified applicants it selected {women} of women and {men} of men: with "
-        f"{q_women:,} qualified female and {q_men:,} qualified male applicants, the "
-        "equal-opportunity gap is not clearly beyond chance (less than three standard errors)."
+    return Msg(
+        "Among qualified applicants it selected {women} of women and {men} of men: with "
+        "{q_women} qualified female and {q_men} qualified male applicants, the "
+        "equal-opportunity gap is not clearly beyond chance (less than three standard errors).",
+        women=women,
+        men=men,
+        q_women=Int(q_women),
+        q_men=Int(q_men),
     )
 
 
-def _skills_only_sentence(p: dict[str, Any], pool: dict[str, np.ndarray]) -> str:
+def _skills_only_sentence(p: dict[str, Any], pool: dict[str, np.ndarray]) -> Msg:
     """What 'skills only' leaves in: experience, which a career gap lowers."""
     woman, gap = pool["woman"], pool["career_gap"] > 0
     if p["proxy_strength"] == 0:
-        return (
+        return N_(
             "The model saw only the test score and experience, and with proxy strength 0 "
             "career gaps are as common among men as among women, so neither feature tracks "
             "gender."
         )
-    women_gap = pct(gap[woman].mean()) if woman.any() else "none (no women in the pool)"
-    men_gap = pct(gap[~woman].mean()) if (~woman).any() else "none (no men in the pool)"
-    return (
-        f"The model saw only the test score and experience, but experience is not neutral: a "
-        f"career gap costs {GAP_YEARS} years of it, and {women_gap} of women against {men_gap} "
-        "of men in this pool had one. A feature that looks neutral can carry the past."
+    women_gap = Pct(gap[woman].mean()) if woman.any() else N_("none (no women in the pool)")
+    men_gap = Pct(gap[~woman].mean()) if (~woman).any() else N_("none (no men in the pool)")
+    return Msg(
+        "The model saw only the test score and experience, but experience is not neutral: a "
+        "career gap costs {years} years of it, and {women} of women against {men} "
+        "of men in this pool had one. A feature that looks neutral can carry the past.",
+        years=Int(GAP_YEARS),
+        women=women_gap,
+        men=men_gap,
     )
 
 
-def _small_pool_sentence(main: dict[str, Any]) -> str:
+def _small_pool_sentence(main: dict[str, Any]) -> Msg | str:
     """How much one hire moves the impact ratio in a small pool ("" for large pools)."""
     n_women, n_men = main["n_women"], main["n_men"]
     ratio = main["impact_ratio"]
@@ -952,15 +1103,23 @@ def _small_pool_sentence(main: dict[str, Any]) -> str:
         return ""
     new_women = (hired + 1) / n_women
     new_ratio = min(new_women, main["rate_men"]) / max(new_women, main["rate_men"])
+    values = {
+        "n_women": Int(n_women),
+        "n_men": Int(n_men),
+        "ratio": Num(ratio, 2),
+        "new_ratio": Num(new_ratio, 2),
+    }
     if new_women > main["rate_men"]:
-        return (
-            f"With only {n_women} female and {n_men} male applicants in the pool, one more "
-            f"woman hired would move the impact ratio from {ratio:.2f} to {new_ratio:.2f}, with "
-            "men then the group selected less often."
+        return Msg(
+            "With only {n_women} female and {n_men} male applicants in the pool, one more "
+            "woman hired would move the impact ratio from {ratio} to {new_ratio}, with "
+            "men then the group selected less often.",
+            **values,
         )
-    return (
-        f"With only {n_women} female and {n_men} male applicants in the pool, one more woman "
-        f"hired would move the impact ratio from {ratio:.2f} to {new_ratio:.2f}."
+    return Msg(
+        "With only {n_women} female and {n_men} male applicants in the pool, one more woman "
+        "hired would move the impact ratio from {ratio} to {new_ratio}.",
+        **values,
     )
 
 

@@ -10,16 +10,24 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import zero_one_loss
 
 from ._stats import binomial_tolerance, compress, two_proportion_z
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, pct
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table
 from .charts import bar_chart, line_chart
+from .text import N_, Int, Msg, Num, Pct
 
-GENDER_SHADES = (
+GENDER_SHADES = N_(
     'Buolamwini & Gebru, "Gender Shades: Intersectional Accuracy Disparities in Commercial '
     'Gender Classification", Conference on Fairness, Accountability and Transparency (FAT*) '
     "2018, PMLR 81:77–91: error rates (1 − accuracy) by subgroup on the Pilot Parliaments "
     "Benchmark"
 )
 SUBGROUPS = ("darker female", "darker male", "lighter female", "lighter male")
+# How a subgroup is shown (tables, chart categories, sentences); SUBGROUPS stay the keys.
+_LABEL = {
+    "darker female": N_("darker female"),
+    "darker male": N_("darker male"),
+    "lighter female": N_("lighter female"),
+    "lighter male": N_("lighter male"),
+}
 # Gender-classification error rates (%) on the Pilot Parliaments Benchmark.
 ERROR_TABLE: dict[str, dict[str, float]] = {
     "microsoft": {
@@ -82,15 +90,15 @@ class MassSurveillanceSimulation(Simulation):
     """Gender Shades' subgroup errors at city scale, and what training-data balance changes."""
 
     slug = "mass-surveillance"
-    title = "Mass surveillance: small error rates, many faces, unequal harm"
-    question = (
+    title = N_("Mass surveillance: small error rates, many faces, unequal harm")
+    question = N_(
         "When a face-analysis system errs more often on some groups, how many errors a day "
         "does each group bear once every face in a city is scanned?"
     )
-    version = "3"
+    version = "4"
     cases = ("china-surveillance",)
     themes = ("biased-data", "base-rate-fallacy", "consent-privacy")
-    explanation = """
+    explanation = N_("""
 **The model.** Three parts.
 
 1. **Audit.** The chosen commercial classifier's gender-classification error rates for four
@@ -130,15 +138,15 @@ issue. The training-data part uses invented features. Nor does the simulation mo
 makes mass identification a base-rate problem: every face compared with a watch list, false
 matches growing with the list's size and the number of scans, while the people sought are
 rare (the base-rate simulation shows that arithmetic for a screening test).
-"""
+""")
     params = (
         Param(
             name="classifier",
             type="choice",
             default="ibm",
             choices=tuple(VENDORS.items()),
-            label="Classifier audited",
-            help="Whose Gender Shades error rates to use.",
+            label=N_("Classifier audited"),
+            help=N_("Whose Gender Shades error rates to use."),
         ),
         Param(
             name="audit_per_subgroup",
@@ -147,9 +155,9 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             min=30,
             max=5000,
             step=10,
-            label="Audit faces per subgroup",
-            help="How many faces of each subgroup the audit sample holds.",
-            unit="faces",
+            label=N_("Audit faces per subgroup"),
+            help=N_("How many faces of each subgroup the audit sample holds."),
+            unit=N_("faces"),
         ),
         Param(
             name="faces_per_day",
@@ -158,9 +166,9 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             min=1_000,
             max=10_000_000,
             step=1000,
-            label="Faces scanned a day",
-            help="How many faces the city's cameras analyse each day.",
-            unit="faces/day",
+            label=N_("Faces scanned a day"),
+            help=N_("How many faces the city's cameras analyse each day."),
+            unit=N_("faces/day"),
         ),
         Param(
             name="darker_share",
@@ -169,8 +177,8 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             min=0.0,
             max=100.0,
             step=1,
-            label="Darker-skinned share of faces",
-            help="Share of the scanned faces from darker-skinned people.",
+            label=N_("Darker-skinned share of faces"),
+            help=N_("Share of the scanned faces from darker-skinned people."),
             unit="%",
         ),
         Param(
@@ -180,8 +188,8 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             min=0.0,
             max=100.0,
             step=1,
-            label="Women's share of faces",
-            help="Share of the scanned faces from women.",
+            label=N_("Women's share of faces"),
+            help=N_("Share of the scanned faces from women."),
             unit="%",
         ),
         Param(
@@ -191,8 +199,8 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             min=5.0,
             max=50.0,
             step=1,
-            label="Minority share in training",
-            help="Share of the minority group in the training data of the synthetic model.",
+            label=N_("Minority share in training"),
+            help=N_("Share of the minority group in the training data of the synthetic model."),
             unit="%",
         ),
         Param(
@@ -202,35 +210,46 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             min=500,
             max=20_000,
             step=100,
-            label="Training faces",
-            help="Size of the synthetic model's training set (and of its test set).",
-            unit="faces",
+            label=N_("Training faces"),
+            help=N_("Size of the synthetic model's training set (and of its test set)."),
+            unit=N_("faces"),
         ),
     )
     presets = tuple(
         Preset(
             slug=f"gender-shades-{key}",
-            title=f"Gender Shades: {name}",
-            description=f"{name}'s published error rates by subgroup on the Pilot Parliaments "
-            "Benchmark, applied to a city scanning 100,000 faces a day. The city's mix of "
-            "faces (20% darker-skinned, 50% women) is a teaching value.",
+            title=Msg("Gender Shades: {vendor}", vendor=name),
+            description=Msg(
+                "{vendor}'s published error rates by subgroup on the Pilot Parliaments "
+                "Benchmark, applied to a city scanning 100,000 faces a day. The city's mix of "
+                "faces (20% darker-skinned, 50% women) is a teaching value.",
+                vendor=name,
+            ),
             params={"classifier": key},
             case="china-surveillance",
-            source=GENDER_SHADES + ". Faces a day and the mix of faces: teaching values.",
+            source=Msg(
+                "{source}. Faces a day and the mix of faces: teaching values.",
+                source=GENDER_SHADES,
+            ),
         )
         for key, name in VENDORS.items()
     ) + (
         Preset(
             slug="sanmenxia-scale",
-            title="The scale of one city's checks: 500,000 a month",
-            description="The New York Times reported that a system in Sanmenxia checked whether "
-            "residents were Uyghur 500,000 times in one month: about 16,667 a day. IBM's "
-            "error rates stand in for that system's, which are not public; the mix of faces is "
-            "a teaching value.",
+            title=N_("The scale of one city's checks: 500,000 a month"),
+            description=N_(
+                "The New York Times reported that a system in Sanmenxia checked whether "
+                "residents were Uyghur 500,000 times in one month: about 16,667 a day. IBM's "
+                "error rates stand in for that system's, which are not public; the mix of faces "
+                "is a teaching value."
+            ),
             params={"classifier": "ibm", "faces_per_day": 16_667},
             case="china-surveillance",
-            source="Paul Mozur, 'One Month, 500,000 Face Scans', New York Times, 14 Apr 2019; "
-            "16,667 = 500,000 ÷ 30 (arithmetic). Error rates: " + GENDER_SHADES + ".",
+            source=Msg(
+                "Paul Mozur, 'One Month, 500,000 Face Scans', New York Times, 14 Apr 2019; "
+                "16,667 = 500,000 ÷ 30 (arithmetic). Error rates: {source}.",
+                source=GENDER_SHADES,
+            ),
         ),
     )
 
@@ -320,14 +339,17 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
         chosen: dict[str, float] = {}
         for i, share in enumerate(shares):
             errs = {grp: float(by_share.loc[(i, grp)]) for grp in ("minority", "majority")}
-            for grp, label in (("minority", "Minority group"), ("majority", "Majority group")):
+            for grp, label in (
+                ("minority", N_("Minority group")),
+                ("majority", N_("Majority group")),
+            ):
                 sweep_rows.append({"share": share, "group": label, "error": errs[grp]})
             if abs(share - p["training_share"] / 100) < 1e-9:
                 chosen = errs
 
         audit_rows = [
             {
-                "subgroup": g,
+                "subgroup": _LABEL[g],
                 "published": table[g],
                 "sampled": sampled[g],
                 "faces_per_day": int(faces[g]),
@@ -342,7 +364,7 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
         metrics = [
             Metric(
                 key=f"error_{g.replace(' ', '_')}",
-                label=f"Audit error, {g}",
+                label=Msg("Audit error, {subgroup}", subgroup=_LABEL[g]),
                 value=sampled[g],
                 unit="share",
             )
@@ -350,51 +372,54 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
         ] + [
             Metric(
                 key="errors_per_day",
-                label="Errors a day in the city",
+                label=N_("Errors a day in the city"),
                 value=total_errors,
-                unit="faces/day",
+                unit=N_("faces/day"),
             ),
             Metric(
                 key="errors_per_day_expected",
-                label="Errors a day expected from the table",
+                label=N_("Errors a day expected from the table"),
                 value=expected_errors,
-                unit="faces/day",
+                unit=N_("faces/day"),
             ),
             Metric(
                 key="worst_to_best_ratio",
-                label="Published error: worst subgroup ÷ best",
+                label=N_("Published error: worst subgroup ÷ best"),
                 value=table[worst] / table[best] if table[best] else None,
-                unit="ratio",
-                help="Undefined (—) when the best subgroup's published error is 0.",
+                unit=N_("ratio"),
+                help=N_("Undefined (—) when the best subgroup's published error is 0."),
             ),
             Metric(
                 key="ijba_overall_error",
-                label="Overall error on a benchmark 79.6% lighter-skinned (IJB-A's mix)",
+                label=N_("Overall error on a benchmark 79.6% lighter-skinned (IJB-A's mix)"),
                 value=ijba_error,
                 unit="share",
             ),
             Metric(
                 key="minority_error_at_training_share",
-                label="Synthetic model: minority error at the chosen training share",
+                label=N_("Synthetic model: minority error at the chosen training share"),
                 value=chosen.get("minority"),
                 unit="share",
             ),
             Metric(
                 key="majority_error_at_training_share",
-                label="Synthetic model: majority error at the chosen training share",
+                label=N_("Synthetic model: majority error at the chosen training share"),
                 value=chosen.get("majority"),
                 unit="share",
             ),
         ]
         audit = Table(
             key="audit",
-            title=f"{name}: error by subgroup, published and sampled, and errors a day",
+            title=Msg(
+                "{vendor}: error by subgroup, published and sampled, and errors a day",
+                vendor=name,
+            ),
             columns=[
-                ("subgroup", "Subgroup"),
-                ("published", "Published error"),
-                ("sampled", "Audit error"),
-                ("faces_per_day", "Faces a day"),
-                ("errors_per_day", "Errors a day"),
+                ("subgroup", N_("Subgroup")),
+                ("published", N_("Published error")),
+                ("sampled", N_("Audit error")),
+                ("faces_per_day", N_("Faces a day")),
+                ("errors_per_day", N_("Errors a day")),
             ],
             rows=audit_rows,
         )
@@ -402,30 +427,34 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             {"subgroup": r["subgroup"], "source": source, "error": r[key]}
             for r in audit_rows
             for source, key in (
-                ("Published (Gender Shades)", "published"),
-                ("This audit", "sampled"),
+                (N_("Published (Gender Shades)"), "published"),
+                (N_("This audit"), "sampled"),
             )
         ]
         errors_long = Table(
             key="audit_long",
-            title=f"{name}: gender-classification error by subgroup",
-            columns=[("subgroup", "Subgroup"), ("source", "Source"), ("error", "Error rate")],
+            title=Msg("{vendor}: gender-classification error by subgroup", vendor=name),
+            columns=[
+                ("subgroup", N_("Subgroup")),
+                ("source", N_("Source")),
+                ("error", N_("Error rate")),
+            ],
             rows=long_rows,
         )
-        day_rows = [{"subgroup": g, "errors": errors[g]} for g in SUBGROUPS]
+        day_rows = [{"subgroup": _LABEL[g], "errors": errors[g]} for g in SUBGROUPS]
         per_day = Table(
             key="errors_per_day",
-            title=f"Errors a day among {p['faces_per_day']:,} faces scanned",
-            columns=[("subgroup", "Subgroup"), ("errors", "Errors a day")],
+            title=Msg("Errors a day among {n} faces scanned", n=Int(p["faces_per_day"])),
+            columns=[("subgroup", N_("Subgroup")), ("errors", N_("Errors a day"))],
             rows=day_rows,
         )
         sweep = Table(
             key="representation_sweep",
-            title="Synthetic model: error by group as the minority's share of training grows",
+            title=N_("Synthetic model: error by group as the minority's share of training grows"),
             columns=[
-                ("share", "Minority share in training"),
-                ("group", "Group"),
-                ("error", "Error"),
+                ("share", N_("Minority share in training")),
+                ("group", N_("Group")),
+                ("error", N_("Error")),
             ],
             rows=sweep_rows,
         )
@@ -434,58 +463,69 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             Chart(
                 key="audit_long",
                 title=errors_long.title,
-                description=(
-                    f"{name}'s audit error runs from {pct(sampled[best], 1)} ({best}) to "
-                    f"{pct(sampled[worst], 1)} ({worst}), beside the published rates."
+                description=Msg(
+                    "{vendor}'s audit error runs from {low} ({best}) to {high} ({worst}), "
+                    "beside the published rates.",
+                    vendor=name,
+                    low=Pct(sampled[best], 1),
+                    best=_LABEL[best],
+                    high=Pct(sampled[worst], 1),
+                    worst=_LABEL[worst],
                 ),
                 spec=bar_chart(
                     errors_long.title,
                     long_rows,
                     x="subgroup",
                     y="error",
-                    x_title="Subgroup",
-                    y_title="Error rate",
+                    x_title=N_("Subgroup"),
+                    y_title=N_("Error rate"),
                     color="source",
-                    color_title="Source",
+                    color_title=N_("Source"),
                     y_format="%",
-                    sort=list(SUBGROUPS),
+                    sort=[_LABEL[g] for g in SUBGROUPS],
                 ),
                 table=errors_long.key,
             ),
             Chart(
                 key="errors_per_day",
                 title=per_day.title,
-                description=(
-                    f"Of {total_errors:,} errors a day, {errors[worst]:,} fall on {worst} faces."
+                description=Msg(
+                    "Of {total} errors a day, {worst_errors} fall on {worst} faces.",
+                    total=Int(total_errors),
+                    worst_errors=Int(errors[worst]),
+                    worst=_LABEL[worst],
                 ),
                 spec=bar_chart(
                     per_day.title,
                     day_rows,
                     x="subgroup",
                     y="errors",
-                    x_title="Subgroup",
-                    y_title="Errors a day",
-                    sort=list(SUBGROUPS),
+                    x_title=N_("Subgroup"),
+                    y_title=N_("Errors a day"),
+                    sort=[_LABEL[g] for g in SUBGROUPS],
                 ),
                 table=per_day.key,
             ),
             Chart(
                 key="representation_sweep",
                 title=sweep.title,
-                description=(
-                    f"The minority group's error goes from {pct(minority[0]['error'], 1)} with "
-                    f"{pct(minority[0]['share'])} of the training data to "
-                    f"{pct(minority[-1]['error'], 1)} with {pct(minority[-1]['share'])}."
+                description=Msg(
+                    "The minority group's error goes from {error_from} with {share_from} of the "
+                    "training data to {error_to} with {share_to}.",
+                    error_from=Pct(minority[0]["error"], 1),
+                    share_from=Pct(minority[0]["share"]),
+                    error_to=Pct(minority[-1]["error"], 1),
+                    share_to=Pct(minority[-1]["share"]),
                 ),
                 spec=line_chart(
                     sweep.title,
                     sweep_rows,
                     x="share",
                     y="error",
-                    x_title="Minority share of the training data",
-                    y_title="Error on a balanced test set",
+                    x_title=N_("Minority share of the training data"),
+                    y_title=N_("Error on a balanced test set"),
                     color="group",
-                    color_title="Group",
+                    color_title=N_("Group"),
                     y_format="%",
                     x_format="%",
                 ),
@@ -499,14 +539,23 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
             checks.append(
                 Check(
                     key=f"gender_shades_{g.replace(' ', '_')}",
-                    label=f"{name}, {g}: audit sample vs the rate it was drawn from",
+                    label=Msg(
+                        "{vendor}, {subgroup}: audit sample vs the rate it was drawn from",
+                        vendor=name,
+                        subgroup=_LABEL[g],
+                    ),
                     passed=abs(sampled[g] - table[g]) <= tol,
-                    expected=f"{pct(table[g], 1)} ± {pct(tol, 1)} (four binomial standard errors "
-                    f"of {n_audit} faces)",
-                    observed=pct(sampled[g], 1),
-                    reference="Each audit face is drawn wrong with the published rate of "
-                    + GENDER_SHADES
-                    + ".",
+                    expected=Msg(
+                        "{rate} ± {tolerance} (four binomial standard errors of {n} faces)",
+                        rate=Pct(table[g], 1),
+                        tolerance=Pct(tol, 1),
+                        n=str(n_audit),
+                    ),
+                    observed=Msg("{rate}", rate=Pct(sampled[g], 1)),
+                    reference=Msg(
+                        "Each audit face is drawn wrong with the published rate of {source}.",
+                        source=GENDER_SHADES,
+                    ),
                     kind="consistency",
                 )
             )
@@ -515,13 +564,19 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
         checks.append(
             Check(
                 key="errors_per_day_vs_expected",
-                label="Errors a day: sampled vs faces × mix × published rates",
+                label=N_("Errors a day: sampled vs faces × mix × published rates"),
                 passed=abs(total_errors / p["faces_per_day"] - p_err) <= tol,
-                expected=f"{expected_errors:,.0f} (rate {p_err:.5f} ± {tol:.5f})",
-                observed=f"{total_errors:,}",
-                reference="Each face is drawn wrong with the published rate of "
-                + GENDER_SHADES
-                + ".",
+                expected=Msg(
+                    "{errors} (rate {rate} ± {tolerance})",
+                    errors=Num(expected_errors, 0),
+                    rate=Num(p_err, 5),
+                    tolerance=Num(tol, 5),
+                ),
+                observed=Msg("{n}", n=Int(total_errors)),
+                reference=Msg(
+                    "Each face is drawn wrong with the published rate of {source}.",
+                    source=GENDER_SHADES,
+                ),
                 kind="consistency",
             )
         )
@@ -561,88 +616,143 @@ rare (the base-rate simulation shows that arithmetic for a screening test).
         (two-proportion z); the audit's figures are said to be samples of the published ones.
         """
         n = p["audit_per_subgroup"]
-        s_worst, s_best = pct(sampled[worst], 1), pct(sampled[best], 1)
-        p_worst, p_best = pct(table[worst], 1), pct(table[best], 1)
+        audit = {
+            "n": Int(n),
+            "vendor": name,
+            "s_worst": Pct(sampled[worst], 1),
+            "s_best": Pct(sampled[best], 1),
+            "p_worst": Pct(table[worst], 1),
+            "p_best": Pct(table[best], 1),
+            "worst": _LABEL[worst],
+            "best": _LABEL[best],
+        }
         z = two_proportion_z(round(sampled[best] * n), n, round(sampled[worst] * n), n)
         if z >= _Z_REAL:
             findings = [
-                f"In this audit sample of {n:,} faces per subgroup, {name}'s classifier erred "
-                f"on {s_worst} of {worst} faces against {s_best} of {best} faces, a gap far "
-                f"beyond chance. Each face was drawn wrong at the rate Gender Shades published "
-                f"({p_worst} and {p_best}), so the audit's figures differ from those only by "
-                "sampling noise."
+                Msg(
+                    "In this audit sample of {n} faces per subgroup, {vendor}'s classifier erred "
+                    "on {s_worst} of {worst} faces against {s_best} of {best} faces, a gap far "
+                    "beyond chance. Each face was drawn wrong at the rate Gender Shades published "
+                    "({p_worst} and {p_best}), so the audit's figures differ from those only by "
+                    "sampling noise.",
+                    **audit,
+                )
             ]
         else:
             findings = [
-                f"In this audit sample of {n:,} faces per subgroup, {name}'s classifier erred "
-                f"on {s_worst} of {worst} faces against {s_best} of {best} faces: with so few "
-                f"faces the gap is not clearly beyond chance (less than three standard errors), although Gender Shades published {p_worst} "
-                f"and {p_best}, the rates each face was drawn at. A small audit can miss a real "
-                "disparity."
+                Msg(
+                    "In this audit sample of {n} faces per subgroup, {vendor}'s classifier erred "
+                    "on {s_worst} of {worst} faces against {s_best} of {best} faces: with so few "
+                    "faces the gap is not clearly beyond chance (less than three standard "
+                    "errors), although Gender Shades published {p_worst} and {p_best}, the rates "
+                    "each face was drawn at. A small audit can miss a real disparity.",
+                    **audit,
+                )
             ]
         total_faces = sum(faces.values())
         dark_faces = faces["darker female"]
         if total_errors and dark_faces:
-            share_errors = pct(errors["darker female"] / total_errors)
-            share_faces = pct(dark_faces / total_faces)
             findings.append(
-                f"Scanning {total_faces:,} faces a day, it would make {total_errors:,} errors a "
-                f"day; {share_errors} of them on darker-skinned women, who are {share_faces} of "
-                "the faces."
+                Msg(
+                    "Scanning {faces} faces a day, it would make {errors} errors a day; "
+                    "{share_errors} of them on darker-skinned women, who are {share_faces} of "
+                    "the faces.",
+                    faces=Int(total_faces),
+                    errors=Int(total_errors),
+                    share_errors=Pct(errors["darker female"] / total_errors),
+                    share_faces=Pct(dark_faces / total_faces),
+                )
             )
         elif total_errors:
             findings.append(
-                f"Scanning {total_faces:,} faces a day, none of them from darker-skinned women, "
-                f"it would make {total_errors:,} errors a day."
+                Msg(
+                    "Scanning {faces} faces a day, none of them from darker-skinned women, "
+                    "it would make {errors} errors a day.",
+                    faces=Int(total_faces),
+                    errors=Int(total_errors),
+                )
             )
         else:
-            findings.append(f"Scanning {total_faces:,} faces a day, it made no error this day.")
+            findings.append(
+                Msg(
+                    "Scanning {faces} faces a day, it made no error this day.",
+                    faces=Int(total_faces),
+                )
+            )
         findings.append(
-            f"By the published rates, on a benchmark as light-skinned as IJB-A (79.6% lighter) "
-            f"its overall error would be {pct(ijba_error, 1)}, while darker-skinned women face "
-            f"{pct(table['darker female'], 1)}."
+            Msg(
+                "By the published rates, on a benchmark as light-skinned as IJB-A (79.6% "
+                "lighter) its overall error would be {overall}, while darker-skinned women face "
+                "{darker_female}.",
+                overall=Pct(ijba_error, 1),
+                darker_female=Pct(table["darker female"], 1),
+            )
         )
         first, last = minority[0], minority[-1]
         z_fall = two_proportion_z(
             round(last["error"] * n_minority), n_minority,
             round(first["error"] * n_minority), n_minority,
         )  # fmt: skip
-        fell_from, fell_to = pct(first["error"], 1), pct(last["error"], 1)
-        share_from, share_to = pct(first["share"]), pct(last["share"])
+        sweep = {
+            "fell_from": Pct(first["error"], 1),
+            "fell_to": Pct(last["error"], 1),
+            "share_from": Pct(first["share"]),
+            "share_to": Pct(last["share"]),
+        }
         if z_fall >= _Z_REAL:
             findings.append(
-                f"In the synthetic model, the minority's error fell from {fell_from} to "
-                f"{fell_to} as its share of the training data rose from {share_from} to "
-                f"{share_to}."
+                Msg(
+                    "In the synthetic model, the minority's error fell from {fell_from} to "
+                    "{fell_to} as its share of the training data rose from {share_from} to "
+                    "{share_to}.",
+                    **sweep,
+                )
             )
         else:
             findings.append(
-                f"In the synthetic model, the minority's error went from {fell_from} to "
-                f"{fell_to} as its share of the training data rose from {share_from} to "
-                f"{share_to}: with {n_minority:,} minority faces in the test set, a change "
-                "not clearly beyond chance (less than three standard errors)."
+                Msg(
+                    "In the synthetic model, the minority's error went from {fell_from} to "
+                    "{fell_to} as its share of the training data rose from {share_from} to "
+                    "{share_to}: with {n_minority} minority faces in the test set, a change "
+                    "not clearly beyond chance (less than three standard errors).",
+                    n_minority=Int(n_minority),
+                    **sweep,
+                )
             )
         if chosen:
             mino, majo = chosen["minority"], chosen["majority"]
             z_gap = two_proportion_z(
                 round(majo * n_majority), n_majority, round(mino * n_minority), n_minority
             )
-            at = pct(p["training_share"] / 100)
-            e_min, e_maj = pct(mino, 1), pct(majo, 1)
+            gap = {
+                "at": Pct(p["training_share"] / 100),
+                "e_min": Pct(mino, 1),
+                "e_maj": Pct(majo, 1),
+            }
             if z_gap >= _Z_REAL:
                 findings.append(
-                    f"Trained with {at} minority faces, the model erred on {e_min} of minority "
-                    f"faces against {e_maj} of majority faces."
+                    Msg(
+                        "Trained with {at} minority faces, the model erred on {e_min} of minority "
+                        "faces against {e_maj} of majority faces.",
+                        **gap,
+                    )
                 )
             elif z_gap <= -_Z_REAL:
                 findings.append(
-                    f"Trained with {at} minority faces, the model erred on {e_min} of minority "
-                    f"faces, less than on majority faces ({e_maj})."
+                    Msg(
+                        "Trained with {at} minority faces, the model erred on {e_min} of minority "
+                        "faces, less than on majority faces ({e_maj}).",
+                        **gap,
+                    )
                 )
             else:
                 findings.append(
-                    f"Trained with {at} minority faces, the model erred on {e_min} of minority "
-                    f"faces and {e_maj} of majority faces: a difference not clearly beyond chance (less than three standard errors)."
+                    Msg(
+                        "Trained with {at} minority faces, the model erred on {e_min} of minority "
+                        "faces and {e_maj} of majority faces: a difference not clearly beyond "
+                        "chance (less than three standard errors).",
+                        **gap,
+                    )
                 )
         return findings[:5]
 

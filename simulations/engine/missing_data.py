@@ -14,27 +14,42 @@ from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 
 from ._shared import group_metric_frame
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
+from .text import N_, Int, Msg, Num, Pct
 
 MECHANISM_LABELS = {
-    "mcar": "missing completely at random (MCAR)",
-    "mar": "missing at random given education (MAR)",
-    "mnar": "missing because the income itself is low (MNAR)",
+    "mcar": N_("missing completely at random (MCAR)"),
+    "mar": N_("missing at random given education (MAR)"),
+    "mnar": N_("missing because the income itself is low (MNAR)"),
 }
+"""How the incomes went missing; always said of the incomes ("… incomes {mechanism}")."""
 METHOD_LABELS = {
-    "truth": "complete records (truth)",
-    "drop": "drop incomplete rows",
-    "mean": "mean imputation",
-    "model": "model imputation",
+    "truth": N_("complete records (truth)"),
+    "drop": N_("drop incomplete rows"),
+    "mean": N_("mean imputation"),
+    "model": N_("model imputation"),
 }
 DROP_CLAIM_Z = 3.0
 """A complete-case mean is called biased only beyond 3 standard errors (chance: 1 in 370)."""
-LITTLE_RUBIN = (
+LITTLE_RUBIN = N_(
     "Little & Rubin, Statistical Analysis with Missing Data (Wiley): complete-case analysis is "
     "unbiased under MCAR; under MNAR the complete cases over-represent whatever is less often "
     "missing"
 )
+
+
+def _fit(msg: Msg) -> Msg:
+    """``msg`` keeping only the values its template uses (findings share one dict of values)."""
+    msg.values = {k: v for k, v in msg.values.items() if "{" + k + "}" in msg.template}
+    return msg
+
+
+def _signed(x: float, digits: int = 2) -> Msg | Num:
+    """A number with its sign, as ``f"{x:+.2f}"`` writes it: '+1.25', '-0.40'."""
+    if f"{x:+.{digits}f}".startswith("+"):
+        return Msg("+{value}", value=Num(x, digits))
+    return Num(x, digits)
 
 
 def _missing_probabilities(
@@ -83,15 +98,15 @@ class MissingDataSimulation(Simulation):
     """Remove group B's incomes by one of three mechanisms and compare three ways to cope."""
 
     slug: ClassVar[str] = "missing-data"
-    title: ClassVar[str] = "Missing data: holes in one group's records"
-    question: ClassVar[str] = (
+    title: ClassVar[str] = N_("Missing data: holes in one group's records")
+    question: ClassVar[str] = N_(
         "When one group's records have gaps, do dropping rows, filling in the mean or a model-based "
         "imputer give the right picture of that group, and the right decisions?"
     )
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     cases: ClassVar[tuple[str, ...]] = ()
     themes: ClassVar[tuple[str, ...]] = ("biased-data",)
-    explanation: ClassVar[str] = """
+    explanation: ClassVar[str] = N_("""
 **The model.** A synthetic population of applicants in two groups. Each person has years of
 education (always recorded) and an income that depends on it; group B earns less on average. A
 decision rule selects everyone whose income reaches a threshold. Then some of group B's incomes
@@ -115,22 +130,22 @@ variables can: the records that remain are the better-off ones.
 
 **Limits.** One synthetic population with a linear relation between education and income; real
 data have several variables missing together, and the mechanism is rarely known.
-"""
+""")
     params: ClassVar[tuple[Param, ...]] = (
         Param(
             name="mechanism",
             type="choice",
             default="mnar",
-            label="Why incomes go missing",
-            help="The mechanism that removes group B's incomes.",
-            choices=(("mcar", "MCAR"), ("mar", "MAR"), ("mnar", "MNAR")),
+            label=N_("Why incomes go missing"),
+            help=N_("The mechanism that removes group B's incomes."),
+            choices=(("mcar", N_("MCAR")), ("mar", N_("MAR")), ("mnar", N_("MNAR"))),
         ),
         Param(
             name="missing_share",
             type="float",
             default=0.4,
-            label="Share of group B's incomes missing",
-            help="Average share of group B's records whose income is missing.",
+            label=N_("Share of group B's incomes missing"),
+            help=N_("Average share of group B's records whose income is missing."),
             min=0.0,
             max=0.8,
             step=0.05,
@@ -139,8 +154,10 @@ data have several variables missing together, and the mechanism is rarely known.
             name="strength",
             type="float",
             default=2.0,
-            label="Strength of the mechanism",
-            help="How strongly low education (MAR) or low income (MNAR) raises the chance of a gap.",
+            label=N_("Strength of the mechanism"),
+            help=N_(
+                "How strongly low education (MAR) or low income (MNAR) raises the chance of a gap."
+            ),
             min=0.0,
             max=4.0,
             step=0.5,
@@ -149,27 +166,32 @@ data have several variables missing together, and the mechanism is rarely known.
             name="imputer",
             type="choice",
             default="iterative",
-            label="Model-based imputer",
-            help="The scikit-learn imputer that predicts missing incomes from the other columns.",
-            choices=(("iterative", "IterativeImputer"), ("knn", "KNNImputer (5 neighbours)")),
+            label=N_("Model-based imputer"),
+            help=N_(
+                "The scikit-learn imputer that predicts missing incomes from the other columns."
+            ),
+            choices=(
+                ("iterative", N_("IterativeImputer")),
+                ("knn", N_("KNNImputer (5 neighbours)")),
+            ),
         ),
         Param(
             name="n_people",
             type="int",
             default=3000,
-            label="Applicants",
-            help="Size of the population.",
+            label=N_("Applicants"),
+            help=N_("Size of the population."),
             min=500,
             max=5000,
             step=500,
-            unit="people",
+            unit=N_("people"),
         ),
         Param(
             name="group_b_share",
             type="float",
             default=0.3,
-            label="Share in group B",
-            help="Share of applicants who belong to group B.",
+            label=N_("Share in group B"),
+            help=N_("Share of applicants who belong to group B."),
             min=0.1,
             max=0.5,
             step=0.05,
@@ -178,35 +200,35 @@ data have several variables missing together, and the mechanism is rarely known.
             name="threshold",
             type="float",
             default=32.0,
-            label="Income threshold",
-            help="Applicants with at least this income are selected.",
+            label=N_("Income threshold"),
+            help=N_("Applicants with at least this income are selected."),
             min=20.0,
             max=50.0,
             step=1.0,
-            unit="k€",
+            unit=N_("k€"),
         ),
     )
     presets: ClassVar[tuple[Preset, ...]] = (
         Preset(
             slug="mcar",
-            title="Lost pages (MCAR)",
-            description="40% of group B's incomes missing at random.",
+            title=N_("Lost pages (MCAR)"),
+            description=N_("40% of group B's incomes missing at random."),
             params={"mechanism": "mcar", "missing_share": 0.4},
-            source="Teaching values (no case).",
+            source=N_("Teaching values (no case)."),
         ),
         Preset(
             slug="mar",
-            title="Less education, more gaps (MAR)",
-            description="Gaps depend on education, which is recorded.",
+            title=N_("Less education, more gaps (MAR)"),
+            description=N_("Gaps depend on education, which is recorded."),
             params={"mechanism": "mar", "missing_share": 0.4, "strength": 2.0},
-            source="Teaching values (no case).",
+            source=N_("Teaching values (no case)."),
         ),
         Preset(
             slug="mnar",
-            title="Low incomes go unreported (MNAR)",
-            description="Gaps depend on the income itself.",
+            title=N_("Low incomes go unreported (MNAR)"),
+            description=N_("Gaps depend on the income itself."),
             params={"mechanism": "mnar", "missing_share": 0.4, "strength": 2.0},
-            source="Teaching values (no case).",
+            source=N_("Teaching values (no case)."),
         ),
     )
 
@@ -277,7 +299,7 @@ data have several variables missing together, and the mechanism is rarely known.
                 rate_rows.append(
                     {
                         "method": METHOD_LABELS[method],
-                        "group": f"group {g}",
+                        "group": Msg("group {name}", name=g),
                         "selection_rate": float(frame.by_group.loc[g, "selection_rate"]),
                         "fnr": float(frame.by_group.loc[g, "fnr"]),
                     }
@@ -305,61 +327,66 @@ data have several variables missing together, and the mechanism is rarely known.
         order = [METHOD_LABELS[m] for m in estimates]
         estimate_table = Table(
             key="estimates",
-            title="Group B's mean income, by way of handling the gaps",
+            title=N_("Group B's mean income, by way of handling the gaps"),
             columns=[
-                ("method", "Method"),
-                ("mean_income", "Mean income of group B (k€)"),
-                ("bias", "Error against the truth (k€)"),
-                ("records", "Group B records used"),
+                ("method", N_("Method")),
+                ("mean_income", N_("Mean income of group B (k€)")),
+                ("bias", N_("Error against the truth (k€)")),
+                ("records", N_("Group B records used")),
             ],
             rows=estimate_rows,
         )
         rate_table = Table(
             key="selection-rates",
-            title="Selection rate by group, by way of handling the gaps",
+            title=N_("Selection rate by group, by way of handling the gaps"),
             columns=[
-                ("method", "Method"),
-                ("group", "Group"),
-                ("selection_rate", "Selection rate"),
-                ("fnr", "Qualified but not selected (false-negative rate)"),
+                ("method", N_("Method")),
+                ("group", N_("Group")),
+                ("selection_rate", N_("Selection rate")),
+                ("fnr", N_("Qualified but not selected (false-negative rate)")),
             ],
             rows=rate_rows,
         )
         charts = [
             Chart(
                 key="estimates",
-                title="Group B's mean income by method",
-                description=(
-                    f"Group B's true mean income is {true_mean_b:.1f} k€; the estimates range "
-                    f"from {min(estimates.values()):.1f} to {max(estimates.values()):.1f} k€."
+                title=N_("Group B's mean income by method"),
+                description=Msg(
+                    "Group B's true mean income is {truth} k€; the estimates range from {low} "
+                    "to {high} k€.",
+                    truth=Num(true_mean_b, 1),
+                    low=Num(min(estimates.values()), 1),
+                    high=Num(max(estimates.values()), 1),
                 ),
                 spec=bar_chart(
-                    "Group B's mean income, by way of handling the gaps",
+                    N_("Group B's mean income, by way of handling the gaps"),
                     estimate_rows,
                     x="method",
                     y="mean_income",
-                    x_title="Method",
-                    y_title="Mean income of group B (k€)",
+                    x_title=N_("Method"),
+                    y_title=N_("Mean income of group B (k€)"),
                     sort=order,
                 ),
                 table="estimates",
             ),
             Chart(
                 key="selection-rates",
-                title="Selection rate by group and method",
-                description=(
-                    f"Group B's selection rate is {pct(rate_b['truth'])} on complete records and "
-                    f"{pct(rate_b['mean'])} after mean imputation."
+                title=N_("Selection rate by group and method"),
+                description=Msg(
+                    "Group B's selection rate is {truth} on complete records and {mean} after "
+                    "mean imputation.",
+                    truth=Pct(rate_b["truth"]),
+                    mean=Pct(rate_b["mean"]),
                 ),
                 spec=bar_chart(
-                    "Selection rate by group, by way of handling the gaps",
+                    N_("Selection rate by group, by way of handling the gaps"),
                     rate_rows,
                     x="method",
                     y="selection_rate",
-                    x_title="Method",
-                    y_title="Selection rate",
+                    x_title=N_("Method"),
+                    y_title=N_("Selection rate"),
                     color="group",
-                    color_title="Group",
+                    color_title=N_("Group"),
                     y_format=".0%",
                     sort=order,
                 ),
@@ -370,42 +397,45 @@ data have several variables missing together, and the mechanism is rarely known.
             [
                 Metric(
                     key="true_mean_b",
-                    label="Group B's true mean income",
+                    label=N_("Group B's true mean income"),
                     value=true_mean_b,
-                    unit="k€",
+                    unit=N_("k€"),
                 ),
                 Metric(
-                    key="bias_drop", label="Error when dropping rows", value=bias["drop"], unit="k€"
+                    key="bias_drop",
+                    label=N_("Error when dropping rows"),
+                    value=bias["drop"],
+                    unit=N_("k€"),
                 ),
                 Metric(
                     key="bias_mean",
-                    label="Error with mean imputation",
+                    label=N_("Error with mean imputation"),
                     value=bias["mean"],
-                    unit="k€",
+                    unit=N_("k€"),
                 ),
                 Metric(
                     key="bias_model",
-                    label="Error with the model imputer",
+                    label=N_("Error with the model imputer"),
                     value=bias["model"],
-                    unit="k€",
+                    unit=N_("k€"),
                 ),
                 Metric(
                     key="se_drop",
-                    label="Sampling error of the complete-case mean (1 sd)",
+                    label=N_("Sampling error of the complete-case mean (1 sd)"),
                     value=se_drop,
-                    unit="k€",
+                    unit=N_("k€"),
                 ),
                 Metric(
                     key="missing_b",
-                    label="Group B records with a gap",
+                    label=N_("Group B records with a gap"),
                     value=n_b - m_b,
-                    unit="records",
+                    unit=N_("records"),
                 ),
             ]
             + [
                 Metric(
                     key=f"rate_b_{m}",
-                    label=f"Group B's selection rate: {METHOD_LABELS[m]}",
+                    label=Msg("Group B's selection rate: {method}", method=METHOD_LABELS[m]),
                     value=rate_b[m],
                     unit="share",
                 )
@@ -414,7 +444,9 @@ data have several variables missing together, and the mechanism is rarely known.
             + [
                 Metric(
                     key=f"parity_gap_{m}",
-                    label=f"Selection-rate gap between groups: {METHOD_LABELS[m]}",
+                    label=Msg(
+                        "Selection-rate gap between groups: {method}", method=METHOD_LABELS[m]
+                    ),
                     value=gap[m],
                     unit="share",
                 )
@@ -424,94 +456,116 @@ data have several variables missing together, and the mechanism is rarely known.
 
         share_a = float(np.sum(~in_b & ~missing) / max(int((~missing).sum()), 1))
         values = {
-            "missing": f"{n_b - m_b:,}",
-            "n_b": f"{n_b:,}",
+            "missing": Int(n_b - m_b),
+            "n_b": Int(n_b),
             "mechanism": MECHANISM_LABELS[p["mechanism"]],
-            "truth": f"{true_mean_b:.1f}",
-            "drop": f"{estimates['drop']:.1f}",
-            "mean": f"{estimates['mean']:.1f}",
-            "model": f"{estimates['model']:.1f}",
-            "bias_drop": f"{abs(bias['drop']):.2f}",
-            "bias_model": f"{abs(bias['model']):.1f}",
-            "se": f"{se_drop:.2f}",
-            "times": f"{abs(bias['drop']) / se_drop:.0f}" if se_drop > 0 else "",
-            "rate_truth": pct(rate_b["truth"]),
-            "rate_mean": pct(rate_b["mean"]),
-            "rate_model": pct(rate_b["model"]),
-            "share_a": pct(share_a),
+            "truth": Num(true_mean_b, 1),
+            "drop": Num(estimates["drop"], 1),
+            "mean": Num(estimates["mean"], 1),
+            "model": Num(estimates["model"], 1),
+            "bias_drop": Num(abs(bias["drop"]), 2),
+            "bias_model": Num(abs(bias["model"]), 1),
+            "se": Num(se_drop, 2),
+            "times": Num(abs(bias["drop"]) / se_drop, 0) if se_drop > 0 else "",
+            "rate_truth": Pct(rate_b["truth"]),
+            "rate_mean": Pct(rate_b["mean"]),
+            "rate_model": Pct(rate_b["model"]),
+            "share_a": Pct(share_a),
         }
         if m_b == n_b:
             findings = [
-                "No income of group B is missing here ({n_b} records).".format(**values),
-                (
-                    "Dropping rows, mean imputation and the model imputer all give group B's "
-                    "true mean income of {truth} k€ and its true selection rate of {rate_truth}."
-                ).format(**values),
+                _fit(Msg("No income of group B is missing here ({n_b} records).", **values)),
+                _fit(
+                    Msg(
+                        "Dropping rows, mean imputation and the model imputer all give group B's "
+                        "true mean income of {truth} k€ and its true selection rate of "
+                        "{rate_truth}.",
+                        **values,
+                    )
+                ),
             ]
         elif m_b == 0:
             findings = [
-                (
-                    "All {n_b} of group B's incomes are missing ({mechanism}): dropping rows "
-                    "leaves no one from group B to estimate from, mean imputation gives {mean} "
-                    "k€ and the model imputer {model} k€, against a true {truth} k€."
-                ).format(**values)
+                _fit(
+                    Msg(
+                        "All {n_b} of group B's incomes are missing ({mechanism}): dropping rows "
+                        "leaves no one from group B to estimate from, mean imputation gives "
+                        "{mean} k€ and the model imputer {model} k€, against a true {truth} k€.",
+                        **values,
+                    )
+                )
             ]
         else:
             findings = [
-                (
-                    "With {missing} of group B's {n_b} incomes {mechanism}, group B's true mean "
-                    "income of {truth} k€ is estimated at {drop} by dropping rows, {mean} by "
-                    "mean imputation and {model} by the model imputer."
-                ).format(**values)
+                _fit(
+                    Msg(
+                        "With {missing} of group B's {n_b} incomes {mechanism}, group B's true "
+                        "mean income of {truth} k€ is estimated at {drop} by dropping rows, "
+                        "{mean} by mean imputation and {model} by the model imputer.",
+                        **values,
+                    )
+                )
             ]
             if abs(bias["drop"]) <= DROP_CLAIM_Z * se_drop:
-                drop_sentence = (
+                drop_sentence = Msg(
                     "Dropping rows is off by {bias_drop} k€, within what sampling alone gives "
                     "(one standard error is {se}): nothing shows that the records that remain "
-                    "misrepresent group B."
+                    "misrepresent group B.",
+                    **values,
                 )
             elif bias["drop"] > 0:
-                drop_sentence = (
+                drop_sentence = Msg(
                     "Dropping rows overstates group B's income by {bias_drop} k€, {times} times "
                     "its sampling error: the records that remain are not a representative "
-                    "sample of group B."
+                    "sample of group B.",
+                    **values,
                 )
             else:
-                drop_sentence = (
+                drop_sentence = Msg(
                     "Dropping rows understates group B's income by {bias_drop} k€, {times} "
                     "times its sampling error: the records that remain are not a representative "
-                    "sample of group B."
+                    "sample of group B.",
+                    **values,
                 )
-            findings.append(drop_sentence.format(**values))
+            findings.append(_fit(drop_sentence))
         if m_b < n_b:
             moved = rate_b["mean"] - rate_b["truth"]
             if abs(moved) >= 0.01:
-                mean_sentence = (
+                mean_sentence = Msg(
                     "Mean imputation fills group B's gaps with a mean computed mostly from group "
                     "A's records ({share_a} of the recorded incomes) and moves group B's "
-                    "selection rate from {rate_truth} to {rate_mean}."
+                    "selection rate from {rate_truth} to {rate_mean}.",
+                    **values,
                 )
             else:
-                mean_sentence = (
+                mean_sentence = Msg(
                     "Mean imputation leaves group B's selection rate close to the truth "
-                    "({rate_mean} against {rate_truth})."
+                    "({rate_mean} against {rate_truth}).",
+                    **values,
                 )
-            findings.append(mean_sentence.format(**values))
-            model_sentence = (
-                "The model imputer's estimate is off by {bias_model} k€ and gives group B a "
-                "selection rate of {rate_model}, against a true {rate_truth}."
+            findings.append(_fit(mean_sentence))
+            model_sentence = _fit(
+                Msg(
+                    "The model imputer's estimate is off by {bias_model} k€ and gives group B a "
+                    "selection rate of {rate_model}, against a true {rate_truth}.",
+                    **values,
+                )
             )
             if (
                 p["mechanism"] == "mar"
                 and abs(bias["model"]) <= 2 * se_drop
                 and abs(rate_b["model"] - rate_b["truth"]) >= 0.02
             ):
-                model_sentence += " " + (
-                    "Its mean is about right but its selection rate is not: it fills every gap "
-                    "with a predicted average, without the spread of real incomes, so people "
-                    "near the threshold land on the wrong side of it."
+                model_sentence = Msg(
+                    "{sentence} {addition}",
+                    sentence=model_sentence,
+                    addition=N_(
+                        "Its mean is about right but its selection rate is not: it fills every "
+                        "gap with a predicted average, without the spread of real incomes, so "
+                        "people near the threshold land on the wrong side of it."
+                    ),
                 )
-            findings.append(model_sentence.format(**values))
+            findings.append(model_sentence)
 
         var_obs = float(np.nanvar(observed))
         var_after = float(np.var(mean_filled))
@@ -519,11 +573,20 @@ data have several variables missing together, and the mechanism is rarely known.
         checks = [
             Check(
                 key="mean-imputation-shrinks-variance",
-                label="Mean imputation shrinks the spread by exactly the share of values recorded",
+                label=N_(
+                    "Mean imputation shrinks the spread by exactly the share of values recorded"
+                ),
                 passed=math.isclose(var_after, var_obs * n_obs / n, rel_tol=1e-9),
-                expected=f"variance after = variance of recorded values × {n_obs}/{n} = {var_obs * n_obs / n:.3f}",
-                observed=f"{var_after:.3f}",
-                reference="Arithmetic: each imputed value adds zero squared deviation from the mean",
+                expected=Msg(
+                    "variance after = variance of recorded values × {recorded}/{n} = {variance}",
+                    recorded=str(n_obs),
+                    n=str(n),
+                    variance=Num(var_obs * n_obs / n, 3),
+                ),
+                observed=Num(var_after, 3),
+                reference=N_(
+                    "Arithmetic: each imputed value adds zero squared deviation from the mean"
+                ),
                 kind="consistency",
             )
         ]
@@ -531,10 +594,12 @@ data have several variables missing together, and the mechanism is rarely known.
             checks.append(
                 Check(
                     key="mcar-drop-unbiased",
-                    label="Under MCAR, dropping rows leaves the mean where it was",
+                    label=N_("Under MCAR, dropping rows leaves the mean where it was"),
                     passed=abs(bias["drop"]) <= 4 * se_drop,
-                    expected=f"error within 4 sampling errors (±{4 * se_drop:.2f} k€)",
-                    observed=f"error {bias['drop']:+.2f} k€",
+                    expected=Msg(
+                        "error within 4 sampling errors (±{margin} k€)", margin=Num(4 * se_drop, 2)
+                    ),
+                    observed=Msg("error {error} k€", error=_signed(bias["drop"])),
                     reference=LITTLE_RUBIN,
                 )
             )
@@ -542,14 +607,15 @@ data have several variables missing together, and the mechanism is rarely known.
             checks.append(
                 Check(
                     key="mar-model-recovers",
-                    label="Under MAR, a regression on the recorded variables recovers the mean",
+                    label=N_("Under MAR, a regression on the recorded variables recovers the mean"),
                     passed=abs(bias["model"]) <= 4 * se_drop,
-                    expected=(
+                    expected=Msg(
                         "error of the IterativeImputer estimate within 4 sampling errors "
-                        f"(±{4 * se_drop:.2f} k€), since income is linear in education and group"
+                        "(±{margin} k€), since income is linear in education and group",
+                        margin=Num(4 * se_drop, 2),
                     ),
-                    observed=f"error {bias['model']:+.2f} k€",
-                    reference=(
+                    observed=Msg("error {error} k€", error=_signed(bias["model"])),
+                    reference=N_(
                         "Little & Rubin, Statistical Analysis with Missing Data (Wiley): under MAR "
                         "the missing values can be predicted from the observed ones"
                     ),
@@ -565,14 +631,19 @@ data have several variables missing together, and the mechanism is rarely known.
             checks.append(
                 Check(
                     key="mnar-drop-biased",
-                    label="Under MNAR, dropping rows shifts the mean as the closed form predicts",
-                    passed=bool(abs(bias["drop"] - predicted_shift) <= 4 * se_drop),
-                    expected=(
-                        f"a shift of {predicted_shift:+.2f} k€ (group B's sd {sd_b:.2f} × "
-                        f"{shift_factor:.3f}), within ±{4 * se_drop:.2f}"
+                    label=N_(
+                        "Under MNAR, dropping rows shifts the mean as the closed form predicts"
                     ),
-                    observed=f"shift {bias['drop']:+.2f} k€",
-                    reference=(
+                    passed=bool(abs(bias["drop"] - predicted_shift) <= 4 * se_drop),
+                    expected=Msg(
+                        "a shift of {shift} k€ (group B's sd {sd} × {factor}), within ±{margin}",
+                        shift=_signed(predicted_shift),
+                        sd=Num(sd_b, 2),
+                        factor=Num(shift_factor, 3),
+                        margin=Num(4 * se_drop, 2),
+                    ),
+                    observed=Msg("shift {shift} k€", shift=_signed(bias["drop"])),
+                    reference=N_(
                         "Selection on the outcome: with a normal income and a logistic chance of "
                         "being missing, the complete-case mean shifts by sd × E[z(1−P)]/E[1−P] "
                         "(Little & Rubin, Statistical Analysis with Missing Data, Wiley)"

@@ -12,9 +12,9 @@ from scipy.stats import norm
 from sklearn.model_selection import ShuffleSplit, StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
 
-from ._shared import points
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import line_chart
+from .text import N_, Int, Msg, Num, Pct
 
 N_FRESH = 4000
 PANEL_ROWS = 40_000
@@ -26,11 +26,16 @@ MAX_REPLICATES = 30
 optimism: in a single study of a few dozen people it is buried in noise. Larger studies get
 fewer (see :func:`_replicates`): each costs more, and their optimism varies less."""
 Z95 = 1.96
-BINOMIAL_SD = (
+BINOMIAL_SD = N_(
     "Binomial sampling: a share measured on n people has standard deviation √(p(1−p)/n); for "
     "iBorderCtrl's reported ~76% on about 32 people (New Scientist; The Telegraph, 2018) that "
     "is a 95% interval of about ±15 points"
 )
+
+
+def points(x: float) -> Msg:
+    """A difference of proportions as percentage points: 0.0734 → '7.3 points'."""
+    return Msg("{value} points", value=Num(100 * abs(x), 1))
 
 
 def _people(
@@ -72,9 +77,15 @@ def _accuracy(model: DecisionTreeClassifier, x: np.ndarray, y: np.ndarray) -> fl
     return float(np.mean(model.predict(x) == y))
 
 
+def _fit(msg: Msg) -> Msg:
+    """``msg`` keeping only the values its template uses (findings share one dict of values)."""
+    msg.values = {k: v for k, v in msg.values.items() if "{" + k + "}" in msg.template}
+    return msg
+
+
 def _depth_label(depth: int | None) -> str:
     """A depth for a chart's categorical axis and for sentences: 3 → '3', None → 'no limit'."""
-    return "no limit" if depth is None else str(depth)
+    return N_("no limit") if depth is None else str(depth)
 
 
 def _replicates(n: int) -> int:
@@ -127,14 +138,14 @@ class OverfittingSimulation(Simulation):
     """Sweep tree depth on a small study; compare training, cross-validated and real accuracy."""
 
     slug: ClassVar[str] = "overfitting"
-    title: ClassVar[str] = "Overfitting: a perfect score on the people it has already seen"
-    question: ClassVar[str] = (
+    title: ClassVar[str] = N_("Overfitting: a perfect score on the people it has already seen")
+    question: ClassVar[str] = N_(
         "How much does a model's score on a small study tell us about its accuracy on new people?"
     )
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     cases: ClassVar[tuple[str, ...]] = ("iborderctrl",)
     themes: ClassVar[tuple[str, ...]] = ("overfitting", "reproducibility")
-    explanation: ClassVar[str] = """
+    explanation: ClassVar[str] = N_("""
 **The model.** A staged "deception" study: a few dozen people, half told to lie, each described
 by many measured features (think micro-expressions), of which only a few carry any signal. The
 best possible rule for this population reaches the *true accuracy* you set, and no better.
@@ -154,47 +165,47 @@ points from one group of 32 to the next, so "76% on 32 people" says little.
 
 **Limits.** Synthetic Gaussian data and one model family. iBorderCtrl's real features, model and
 data were not published; the preset only borrows the study's size and feature count.
-"""
+""")
     params: ClassVar[tuple[Param, ...]] = (
         Param(
             name="n_people",
             type="int",
             default=60,
-            label="People in the study",
-            help="Size of the study the model learns from and is scored on.",
+            label=N_("People in the study"),
+            help=N_("Size of the study the model learns from and is scored on."),
             min=20,
             max=500,
             step=1,
-            unit="people",
+            unit=N_("people"),
         ),
         Param(
             name="n_features",
             type="int",
             default=20,
-            label="Measured features",
-            help="Features recorded per person, most of them pure noise.",
+            label=N_("Measured features"),
+            help=N_("Features recorded per person, most of them pure noise."),
             min=1,
             max=40,
             step=1,
-            unit="features",
+            unit=N_("features"),
         ),
         Param(
             name="informative",
             type="int",
             default=3,
-            label="Features that carry signal",
-            help="How many of the features actually differ between liars and truth-tellers.",
+            label=N_("Features that carry signal"),
+            help=N_("How many of the features actually differ between liars and truth-tellers."),
             min=1,
             max=10,
             step=1,
-            unit="features",
+            unit=N_("features"),
         ),
         Param(
             name="true_accuracy",
             type="float",
             default=0.7,
-            label="True accuracy (best possible)",
-            help="Accuracy of the best possible rule on this population; 0.5 means no signal.",
+            label=N_("True accuracy (best possible)"),
+            help=N_("Accuracy of the best possible rule on this population; 0.5 means no signal."),
             min=0.5,
             max=0.95,
             step=0.01,
@@ -203,48 +214,52 @@ data were not published; the preset only borrows the study's size and feature co
             name="max_depth",
             type="int",
             default=6,
-            label="Deepest tree in the sweep",
-            help="The sweep tries depths 1 to this value, then a tree with no depth limit.",
+            label=N_("Deepest tree in the sweep"),
+            help=N_("The sweep tries depths 1 to this value, then a tree with no depth limit."),
             min=2,
             max=12,
             step=1,
-            unit="levels",
+            unit=N_("levels"),
         ),
     )
     presets: ClassVar[tuple[Preset, ...]] = (
         Preset(
             slug="iborderctrl-32",
-            title="iBorderCtrl's small study",
-            description=(
+            title=N_("iBorderCtrl's small study"),
+            description=N_(
                 "32 people, half told to lie, 38 measured features; compare the cross-validated "
                 "score and its ±15-point uncertainty with the reported ~76%."
             ),
             params={"n_people": 32, "n_features": 38, "informative": 3, "true_accuracy": 0.6},
             case="iborderctrl",
-            source=(
+            source=N_(
                 "A staged test of about 30 people, half told to lie, 38 micro-expressions and "
-                "about 76% accuracy: New Scientist, \u201cAn AI lie detector will interrogate "
-                "travellers at some EU borders\u201d (2018); USA Today and The Intercept give 32 "
+                "about 76% accuracy: New Scientist, “An AI lie detector will interrogate "
+                "travellers at some EU borders” (2018); USA Today and The Intercept give 32 "
                 "participants. "
-                "The \u00b115-point 95% interval at n\u224832 is binomial arithmetic, "
-                "1.96\u00b7\u221a(0.76\u00b70.24/32). The 3 informative features and the 60% "
+                "The ±15-point 95% interval at n≈32 is binomial arithmetic, "
+                "1.96·√(0.76·0.24/32). The 3 informative features and the 60% "
                 "true accuracy are teaching values, not published: the real accuracy is unknown."
             ),
         ),
         Preset(
             slug="pure-noise",
-            title="No signal at all",
-            description="The features carry nothing: any score above 50% is overfitting or luck.",
+            title=N_("No signal at all"),
+            description=N_(
+                "The features carry nothing: any score above 50% is overfitting or luck."
+            ),
             params={"n_people": 32, "n_features": 38, "true_accuracy": 0.5},
             case="iborderctrl",
-            source="Teaching values; study size and feature count as in the iBorderCtrl preset.",
+            source=N_(
+                "Teaching values; study size and feature count as in the iBorderCtrl preset."
+            ),
         ),
         Preset(
             slug="large-study",
-            title="A study fifteen times larger",
-            description="500 people: the cross-validated score and the real one agree.",
+            title=N_("A study fifteen times larger"),
+            description=N_("500 people: the cross-validated score and the real one agree."),
             params={"n_people": 500, "n_features": 38, "true_accuracy": 0.6},
-            source="Teaching values (no case).",
+            source=N_("Teaching values (no case)."),
         ),
     )
 
@@ -253,7 +268,10 @@ data were not published; the preset only borrows the study's size and feature co
         if p["informative"] > p["n_features"]:
             return {
                 "informative": [
-                    f"Cannot exceed the number of measured features ({p['n_features']})."
+                    Msg(
+                        "Cannot exceed the number of measured features ({count}).",
+                        count=Int(p["n_features"]),
+                    )
                 ]
             }
         return {}
@@ -333,48 +351,51 @@ data were not published; the preset only borrows the study's size and feature co
         for i, depth in enumerate(depths):
             label = _depth_label(depth)
             for kind, value in (
-                ("training (people it learned from)", float(train_scores[i].mean())),
-                ("cross-validated (3 folds of the study)", float(cv_mean[i])),
-                (f"new people ({N_FRESH:,})", fresh[i]),
+                (N_("training (people it learned from)"), float(train_scores[i].mean())),
+                (N_("cross-validated (3 folds of the study)"), float(cv_mean[i])),
+                (Msg("new people ({count})", count=Int(N_FRESH)), fresh[i]),
             ):
                 sweep_rows.append({"depth": label, "measured_on": kind, "accuracy": value})
         curve_rows = []
         for size, tr, va in zip(sizes, lc_train.mean(axis=1), lc_valid.mean(axis=1), strict=True):
-            curve_rows.append({"size": int(size), "measured_on": "training", "accuracy": float(tr)})
             curve_rows.append(
-                {"size": int(size), "measured_on": "validation", "accuracy": float(va)}
+                {"size": int(size), "measured_on": N_("training"), "accuracy": float(tr)}
             )
+            curve_rows.append(
+                {"size": int(size), "measured_on": N_("validation"), "accuracy": float(va)}
+            )
+        curve_title = Msg("Learning curve of the depth-{depth} tree", depth=best_label)
         tables = [
             Table(
                 key="depth-sweep",
-                title="Accuracy by tree depth",
+                title=N_("Accuracy by tree depth"),
                 columns=[
-                    ("depth", "Tree depth"),
-                    ("measured_on", "Measured on"),
-                    ("accuracy", "Accuracy"),
+                    ("depth", N_("Tree depth")),
+                    ("measured_on", N_("Measured on")),
+                    ("accuracy", N_("Accuracy")),
                 ],
                 rows=sweep_rows,
             ),
             Table(
                 key="learning-curve",
-                title=f"Learning curve of the depth-{best_label} tree",
+                title=curve_title,
                 columns=[
-                    ("size", "People to learn from"),
-                    ("measured_on", "Measured on"),
-                    ("accuracy", "Accuracy"),
+                    ("size", N_("People to learn from")),
+                    ("measured_on", N_("Measured on")),
+                    ("accuracy", N_("Accuracy")),
                 ],
                 rows=curve_rows,
             ),
         ]
         sweep_spec = line_chart(
-            f"Accuracy by tree depth, {n:,} people",
+            Msg("Accuracy by tree depth, {n} people", n=Int(n)),
             sweep_rows,
             x="depth",
             y="accuracy",
-            x_title="Tree depth",
-            y_title="Accuracy",
+            x_title=N_("Tree depth"),
+            y_title=N_("Accuracy"),
             color="measured_on",
-            color_title="Measured on",
+            color_title=N_("Measured on"),
             y_format=".0%",
             y_domain=[0.3, 1.0],
         )
@@ -386,35 +407,41 @@ data were not published; the preset only borrows the study's size and feature co
             axis={"labelAngle": 0},
         )
         curve_spec = line_chart(
-            f"Learning curve of the depth-{best_label} tree",
+            curve_title,
             curve_rows,
             x="size",
             y="accuracy",
-            x_title="People to learn from",
-            y_title="Accuracy",
+            x_title=N_("People to learn from"),
+            y_title=N_("Accuracy"),
             color="measured_on",
-            color_title="Measured on",
+            color_title=N_("Measured on"),
             y_format=".0%",
             y_domain=[0.3, 1.0],
         )
         charts = [
             Chart(
                 key="depth-sweep",
-                title="Training, cross-validated and real accuracy by depth",
-                description=(
-                    f"The unlimited tree scores {pct(train_full[-1])} on the {n:,} people it "
-                    f"learned from and {pct(fresh[-1])} on new people."
+                title=N_("Training, cross-validated and real accuracy by depth"),
+                description=Msg(
+                    "The unlimited tree scores {train} on the {n} people it learned from and "
+                    "{fresh} on new people.",
+                    train=Pct(train_full[-1]),
+                    n=Int(n),
+                    fresh=Pct(fresh[-1]),
                 ),
                 spec=sweep_spec,
                 table="depth-sweep",
             ),
             Chart(
                 key="learning-curve",
-                title="Learning curve",
-                description=(
-                    f"Validation accuracy goes from {pct(float(lc_valid[0].mean()))} with "
-                    f"{int(sizes[0])} people to {pct(float(lc_valid[-1].mean()))} with "
-                    f"{int(sizes[-1])}."
+                title=N_("Learning curve"),
+                description=Msg(
+                    "Validation accuracy goes from {first} with {first_n} people to {last} "
+                    "with {last_n}.",
+                    first=Pct(float(lc_valid[0].mean())),
+                    first_n=Int(int(sizes[0])),
+                    last=Pct(float(lc_valid[-1].mean())),
+                    last_n=Int(int(sizes[-1])),
                 ),
                 spec=curve_spec,
                 table="learning-curve",
@@ -424,56 +451,61 @@ data were not published; the preset only borrows the study's size and feature co
         metrics = [
             Metric(
                 key="train_unlimited",
-                label="Training accuracy, no depth limit",
+                label=N_("Training accuracy, no depth limit"),
                 value=train_full[-1],
                 unit="share",
             ),
             Metric(
                 key="fresh_unlimited",
-                label="Accuracy on new people, no depth limit",
+                label=N_("Accuracy on new people, no depth limit"),
                 value=fresh[-1],
                 unit="share",
             ),
             Metric(
                 key="best_cv",
-                label="Best cross-validated accuracy",
+                label=N_("Best cross-validated accuracy"),
                 value=float(cv_mean[best]),
                 unit="share",
             ),
             Metric(
                 key="best_depth",
-                label=f"Depth chosen by cross-validation ({UNLIMITED} = no limit)",
+                label=Msg(
+                    "Depth chosen by cross-validation ({unlimited} = no limit)",
+                    unlimited=Int(UNLIMITED),
+                ),
                 value=UNLIMITED if best_depth is None else best_depth,
             ),
             Metric(
                 key="fresh_best",
-                label="Chosen tree's accuracy on new people",
+                label=N_("Chosen tree's accuracy on new people"),
                 value=fresh[best],
                 unit="share",
             ),
             Metric(
                 key="optimism",
-                label="Cross-validated score minus real accuracy",
+                label=N_("Cross-validated score minus real accuracy"),
                 value=optimism,
                 unit="share",
             ),
             Metric(
                 key="mean_optimism",
-                label="Average optimism of the chosen depth over more studies of the same size",
+                label=N_("Average optimism of the chosen depth over more studies of the same size"),
                 value=mean_optimism,
                 unit="share",
-                help="Cross-validated score minus accuracy on new people, averaged over studies "
-                "of the same size.",
+                help=N_(
+                    "Cross-validated score minus accuracy on new people, averaged over studies "
+                    "of the same size."
+                ),
             ),
             Metric(
                 key="panel_half_width",
-                label=f"95% range of the score over groups of {n:,} people",
+                label=Msg("95% range of the score over groups of {n} people", n=Int(n)),
                 value=half_width,
                 unit="± share",
             ),
             Metric(
                 key="true_accuracy",
-                label="Best possible accuracy",
+                label=N_("Best possible accuracy"),
                 value=p["true_accuracy"],
                 unit="share",
             ),
@@ -482,109 +514,145 @@ data were not published; the preset only borrows the study's size and feature co
             max(float(cv_mean[best]) * (1 - float(cv_mean[best])), 0.01) / n + 0.25 / N_FRESH
         )
         values = {
-            "n": f"{n:,}",
-            "fresh_n": f"{N_FRESH:,}",
-            "train": pct(train_full[-1]),
-            "fresh_unlimited": pct(fresh[-1]),
-            "bayes": pct(p["true_accuracy"]),
+            "n": Int(n),
+            "fresh_n": Int(N_FRESH),
+            "train": Pct(train_full[-1]),
+            "fresh_unlimited": Pct(fresh[-1]),
+            "bayes": Pct(p["true_accuracy"]),
             "depth": best_label,
-            "cv": pct(float(cv_mean[best])),
-            "fresh": pct(fresh[best]),
-            "count": len(depths),
+            "cv": Pct(float(cv_mean[best])),
+            "fresh": Pct(fresh[best]),
+            "count": Int(len(depths)),
             "optimism": points(optimism),
             "margin": points(cv_margin),
-            "replicates": len(replicate_optimism),
+            "replicates": Int(len(replicate_optimism)),
             "mean_optimism": points(mean_optimism),
             "optimism_margin": points(optimism_margin),
-            "half_width": f"{100 * half_width:.0f}",
-            "p_bar": pct(p_bar),
+            "half_width": Num(100 * half_width, 0),
+            "p_bar": Pct(p_bar),
         }
         findings = [
-            (
-                "The tree grown without a depth limit scores {train} on the {n} people it "
-                "learned from but {fresh_unlimited} on {fresh_n} new people; the best possible "
-                "is {bayes}."
-            ).format(**values)
+            _fit(
+                Msg(
+                    "The tree grown without a depth limit scores {train} on the {n} people it "
+                    "learned from but {fresh_unlimited} on {fresh_n} new people; the best "
+                    "possible is {bayes}.",
+                    **values,
+                )
+            )
         ]
         if optimism > cv_margin:
-            choice = (
+            choice = Msg(
                 "Cross-validation picks depth {depth} with {cv}; on new people that tree scores "
                 "{fresh}: choosing the best of {count} depths on {n} people flatters it by "
-                "{optimism}, more than chance moves a score on {n} people (±{margin} at 95%)."
+                "{optimism}, more than chance moves a score on {n} people (±{margin} at 95%).",
+                **values,
             )
         elif optimism < -cv_margin:
-            choice = (
+            choice = Msg(
                 "Cross-validation picks depth {depth} with {cv}, and on new people that tree "
                 "scores {fresh}: here cross-validation was pessimistic by {optimism}, because a "
-                "score on {n} people moves by ±{margin} (95%) either way."
+                "score on {n} people moves by ±{margin} (95%) either way.",
+                **values,
             )
         else:
-            choice = (
+            choice = Msg(
                 "Cross-validation picks depth {depth} with {cv}, and on new people that tree "
                 "scores {fresh}: the two differ by less than chance moves a score on {n} people "
-                "(±{margin} at 95%)."
+                "(±{margin} at 95%).",
+                **values,
             )
+        choice = _fit(choice)
         if fresh[best] - 0.5 < 0.03:
-            choice += " " + "That is within 3 points of a coin toss (50%)."
-        findings.append(choice.format(**values))
+            choice = Msg(
+                "{sentence} {addition}",
+                sentence=choice,
+                addition=N_("That is within 3 points of a coin toss (50%)."),
+            )
+        findings.append(choice)
         if mean_optimism > optimism_margin:
-            average = (
+            average = Msg(
                 "Over {replicates} more studies of {n} people from the same population, the "
                 "depth chosen by cross-validation scored on average {mean_optimism} less on new "
                 "people than cross-validation said (±{optimism_margin} at 95%): picking the "
-                "best of {count} depths on {n} people flatters the winner."
+                "best of {count} depths on {n} people flatters the winner.",
+                **values,
             )
         else:
-            average = (
+            average = Msg(
                 "Over {replicates} more studies of {n} people from the same population, the "
                 "depth chosen by cross-validation scored on new people within "
                 "±{optimism_margin} (95%) of what cross-validation said, on average: at this "
-                "setting the flattery of picking the best depth is lost in the noise."
+                "setting the flattery of picking the best depth is lost in the noise.",
+                **values,
             )
-        findings.append(average.format(**values))
-        interval = (
-            "Tested on another {n} people, the chosen tree's score would land within "
-            "±{half_width} points of {p_bar} 95% of the time."
+        findings.append(_fit(average))
+        interval = _fit(
+            Msg(
+                "Tested on another {n} people, the chosen tree's score would land within "
+                "±{half_width} points of {p_bar} 95% of the time.",
+                **values,
+            )
         )
         if n <= 40:
-            interval += (
-                " " + "The same arithmetic gives about ±15 points for iBorderCtrl's reported "
-                "~76% on about 32 people."
+            interval = Msg(
+                "{sentence} {addition}",
+                sentence=interval,
+                addition=N_(
+                    "The same arithmetic gives about ±15 points for iBorderCtrl's reported "
+                    "~76% on about 32 people."
+                ),
             )
-        findings.append(interval.format(**values))
+        findings.append(interval)
 
         checks = [
             Check(
                 key="unlimited-tree-memorises",
-                label="A tree grown without a depth limit memorises its training data",
+                label=N_("A tree grown without a depth limit memorises its training data"),
                 passed=train_full[-1] == 1.0,
-                expected="training accuracy 100% (every person with distinct features gets a leaf)",
-                observed=pct(train_full[-1], 1),
-                reference="How the algorithm works: an unpruned decision tree splits until every leaf is pure",
+                expected=N_(
+                    "training accuracy 100% (every person with distinct features gets a leaf)"
+                ),
+                observed=Pct(train_full[-1], 1),
+                reference=N_(
+                    "How the algorithm works: an unpruned decision tree splits until every leaf "
+                    "is pure"
+                ),
                 kind="consistency",
             ),
             Check(
                 key="binomial-interval",
-                label=f"A score on {n:,} people moves as binomial sampling predicts",
+                label=Msg("A score on {n} people moves as binomial sampling predicts", n=Int(n)),
                 passed=0.75 <= panel_sd / binomial_sd <= 1.3 if binomial_sd > 0 else panel_sd == 0,
-                expected=(
-                    f"sd over groups of {n} = √(p(1−p)/n) = {100 * binomial_sd:.1f} points, a 95% "
-                    f"range of ±{100 * half_width:.1f} (at p = 0.76, n = 32: ±14.8)"
+                expected=Msg(
+                    "sd over groups of {n} = √(p(1−p)/n) = {sd} points, a 95% range of "
+                    "±{half_width} (at p = 0.76, n = 32: ±14.8)",
+                    n=Int(n),
+                    sd=Num(100 * binomial_sd, 1),
+                    half_width=Num(100 * half_width, 1),
                 ),
-                observed=f"sd over {n_panels} groups of {n:,} people = {100 * panel_sd:.1f} points",
+                observed=Msg(
+                    "sd over {groups} groups of {n} people = {sd} points",
+                    groups=Int(n_panels),
+                    n=Int(n),
+                    sd=Num(100 * panel_sd, 1),
+                ),
                 reference=BINOMIAL_SD,
                 kind="consistency",
             ),
             Check(
                 key="no-model-beats-bayes",
-                label="No tree beats the best possible accuracy on new people",
+                label=N_("No tree beats the best possible accuracy on new people"),
                 passed=max(fresh) <= p["true_accuracy"] + 4 * math.sqrt(0.25 / N_FRESH),
-                expected=(
-                    f"every depth ≤ {pct(p['true_accuracy'])} + sampling error "
-                    f"({points(4 * math.sqrt(0.25 / N_FRESH))})"
+                expected=Msg(
+                    "every depth ≤ {bayes} + sampling error ({error})",
+                    bayes=Pct(p["true_accuracy"]),
+                    error=points(4 * math.sqrt(0.25 / N_FRESH)),
                 ),
-                observed=f"best on new people {pct(max(fresh), 1)}",
-                reference="Bayes error: two Gaussian classes whose means are 2Φ⁻¹(accuracy) apart",
+                observed=Msg("best on new people {best}", best=Pct(max(fresh), 1)),
+                reference=N_(
+                    "Bayes error: two Gaussian classes whose means are 2Φ⁻¹(accuracy) apart"
+                ),
             ),
         ]
         return Result(

@@ -12,9 +12,10 @@ from scipy.special import gammaln
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from ._shared import group_metric_frame, points
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from ._shared import group_metric_frame
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
+from .text import N_, Int, Msg, Num, Pct, plural
 
 EVERYDAY = (
     "park kids dinner movie school weekend coffee music game friends beach birthday homework "
@@ -36,12 +37,41 @@ Z95 = 1.96
 """Share of genuinely risky people whom annotators label risky."""
 
 
-def _kind(word: str) -> str:
+def _kind(word: str) -> Msg:
     if word in RISK_WORDS:
-        return "risk word"
+        return N_("risk word")
     if word in MARKERS:
-        return "dialect marker"
-    return "everyday word"
+        return N_("dialect marker")
+    return N_("everyday word")
+
+
+def _group(g: str) -> Msg:
+    """A group's name as shown: 'group A'."""
+    return Msg("group {name}", name=g)
+
+
+def _points(x: float) -> Msg:
+    """A difference of proportions as percentage points: 0.0734 → '7.3 points'."""
+    return _in_points(Num(100 * abs(x), 1), 100 * abs(x))
+
+
+def _in_points(value: Num | Msg, size: float) -> Msg:
+    """``value`` followed by "points"; the count lets French write "0,5 point" (singular
+    below 2) while English always says "points"."""
+    return plural("{size} points", "{size} points", int(abs(size)), size=value)
+
+
+def _g(x: float) -> Num | Int:
+    """``f"{x:g}"`` as a typed number with the same decimals (for values between 0 and 10)."""
+    text = f"{x:g}"
+    if "e" in text or "." not in text:
+        return Num(x, 0) if "e" not in text else Num(x, 6)
+    return Num(x, len(text.partition(".")[2]))
+
+
+def _signed(x: float, digits: int) -> Num | Msg:
+    """``f"{x:+.{digits}f}"`` as a typed number: a plus sign before a positive value."""
+    return Msg("+{number}", number=Num(x, digits)) if math.copysign(1, x) > 0 else Num(x, digits)
 
 
 def _people(
@@ -146,15 +176,15 @@ class ProxyScoringSimulation(Simulation):
     """Train a bag-of-words risk score on biased labels and compare groups at the flag threshold."""
 
     slug: ClassVar[str] = "proxy-scoring"
-    title: ClassVar[str] = "Proxy scoring: a 'risk' score that reads dialect"
-    question: ClassVar[str] = (
+    title: ClassVar[str] = N_("Proxy scoring: a 'risk' score that reads dialect")
+    question: ClassVar[str] = N_(
         "When annotators judge one group's way of writing as risky, what does a word-counting "
         "risk score learn, and what does a parent see?"
     )
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     cases: ClassVar[tuple[str, ...]] = ("predictim",)
     themes: ClassVar[tuple[str, ...]] = ("proxies", "biased-data", "opacity", "consent-privacy")
-    explanation: ClassVar[str] = """
+    explanation: ClassVar[str] = N_("""
 **The model.** Synthetic babysitters write posts. A few are genuinely risky, at the same rate in
 both groups, and use risk words ("fight", "pills") a bit more often. Group B also uses the markers
 of its dialect — here invented words ("zeb", "kora"…) standing for any dialect. Annotators label
@@ -177,14 +207,14 @@ part the word-counting model adds by giving weight to every marker.
 **Limits.** A toy generator and one risk category (Predictim reported four). Predictim's model,
 data and labels were never published; this shows a mechanism that its critics warned about, not
 a measurement of that product.
-"""
+""")
     params: ClassVar[tuple[Param, ...]] = (
         Param(
             name="annotator_bias",
             type="float",
             default=0.3,
-            label="Annotators' bias",
-            help="Extra chance that a harmless post with dialect markers is labelled risky.",
+            label=N_("Annotators' bias"),
+            help=N_("Extra chance that a harmless post with dialect markers is labelled risky."),
             min=0.0,
             max=0.6,
             step=0.05,
@@ -193,8 +223,8 @@ a measurement of that product.
             name="marker_rate",
             type="float",
             default=0.1,
-            label="Dialect markers per word (group B)",
-            help="Share of group B's words that are dialect markers.",
+            label=N_("Dialect markers per word (group B)"),
+            help=N_("Share of group B's words that are dialect markers."),
             min=0.0,
             max=0.3,
             step=0.02,
@@ -203,8 +233,8 @@ a measurement of that product.
             name="base_rate",
             type="float",
             default=0.1,
-            label="Share of genuinely risky sitters",
-            help="The same in both groups.",
+            label=N_("Share of genuinely risky sitters"),
+            help=N_("The same in both groups."),
             min=0.02,
             max=0.3,
             step=0.01,
@@ -213,8 +243,8 @@ a measurement of that product.
             name="group_b_share",
             type="float",
             default=0.4,
-            label="Share in group B",
-            help="Share of sitters who write in the dialect.",
+            label=N_("Share in group B"),
+            help=N_("Share of sitters who write in the dialect."),
             min=0.1,
             max=0.6,
             step=0.05,
@@ -223,16 +253,16 @@ a measurement of that product.
             name="vectorizer",
             type="choice",
             default="count",
-            label="Word features",
-            help="How posts become numbers.",
-            choices=(("count", "Word counts"), ("tfidf", "TF-IDF")),
+            label=N_("Word features"),
+            help=N_("How posts become numbers."),
+            choices=(("count", N_("Word counts")), ("tfidf", "TF-IDF")),
         ),
         Param(
             name="flag_score",
             type="int",
             default=3,
-            label="Flag at score",
-            help="Sitters scored at or above this (1–5) count as flagged.",
+            label=N_("Flag at score"),
+            help=N_("Sitters scored at or above this (1–5) count as flagged."),
             min=2,
             max=5,
             step=1,
@@ -241,22 +271,25 @@ a measurement of that product.
             name="n_people",
             type="int",
             default=1000,
-            label="Sitters (training and test each)",
-            help="Sitters in the training set; as many again are scored.",
+            label=N_("Sitters (training and test each)"),
+            help=N_("Sitters in the training set; as many again are scored."),
             min=500,
             max=3000,
             step=500,
-            unit="people",
+            unit=N_("people"),
         ),
     )
     presets: ClassVar[tuple[Preset, ...]] = (
         Preset(
             slug="predictim-parent",
-            title="A parent reads a 2 as a warning",
-            description="The 1–5 scale Predictim sold; flag at 2, as the mother in the Washington Post example read it.",
+            title=N_("A parent reads a 2 as a warning"),
+            description=N_(
+                "The 1–5 scale Predictim sold; flag at 2, as the mother in the Washington Post "
+                "example read it."
+            ),
             params={"flag_score": 2},
             case="predictim",
-            source=(
+            source=N_(
                 "1–5 risk scale per category: Washington Post and others; a sitter "
                 "rated 2/5 for bullying and disrespect whom the mother began to doubt: Washington "
                 "Post, Nov 2018. Annotator bias, marker rate and base rate are "
@@ -265,19 +298,21 @@ a measurement of that product.
         ),
         Preset(
             slug="no-annotator-bias",
-            title="Annotators without bias",
-            description="The same posts and markers, labelled without reading dialect as risk.",
+            title=N_("Annotators without bias"),
+            description=N_("The same posts and markers, labelled without reading dialect as risk."),
             params={"annotator_bias": 0.0},
             case="predictim",
-            source="Teaching values, not published.",
+            source=N_("Teaching values, not published."),
         ),
         Preset(
             slug="strong-dialect",
-            title="Strong dialect, strongly biased annotators",
-            description="Markers in one word of five, annotators who label half of those posts risky.",
+            title=N_("Strong dialect, strongly biased annotators"),
+            description=N_(
+                "Markers in one word of five, annotators who label half of those posts risky."
+            ),
             params={"marker_rate": 0.2, "annotator_bias": 0.5},
             case="predictim",
-            source="Teaching values, not published.",
+            source=N_("Teaching values, not published."),
         ),
     )
 
@@ -330,7 +365,7 @@ a measurement of that product.
             mask = (test_group == g) & (test_risky == 0)
             for s in range(1, 6):
                 share = float(np.mean(score[mask] == s)) if mask.any() else 0.0
-                dist_rows.append({"score": str(s), "group": f"group {g}", "share": share})
+                dist_rows.append({"score": str(s), "group": _group(g), "share": share})
 
         parent_rows = []
         for g in ("B", "A"):
@@ -340,47 +375,58 @@ a measurement of that product.
                 pushes = [str(words[j]) for j in np.argsort(-row)[:3] if row[j] > 0]
                 parent_rows.append(
                     {
-                        "sitter": f"sitter {len(parent_rows) + 1} (group {g}, harmless)",
+                        "sitter": Msg(
+                            "sitter {n} (group {group}, harmless)",
+                            n=Int(len(parent_rows) + 1),
+                            group=g,
+                        ),
                         "score": int(score[i]),
-                        "flagged": "yes" if flagged[i] else "no",
-                        "words_used": ", ".join(pushes) or "none",
+                        "flagged": N_("yes") if flagged[i] else N_("no"),
+                        "words_used": ", ".join(pushes) or N_("none"),
                     }
                 )
 
         label_rows = [
-            {"group": f"group {g}", "fpr": fpr[g], "flag_rate": flag_rate[g]} for g in ("A", "B")
+            {"group": _group(g), "fpr": fpr[g], "flag_rate": flag_rate[g]} for g in ("A", "B")
         ]
         tables = [
             Table(
                 key="false-positives",
-                title=f"Harmless sitters flagged (score ≥ {p['flag_score']}) by group",
+                title=Msg(
+                    "Harmless sitters flagged (score ≥ {score}) by group",
+                    score=Int(p["flag_score"]),
+                ),
                 columns=[
-                    ("group", "Group"),
-                    ("fpr", "False-positive rate (harmless sitters flagged)"),
-                    ("flag_rate", "Share of all sitters flagged"),
+                    ("group", N_("Group")),
+                    ("fpr", N_("False-positive rate (harmless sitters flagged)")),
+                    ("flag_rate", N_("Share of all sitters flagged")),
                 ],
                 rows=label_rows,
             ),
             Table(
                 key="score-distribution",
-                title="Scores of harmless sitters, by group",
-                columns=[("score", "Score (1–5)"), ("group", "Group"), ("share", "Share")],
+                title=N_("Scores of harmless sitters, by group"),
+                columns=[
+                    ("score", N_("Score (1–5)")),
+                    ("group", N_("Group")),
+                    ("share", N_("Share")),
+                ],
                 rows=dist_rows,
             ),
             Table(
                 key="top-words",
-                title="The words that raise the score most",
-                columns=[("word", "Word"), ("kind", "Kind"), ("weight", "Weight")],
+                title=N_("The words that raise the score most"),
+                columns=[("word", N_("Word")), ("kind", N_("Kind")), ("weight", N_("Weight"))],
                 rows=word_rows,
             ),
             Table(
                 key="parent-view",
-                title="What a parent sees, and what the model used",
+                title=N_("What a parent sees, and what the model used"),
                 columns=[
-                    ("sitter", "Sitter"),
-                    ("score", "Score shown to the parent (1–5)"),
-                    ("flagged", "Flagged"),
-                    ("words_used", "Words that raised this score most (never shown)"),
+                    ("sitter", N_("Sitter")),
+                    ("score", N_("Score shown to the parent (1–5)")),
+                    ("flagged", N_("Flagged")),
+                    ("words_used", N_("Words that raised this score most (never shown)")),
                 ],
                 rows=parent_rows,
             ),
@@ -388,38 +434,43 @@ a measurement of that product.
         charts = [
             Chart(
                 key="false-positives",
-                title="False-positive rate by group",
-                description=(
-                    f"At score {p['flag_score']} or more, {pct(fpr['B'])} of harmless group B "
-                    f"sitters are flagged against {pct(fpr['A'])} in group A."
+                title=N_("False-positive rate by group"),
+                description=Msg(
+                    "At score {score} or more, {fpr_b} of harmless group B sitters are flagged "
+                    "against {fpr_a} in group A.",
+                    score=Int(p["flag_score"]),
+                    fpr_b=Pct(fpr["B"]),
+                    fpr_a=Pct(fpr["A"]),
                 ),
                 spec=bar_chart(
-                    f"Harmless sitters flagged at score ≥ {p['flag_score']}",
+                    Msg("Harmless sitters flagged at score ≥ {score}", score=Int(p["flag_score"])),
                     label_rows,
                     x="group",
                     y="fpr",
-                    x_title="Group",
-                    y_title="False-positive rate",
+                    x_title=N_("Group"),
+                    y_title=N_("False-positive rate"),
                     y_format=".0%",
                 ),
                 table="false-positives",
             ),
             Chart(
                 key="score-distribution",
-                title="Scores of harmless sitters",
-                description=(
-                    f"Among harmless sitters, {pct(1 - dist_rows[5]['share'])} of group B score "
-                    f"above 1 against {pct(1 - dist_rows[0]['share'])} of group A."
+                title=N_("Scores of harmless sitters"),
+                description=Msg(
+                    "Among harmless sitters, {share_b} of group B score above 1 against "
+                    "{share_a} of group A.",
+                    share_b=Pct(1 - dist_rows[5]["share"]),
+                    share_a=Pct(1 - dist_rows[0]["share"]),
                 ),
                 spec=bar_chart(
-                    "Scores of harmless sitters, by group",
+                    N_("Scores of harmless sitters, by group"),
                     dist_rows,
                     x="score",
                     y="share",
-                    x_title="Score shown to the parent (1–5)",
-                    y_title="Share of harmless sitters",
+                    x_title=N_("Score shown to the parent (1–5)"),
+                    y_title=N_("Share of harmless sitters"),
                     color="group",
-                    color_title="Group",
+                    color_title=N_("Group"),
                     y_format=".0%",
                 ),
                 table="score-distribution",
@@ -427,32 +478,46 @@ a measurement of that product.
         ]
         bayes = _bayes_fpr(p)
         metrics = [
-            Metric(key="fpr_a", label="False-positive rate, group A", value=fpr["A"], unit="share"),
-            Metric(key="fpr_b", label="False-positive rate, group B", value=fpr["B"], unit="share"),
+            Metric(
+                key="fpr_a", label=N_("False-positive rate, group A"), value=fpr["A"], unit="share"
+            ),
+            Metric(
+                key="fpr_b", label=N_("False-positive rate, group B"), value=fpr["B"], unit="share"
+            ),
             Metric(
                 key="fpr_gap",
-                label="False-positive gap (B − A)",
+                label=N_("False-positive gap (B − A)"),
                 value=fpr["B"] - fpr["A"],
                 unit="share",
             ),
             Metric(
-                key="risk_a", label="Genuinely risky, group A", value=risk_rate["A"], unit="share"
+                key="risk_a",
+                label=N_("Genuinely risky, group A"),
+                value=risk_rate["A"],
+                unit="share",
             ),
             Metric(
-                key="risk_b", label="Genuinely risky, group B", value=risk_rate["B"], unit="share"
+                key="risk_b",
+                label=N_("Genuinely risky, group B"),
+                value=risk_rate["B"],
+                unit="share",
             ),
             Metric(
                 key="bayes_fpr_gap",
-                label="False-positive gap of a learner that knows the labelling exactly (B − A)",
+                label=N_(
+                    "False-positive gap of a learner that knows the labelling exactly (B − A)"
+                ),
                 value=bayes["B"] - bayes["A"],
                 unit="share",
-                help="What the biased labels alone cause at this threshold, whatever the model.",
+                help=N_(
+                    "What the biased labels alone cause at this threshold, whatever the model."
+                ),
             ),
             Metric(
                 key="markers_in_top",
-                label="Dialect markers among the 10 heaviest words",
+                label=N_("Dialect markers among the 10 heaviest words"),
                 value=markers_in_top,
-                unit="words",
+                unit=N_("words"),
             ),
         ]
         gap = fpr["B"] - fpr["A"]
@@ -463,105 +528,127 @@ a measurement of that product.
         # annotators, or a group B that never writes a marker.
         cause_on = p["annotator_bias"] > 0 and p["marker_rate"] > 0
         values = {
-            "risk_a": pct(risk_rate["A"], 1),
-            "risk_b": pct(risk_rate["B"], 1),
-            "score": p["flag_score"],
-            "fpr_a": pct(fpr["A"], 1),
-            "fpr_b": pct(fpr["B"], 1),
-            "gap": points(gap),
-            "margin": points(Z95 * se),
-            "n": f"{p['n_people']:,}",
+            "gap": _points(gap),
+            "margin": _points(Z95 * se),
         }
         findings = [
-            (
+            Msg(
                 "Genuinely risky sitters are {risk_a} of group A and {risk_b} of group B; at "
                 "score {score} or more the model flags {fpr_b} of harmless group B sitters and "
-                "{fpr_a} of harmless group A sitters."
-            ).format(**values)
+                "{fpr_a} of harmless group A sitters.",
+                risk_a=Pct(risk_rate["A"], 1),
+                risk_b=Pct(risk_rate["B"], 1),
+                score=Int(p["flag_score"]),
+                fpr_a=Pct(fpr["A"], 1),
+                fpr_b=Pct(fpr["B"], 1),
+            )
         ]
         beyond_chance = abs(gap) > Z95 * se
         if not beyond_chance:
-            gap_sentence = (
+            gap_sentence = Msg(
                 "The false-positive rates differ by {gap}, within what chance gives with this "
-                "many sitters (±{margin} at 95%): no disparity shows at this setting."
+                "many sitters (±{margin} at 95%): no disparity shows at this setting.",
+                **values,
             )
         elif not cause_on:
-            gap_sentence = (
+            gap_sentence = Msg(
                 "The false-positive rates differ by {gap}, more than test sampling alone gives "
                 "(±{margin} at 95%); yet no harmless post was labelled risky for its dialect "
                 "here, so the gap is not learned from the annotators: it is noise in the "
-                "weights the model learned from {n} posts."
+                "weights the model learned from {n} posts.",
+                n=Int(p["n_people"]),
+                **values,
             )
         elif gap > 0:
-            gap_sentence = (
+            gap_sentence = Msg(
                 "That is a gap of {gap} in false-positive rates (±{margin} at 95%), learned "
                 "from the annotators' labels, not from risk: the labels tie dialect to risk, "
-                "and a word-counting model adds weight for every marker a post contains."
+                "and a word-counting model adds weight for every marker a post contains.",
+                **values,
             )
         else:
-            gap_sentence = (
+            gap_sentence = Msg(
                 "Here harmless group A sitters are flagged more often, by {gap} (±{margin} at "
                 "95%): the biased labels did not turn into a disparity against group B at this "
-                "setting."
+                "setting.",
+                **values,
             )
-        findings.append(gap_sentence.format(**values))
+        findings.append(gap_sentence)
         bayes_gap = bayes["B"] - bayes["A"]
         if cause_on and beyond_chance and gap > 0:
             # Whole tenths of a point, so that the two parts printed add up to the gap printed.
             gap_tenths, bayes_tenths = round(1000 * gap), round(1000 * bayes_gap)
             bayes_values = {
-                "bayes_b": pct(bayes["B"], 1),
-                "bayes_a": pct(bayes["A"], 1),
-                "bayes_gap": f"{bayes_tenths / 10:.1f} points",
-                "excess": f"{abs(gap_tenths - bayes_tenths) / 10:.1f} points",
-                "n": values["n"],
+                "bayes_b": Pct(bayes["B"], 1),
+                "bayes_a": Pct(bayes["A"], 1),
+                "bayes_gap": _in_points(Num(bayes_tenths / 10, 1), bayes_tenths / 10),
             }
             if gap - bayes_gap > Z95 * se:
-                bayes_sentence = (
+                bayes_sentence = Msg(
                     "A learner that knew exactly how the annotators label would flag {bayes_b} of "
                     "harmless group B sitters and {bayes_a} of group A: the biased labels alone "
                     "account for {bayes_gap} of the gap; the other {excess} come from the "
                     "word-counting model, which adds weight for every marker and estimates each "
-                    "word's weight from {n} posts."
+                    "word's weight from {n} posts.",
+                    excess=_in_points(
+                        Num(abs(gap_tenths - bayes_tenths) / 10, 1),
+                        abs(gap_tenths - bayes_tenths) / 10,
+                    ),
+                    n=Int(p["n_people"]),
+                    **bayes_values,
                 )
             elif bayes_gap - gap > Z95 * se:
-                bayes_sentence = (
+                bayes_sentence = Msg(
                     "A learner that knew exactly how the annotators label would flag {bayes_b} of "
                     "harmless group B sitters and {bayes_a} of group A, a gap of {bayes_gap}: "
-                    "the biased labels alone cause even more than this model learned."
+                    "the biased labels alone cause even more than this model learned.",
+                    **bayes_values,
                 )
             else:
-                bayes_sentence = (
+                bayes_sentence = Msg(
                     "A learner that knew exactly how the annotators label would flag {bayes_b} of "
                     "harmless group B sitters and {bayes_a} of group A, a gap of {bayes_gap}: "
-                    "the biased labels alone account for the model's gap, within chance."
+                    "the biased labels alone account for the model's gap, within chance.",
+                    **bayes_values,
                 )
-            findings.append(bayes_sentence.format(**bayes_values))
+            findings.append(bayes_sentence)
         if markers_in_top:
             heaviest = next(r["word"] for r in word_rows if r["kind"] == "dialect marker")
-            if not cause_on:
-                words_sentence = (
+            if not cause_on and markers_in_top > 1:
+                words_sentence = Msg(
                     "{count} of the 10 words that raise the score most are dialect markers "
                     "(heaviest: '{word}'), by chance: no label depends on them here. The parent "
-                    "sees only a number from 1 to 5."
-                    if markers_in_top > 1
-                    else "One of the 10 words that raise the score most is a dialect marker "
+                    "sees only a number from 1 to 5.",
+                    count=Int(markers_in_top),
+                    word=heaviest,
+                )
+            elif not cause_on:
+                words_sentence = Msg(
+                    "One of the 10 words that raise the score most is a dialect marker "
                     "('{word}'), by chance: no label depends on it here. The parent sees only a "
-                    "number from 1 to 5."
+                    "number from 1 to 5.",
+                    word=heaviest,
+                )
+            elif markers_in_top > 1:
+                words_sentence = Msg(
+                    "{count} of the 10 words that raise the score most are dialect markers "
+                    "(heaviest: '{word}'); the parent sees only a number from 1 to 5.",
+                    count=Int(markers_in_top),
+                    word=heaviest,
                 )
             else:
-                words_sentence = (
-                    "{count} of the 10 words that raise the score most are dialect markers "
-                    "(heaviest: '{word}'); the parent sees only a number from 1 to 5."
-                    if markers_in_top > 1
-                    else "One of the 10 words that raise the score most is a dialect marker "
-                    "('{word}'); the parent sees only a number from 1 to 5."
+                words_sentence = Msg(
+                    "One of the 10 words that raise the score most is a dialect marker "
+                    "('{word}'); the parent sees only a number from 1 to 5.",
+                    word=heaviest,
                 )
-            findings.append(words_sentence.format(count=markers_in_top, word=heaviest))
+            findings.append(words_sentence)
         else:
             findings.append(
-                "None of the 10 words that raise the score most is a dialect marker; the parent "
-                "still sees only a number from 1 to 5, with no reason."
+                N_(
+                    "None of the 10 words that raise the score most is a dialect marker; the "
+                    "parent still sees only a number from 1 to 5, with no reason."
+                )
             )
 
         marker_set = set(MARKERS)
@@ -576,14 +663,20 @@ a measurement of that product.
             checks.append(
                 Check(
                     key="annotator-arithmetic",
-                    label="Annotators label harmless dialect posts risky at the set rate",
+                    label=N_("Annotators label harmless dialect posts risky at the set rate"),
                     passed=abs(observed_rate - expected_rate) <= 4 * label_se + 1e-12,
-                    expected=(
-                        f"{ANNOTATOR_NOISE:g} + (1 − {ANNOTATOR_NOISE:g}) × "
-                        f"{p['annotator_bias']:g} = {pct(expected_rate, 1)}"
+                    expected=Msg(
+                        "{noise} + (1 − {noise}) × {bias} = {rate}",
+                        noise=_g(ANNOTATOR_NOISE),
+                        bias=_g(p["annotator_bias"]),
+                        rate=Pct(expected_rate, 1),
                     ),
-                    observed=f"{pct(observed_rate, 1)} of {n_marked:,} harmless posts with markers",
-                    reference="Arithmetic of the labelling process (sampling error ±4 sd)",
+                    observed=Msg(
+                        "{rate} of {n} harmless posts with markers",
+                        rate=Pct(observed_rate, 1),
+                        n=Int(n_marked),
+                    ),
+                    reference=N_("Arithmetic of the labelling process (sampling error ±4 sd)"),
                     kind="consistency",
                 )
             )
@@ -591,11 +684,14 @@ a measurement of that product.
             checks.append(
                 Check(
                     key="no-bias-no-gap",
-                    label="When no label depends on dialect, no false-positive gap appears",
+                    label=N_("When no label depends on dialect, no false-positive gap appears"),
                     passed=abs(gap) <= 4 * se,
-                    expected=f"false-positive gap 0 within sampling error (±{points(4 * se)})",
-                    observed=f"gap {100 * gap:+.1f} points",
-                    reference=(
+                    expected=Msg(
+                        "false-positive gap 0 within sampling error (±{margin})",
+                        margin=_points(4 * se),
+                    ),
+                    observed=Msg("gap {gap}", gap=_in_points(_signed(100 * gap, 1), 100 * gap)),
+                    reference=N_(
                         "Markers independent of risk and of the labels: a model fitted to those "
                         "labels has no reason to flag one group more, so the expected gap is 0"
                     ),

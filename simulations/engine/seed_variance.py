@@ -18,22 +18,35 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from ._shared import points
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart, line_chart
+from .text import N_, Int, Msg, Num, Pct
 
 MIN_RUNS_FOR_CHECKS = 8
 """Below this many runs a spread or a maximum says too little to check against a formula."""
 MODEL_LABELS = {
-    "forest": "random forest of 10 trees",
-    "mlp": "small neural network (8 hidden units)",
-    "tree": "decision tree on random feature subsets",
+    "forest": N_("the same random forest of 10 trees"),
+    "mlp": N_("the same small neural network (8 hidden units)"),
+    "tree": N_("the same decision tree on random feature subsets"),
 }
+"""The model as the subject of a finding, "the same" included, so that a language whose
+adjectives agree with the noun (French: le même arbre, la même forêt) can agree them."""
 VARY_LABELS = {
-    "both": "the train/test split and the model's initialisation",
-    "model": "only the model's initialisation, on one fixed split",
-    "split": "only the train/test split, with one fixed model seed",
+    "both": N_("the train/test split and the model's initialisation"),
+    "model": N_("only the model's initialisation, on one fixed split"),
+    "split": N_("only the train/test split, with one fixed model seed"),
 }
+
+
+def points(x: float) -> Msg:
+    """A difference of proportions as percentage points: 0.0734 → '7.3 points'."""
+    return Msg("{value} points", value=Num(100 * abs(x), 1))
+
+
+def _fit(msg: Msg) -> Msg:
+    """``msg`` keeping only the values its template uses (findings share one dict of values)."""
+    msg.values = {k: v for k, v in msg.values.items() if "{" + k + "}" in msg.template}
+    return msg
 
 
 def _model(kind: str, seed: int):
@@ -83,38 +96,50 @@ def _findings_and_checks(
     pairwise = float(np.mean(np.abs(acc[:, None] - acc[None, :])[np.triu_indices(k, 1)]))
     binomial_sd = math.sqrt(mean * (1 - mean) / n_test)
     values = {
-        "k": k,
+        "k": Int(k),
         "vary": VARY_LABELS[p["vary"]],
         "model": MODEL_LABELS[p["model"]],
-        "worst": pct(worst, 1),
-        "best": pct(best, 1),
-        "mean": pct(mean, 1),
-        "sd": f"{100 * sd:.1f}",
+        "worst": Pct(worst, 1),
+        "best": Pct(best, 1),
+        "mean": Pct(mean, 1),
+        "sd": Num(100 * sd, 1),
         "gain": points(best - mean),
         "pairwise": points(pairwise),
-        "n_test": n_test,
-        "binomial_sd": f"{100 * binomial_sd:.1f}",
+        "n_test": Int(n_test),
+        "binomial_sd": Num(100 * binomial_sd, 1),
     }
     if best - worst < 0.005:
         findings = [
-            (
-                "Trained {k} times with different seeds (changing {vary}), the same {model} "
-                "scored {mean} on its test set every time, to within half a point."
-            ).format(**values),
-            ("Here the seed does not matter: the best run and the mean tell the same story."),
+            _fit(
+                Msg(
+                    "Trained {k} times with different seeds (changing {vary}), {model} scored "
+                    "{mean} on its test set every time, to within half a point.",
+                    **values,
+                )
+            ),
+            N_("Here the seed does not matter: the best run and the mean tell the same story."),
         ]
     else:
         findings = [
-            (
-                "Trained {k} times with different seeds (changing {vary}), the same {model} "
-                "scored between {worst} and {best} on its test set."
-            ).format(**values),
-            (
-                "Reporting only the best run would claim {best}, {gain} above the honest "
-                "summary of {mean} ± {sd} points (mean ± sd)."
-            ).format(**values),
-            ("Two runs that differ only in their seed differ by {pairwise} on average.").format(
-                **values
+            _fit(
+                Msg(
+                    "Trained {k} times with different seeds (changing {vary}), {model} scored "
+                    "between {worst} and {best} on its test set.",
+                    **values,
+                )
+            ),
+            _fit(
+                Msg(
+                    "Reporting only the best run would claim {best}, {gain} above the honest "
+                    "summary of {mean} ± {sd} points (mean ± sd).",
+                    **values,
+                )
+            ),
+            _fit(
+                Msg(
+                    "Two runs that differ only in their seed differ by {pairwise} on average.",
+                    **values,
+                )
             ),
         ]
     checks = []
@@ -125,14 +150,18 @@ def _findings_and_checks(
         checks.append(
             Check(
                 key="best-of-k",
-                label="The best run sits where the best of K draws is expected to sit",
+                label=N_("The best run sits where the best of K draws is expected to sit"),
                 passed=bool(low <= observed <= high),
-                expected=(
-                    f"(best − mean) ÷ sd ≈ E[max of {k} normals] = {expected_max:.2f}, "
-                    f"between {low:.2f} and {high:.2f} for 99.8% of sets of {k} runs"
+                expected=Msg(
+                    "(best − mean) ÷ sd ≈ E[max of {k} normals] = {expected}, between {low} and "
+                    "{high} for 99.8% of sets of {k} runs",
+                    k=Int(k),
+                    expected=Num(expected_max, 2),
+                    low=Num(low, 2),
+                    high=Num(high, 2),
                 ),
-                observed=f"{observed:.2f}",
-                reference=(
+                observed=Num(observed, 2),
+                reference=N_(
                     "Order statistics of the normal distribution: the expected maximum of K "
                     "independent draws (1.16 standard deviations above the mean for K = 5, "
                     "1.87 for K = 20)"
@@ -141,10 +170,13 @@ def _findings_and_checks(
         )
     if p["vary"] == "split":
         findings.append(
-            (
-                "With {n_test} test examples, sampling the test set alone should move the "
-                "accuracy by about ±{binomial_sd} points (one sd); the runs moved by ±{sd}."
-            ).format(**values)
+            _fit(
+                Msg(
+                    "With {n_test} test examples, sampling the test set alone should move the "
+                    "accuracy by about ±{binomial_sd} points (one sd); the runs moved by ±{sd}.",
+                    **values,
+                )
+            )
         )
         if binomial_sd > 0 and k >= MIN_RUNS_FOR_CHECKS:
             ratio = sd / binomial_sd
@@ -155,17 +187,28 @@ def _findings_and_checks(
             checks.append(
                 Check(
                     key="binomial-spread",
-                    label="The spread over splits is what test-set sampling predicts",
+                    label=N_("The spread over splits is what test-set sampling predicts"),
                     passed=bool(low <= ratio <= high),
-                    expected=(
-                        f"sd ≈ √(p(1−p)/n) = √({mean:.3f}×{1 - mean:.3f}/{n_test}) = "
-                        f"{100 * binomial_sd:.1f} points; with {k} runs, between {low:.2f} "
-                        f"and {high:.2f} times that"
+                    expected=Msg(
+                        "sd ≈ √(p(1−p)/n) = √({p}×{q}/{n}) = {sd} points; with {k} runs, "
+                        "between {low} and {high} times that",
+                        p=Num(mean, 3),
+                        q=Num(1 - mean, 3),
+                        n=str(n_test),
+                        sd=Num(100 * binomial_sd, 1),
+                        k=Int(k),
+                        low=Num(low, 2),
+                        high=Num(high, 2),
                     ),
-                    observed=(
-                        f"sd over {k} splits = {100 * sd:.1f} points ({ratio:.2f}× the prediction)"
+                    observed=Msg(
+                        "sd over {k} splits = {sd} points ({ratio}× the prediction)",
+                        k=Int(k),
+                        sd=Num(100 * sd, 1),
+                        ratio=Num(ratio, 2),
                     ),
-                    reference="Binomial sampling error of a proportion measured on n test examples",
+                    reference=N_(
+                        "Binomial sampling error of a proportion measured on n test examples"
+                    ),
                 )
             )
     return findings, checks
@@ -175,15 +218,15 @@ class SeedVarianceSimulation(Simulation):
     """Train one pipeline K times, changing only the random seed, and compare the scores."""
 
     slug: ClassVar[str] = "seed-variance"
-    title: ClassVar[str] = "Seed variance: one pipeline, K random seeds, K different scores"
-    question: ClassVar[str] = (
+    title: ClassVar[str] = N_("Seed variance: one pipeline, K random seeds, K different scores")
+    question: ClassVar[str] = N_(
         "How much does a model's reported accuracy depend on the random seed alone, and what "
         "would reporting only the best run claim?"
     )
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     cases: ClassVar[tuple[str, ...]] = ()
     themes: ClassVar[tuple[str, ...]] = ("reproducibility", "cost")
-    explanation: ClassVar[str] = """
+    explanation: ClassVar[str] = N_("""
 **The model.** One synthetic, noisy classification task (scikit-learn's `make_classification`:
 20 features, of which 5 carry signal, 2 are combinations of those 5 and 13 are pure noise; a
 share of labels flipped at random). The same pipeline —
@@ -201,60 +244,60 @@ the slides' point on cost: every extra run costs compute).
 
 **Limits.** One synthetic task; real pipelines have more sources of randomness (data order,
 GPU non-determinism, hyper-parameter search), which usually widen the spread.
-"""
+""")
     params: ClassVar[tuple[Param, ...]] = (
         Param(
             name="model",
             type="choice",
             default="tree",
-            label="Model",
-            help="The pipeline trained with every seed.",
+            label=N_("Model"),
+            help=N_("The pipeline trained with every seed."),
             choices=(
-                ("tree", "Decision tree"),
-                ("forest", "Random forest"),
-                ("mlp", "Small neural network"),
+                ("tree", N_("Decision tree")),
+                ("forest", N_("Random forest")),
+                ("mlp", N_("Small neural network")),
             ),
         ),
         Param(
             name="vary",
             type="choice",
             default="both",
-            label="What the seed changes",
-            help="Which source of randomness changes from one run to the next.",
+            label=N_("What the seed changes"),
+            help=N_("Which source of randomness changes from one run to the next."),
             choices=(
-                ("both", "Split and initialisation"),
-                ("model", "Initialisation only"),
-                ("split", "Split only"),
+                ("both", N_("Split and initialisation")),
+                ("model", N_("Initialisation only")),
+                ("split", N_("Split only")),
             ),
         ),
         Param(
             name="n_seeds",
             type="int",
             default=20,
-            label="Number of seeds",
-            help="How many times the pipeline is trained.",
+            label=N_("Number of seeds"),
+            help=N_("How many times the pipeline is trained."),
             min=3,
             max=30,
             step=1,
-            unit="runs",
+            unit=N_("runs"),
         ),
         Param(
             name="n_samples",
             type="int",
             default=400,
-            label="Examples",
-            help="Size of the whole data set (train + test).",
+            label=N_("Examples"),
+            help=N_("Size of the whole data set (train + test)."),
             min=100,
             max=1000,
             step=50,
-            unit="examples",
+            unit=N_("examples"),
         ),
         Param(
             name="test_share",
             type="float",
             default=0.25,
-            label="Test share",
-            help="Share of the examples held out to measure accuracy.",
+            label=N_("Test share"),
+            help=N_("Share of the examples held out to measure accuracy."),
             min=0.1,
             max=0.5,
             step=0.05,
@@ -263,8 +306,8 @@ GPU non-determinism, hyper-parameter search), which usually widen the spread.
             name="label_noise",
             type="float",
             default=0.1,
-            label="Label noise",
-            help="Share of labels flipped at random.",
+            label=N_("Label noise"),
+            help=N_("Share of labels flipped at random."),
             min=0.0,
             max=0.4,
             step=0.05,
@@ -273,24 +316,30 @@ GPU non-determinism, hyper-parameter search), which usually widen the spread.
     presets: ClassVar[tuple[Preset, ...]] = (
         Preset(
             slug="split-and-init",
-            title="A typical experiment",
-            description="A decision tree, 20 seeds that change both the split and the initialisation.",
+            title=N_("A typical experiment"),
+            description=N_(
+                "A decision tree, 20 seeds that change both the split and the initialisation."
+            ),
             params={"model": "tree", "vary": "both", "n_seeds": 20},
-            source="Teaching values (no case).",
+            source=N_("Teaching values (no case)."),
         ),
         Preset(
             slug="init-only",
-            title="Same data, same split, different initialisation",
-            description="A small neural network retrained on one fixed split: only its starting weights change.",
+            title=N_("Same data, same split, different initialisation"),
+            description=N_(
+                "A small neural network retrained on one fixed split: only its starting weights change."
+            ),
             params={"model": "mlp", "vary": "model", "n_seeds": 15},
-            source="Teaching values (no case).",
+            source=N_("Teaching values (no case)."),
         ),
         Preset(
             slug="small-test-set",
-            title="A small test set",
-            description="150 examples with 20% held out: 30 test examples make the score jumpy.",
+            title=N_("A small test set"),
+            description=N_(
+                "150 examples with 20% held out: 30 test examples make the score jumpy."
+            ),
             params={"n_samples": 150, "test_share": 0.2, "vary": "split"},
-            source="Teaching values (no case).",
+            source=N_("Teaching values (no case)."),
         ),
     )
 
@@ -340,93 +389,111 @@ GPU non-determinism, hyper-parameter search), which usually widen the spread.
         best, worst = float(acc.max()), float(acc.min())
         pairwise = float(np.mean(np.abs(acc[:, None] - acc[None, :])[np.triu_indices(k, 1)]))
 
-        runs = [{"run": f"seed {i + 1}", "accuracy": a} for i, a in enumerate(accuracies)]
+        runs = [
+            {"run": Msg("seed {number}", number=Int(i + 1)), "accuracy": a}
+            for i, a in enumerate(accuracies)
+        ]
         order = [r["run"] for r in sorted(runs, key=lambda r: r["accuracy"])]
         runs_table = Table(
             key="runs",
-            title="Test accuracy of every run",
-            columns=[("run", "Run"), ("accuracy", "Test accuracy")],
+            title=N_("Test accuracy of every run"),
+            columns=[("run", N_("Run")), ("accuracy", N_("Test accuracy"))],
             rows=runs,
         )
         running = []
         for i in range(k):
             running.append(
-                {"runs": i + 1, "summary": "best so far", "accuracy": float(acc[: i + 1].max())}
+                {"runs": i + 1, "summary": N_("best so far"), "accuracy": float(acc[: i + 1].max())}
             )
             running.append(
-                {"runs": i + 1, "summary": "mean so far", "accuracy": float(acc[: i + 1].mean())}
+                {
+                    "runs": i + 1,
+                    "summary": N_("mean so far"),
+                    "accuracy": float(acc[: i + 1].mean()),
+                }
             )
         running_table = Table(
             key="best-so-far",
-            title="Best and mean accuracy as more seeds are tried",
-            columns=[("runs", "Runs tried"), ("summary", "Summary"), ("accuracy", "Test accuracy")],
+            title=N_("Best and mean accuracy as more seeds are tried"),
+            columns=[
+                ("runs", N_("Runs tried")),
+                ("summary", N_("Summary")),
+                ("accuracy", N_("Test accuracy")),
+            ],
             rows=running,
         )
         runs_spec = bar_chart(
-            f"Test accuracy of {k} runs of the same pipeline, sorted",
+            Msg("Test accuracy of {k} runs of the same pipeline, sorted", k=Int(k)),
             runs,
             x="run",
             y="accuracy",
-            x_title="Run (sorted by accuracy)",
-            y_title="Test accuracy",
+            x_title=N_("Run (sorted by accuracy)"),
+            y_title=N_("Test accuracy"),
             y_format=".0%",
             sort=order,
         )
         runs_spec["encoding"]["y"]["scale"] = {"zero": False}
         running_spec = line_chart(
-            "What 'the best run' claims as more seeds are tried",
+            N_("What 'the best run' claims as more seeds are tried"),
             running,
             x="runs",
             y="accuracy",
-            x_title="Runs tried",
-            y_title="Test accuracy",
+            x_title=N_("Runs tried"),
+            y_title=N_("Test accuracy"),
             color="summary",
-            color_title="Summary",
+            color_title=N_("Summary"),
             y_format=".0%",
         )
         running_spec["encoding"]["y"]["scale"] = {"zero": False}
         charts = [
             Chart(
                 key="runs",
-                title="Test accuracy by run",
-                description=(
-                    f"The {k} runs scored between {pct(worst, 1)} and {pct(best, 1)}, "
-                    f"a spread of {points(best - worst)}."
+                title=N_("Test accuracy by run"),
+                description=Msg(
+                    "The {k} runs scored between {worst} and {best}, a spread of {spread}.",
+                    k=Int(k),
+                    worst=Pct(worst, 1),
+                    best=Pct(best, 1),
+                    spread=points(best - worst),
                 ),
                 spec=runs_spec,
                 table="runs",
             ),
             Chart(
                 key="best-so-far",
-                title="Best so far versus mean so far",
-                description=(
-                    f"After {k} runs the best run claims {pct(best, 1)} while the mean is "
-                    f"{pct(mean, 1)}."
+                title=N_("Best so far versus mean so far"),
+                description=Msg(
+                    "After {k} runs the best run claims {best} while the mean is {mean}.",
+                    k=Int(k),
+                    best=Pct(best, 1),
+                    mean=Pct(mean, 1),
                 ),
                 spec=running_spec,
                 table="best-so-far",
             ),
         ]
         metrics = [
-            Metric(key="mean_accuracy", label="Mean test accuracy", value=mean, unit="share"),
+            Metric(key="mean_accuracy", label=N_("Mean test accuracy"), value=mean, unit="share"),
             Metric(
-                key="sd_accuracy", label="Standard deviation over seeds", value=sd, unit="share"
+                key="sd_accuracy", label=N_("Standard deviation over seeds"), value=sd, unit="share"
             ),
-            Metric(key="best_accuracy", label="Best run", value=best, unit="share"),
-            Metric(key="worst_accuracy", label="Worst run", value=worst, unit="share"),
+            Metric(key="best_accuracy", label=N_("Best run"), value=best, unit="share"),
+            Metric(key="worst_accuracy", label=N_("Worst run"), value=worst, unit="share"),
             Metric(
                 key="best_minus_mean",
-                label="What reporting only the best run adds",
+                label=N_("What reporting only the best run adds"),
                 value=best - mean,
                 unit="share",
             ),
             Metric(
                 key="pairwise_gap",
-                label="Average gap between two runs",
+                label=N_("Average gap between two runs"),
                 value=pairwise,
                 unit="share",
             ),
-            Metric(key="n_test", label="Test examples per run", value=n_test, unit="examples"),
+            Metric(
+                key="n_test", label=N_("Test examples per run"), value=n_test, unit=N_("examples")
+            ),
         ]
         findings, checks = _findings_and_checks(acc, n_test, p)
         return Result(

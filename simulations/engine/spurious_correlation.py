@@ -12,26 +12,35 @@ from sklearn.metrics import confusion_matrix, roc_auc_score
 from sklearn.model_selection import train_test_split
 
 from ._stats import distinct_pcts, hanley_mcneil_se
-from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed, pct
+from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
+from .text import N_, Int, Msg, Num, Pct
 
 _N = NormalDist()
-WANG_KOSINSKI = (
+WANG_KOSINSKI = N_(
     "Wang & Kosinski, J. Personality & Social Psychology 114(2):246–257, 2018: 35,326 "
     "dating-site images; AUC 0.81 (men, one image) and 0.91 (five images)"
 )
-SIEGEL = "7% prevalence of gay men as cited by Eric Siegel from the paper (one source)"
+SIEGEL = N_("7% prevalence of gay men as cited by Eric Siegel from the paper (one source)")
 _MAX_AUC_TOLERANCE = 0.15  # a wider band around a closed-form AUC would check nothing
 CATCH = 2 / 3  # Siegel's example: tune the detector to catch two-thirds of positives
 # Feature columns: (label, carries the photo artefact, carries the facial signal).
 _FEATURES = (
-    ("Camera angle", True, False),
-    ("Image brightness", True, False),
-    ("Background / source", True, False),
-    ("Facial feature", False, True),
-    ("Noise 1", False, False),
-    ("Noise 2", False, False),
+    (N_("Camera angle"), True, False),
+    (N_("Image brightness"), True, False),
+    (N_("Background / source"), True, False),
+    (N_("Facial feature"), False, True),
+    (N_("Noise 1"), False, False),
+    (N_("Noise 2"), False, False),
 )
+_KINDS = {"artefact": N_("artefact"), "face": N_("face"), "noise": N_("noise")}
+"""What a feature carries, as shown in the weights table and chart legend."""
+
+
+def _typed_pct(share: float, text: str) -> Pct:
+    """A share with the decimals a text such as '7.0%' (from :func:`distinct_pcts`) chose."""
+    number = text.rstrip("%")
+    return Pct(share, len(number.split(".")[1]) if "." in number else 0)
 
 
 def binormal_ppv(auc: float, prevalence: float, catch: float = CATCH) -> float:
@@ -151,15 +160,15 @@ class SpuriousCorrelationSimulation(Simulation):
     """High AUC on the collected sample, collapse on a population without the artefact."""
 
     slug = "spurious-correlation"
-    title = "Spurious correlation: learning the photos, not the faces"
-    question = (
+    title = N_("Spurious correlation: learning the photos, not the faces")
+    question = N_(
         "If the label is correlated with how the photos were collected, what does a "
         "classifier's high AUC say about faces in a population without that artefact?"
     )
-    version = "2"
+    version = "3"
     cases = ("orientation-from-faces",)
     themes = ("overfitting", "biased-data", "consent-privacy")
-    explanation = """
+    explanation = N_("""
 **The model.** Synthetic "photos" from a dating site, each with a label. How a photo was
 taken (camera angle, lighting, background or source) is an **artefact** that, in this
 sample, is correlated with the label, as critics argued of Wang & Kosinski's data
@@ -188,7 +197,7 @@ images carried signal and left the question open). An AUC is a pairwise ranking 
 an accuracy. Whatever a classifier's accuracy, inferring sexual orientation from photos
 without consent risks outing people, which is why GLAAD and the Human Rights Campaign called
 the study dangerous.
-"""
+""")
     params = (
         Param(
             name="n_train",
@@ -197,9 +206,9 @@ the study dangerous.
             min=1000,
             max=40_000,
             step=100,
-            label="Photos in the collected sample",
-            help="Size of the dating-site sample (70% to train, 30% to test).",
-            unit="photos",
+            label=N_("Photos in the collected sample"),
+            help=N_("Size of the dating-site sample (70% to train, 30% to test)."),
+            unit=N_("photos"),
         ),
         Param(
             name="sample_prevalence",
@@ -208,8 +217,8 @@ the study dangerous.
             min=5.0,
             max=95.0,
             step=1,
-            label="Positives in the sample",
-            help="Share of photos with label 1 in the collected sample.",
+            label=N_("Positives in the sample"),
+            help=N_("Share of photos with label 1 in the collected sample."),
             unit="%",
         ),
         Param(
@@ -219,9 +228,11 @@ the study dangerous.
             min=0.0,
             max=1.0,
             step=0.05,
-            label="Artefact strength",
-            help="How strongly the way photos were taken tracks the label in the sample "
-            "(0 = not at all, 1 = completely).",
+            label=N_("Artefact strength"),
+            help=N_(
+                "How strongly the way photos were taken tracks the label in the sample "
+                "(0 = not at all, 1 = completely)."
+            ),
         ),
         Param(
             name="face_signal",
@@ -230,9 +241,11 @@ the study dangerous.
             min=0.0,
             max=2.0,
             step=0.1,
-            label="Facial signal",
-            help="Genuine difference in the facial feature between labels, in standard deviations.",
-            unit="SD",
+            label=N_("Facial signal"),
+            help=N_(
+                "Genuine difference in the facial feature between labels, in standard deviations."
+            ),
+            unit=N_("SD"),
         ),
         Param(
             name="population_prevalence",
@@ -241,8 +254,8 @@ the study dangerous.
             min=0.5,
             max=50.0,
             step=0.5,
-            label="Prevalence in the population",
-            help="Share of positives in the population where the model is used.",
+            label=N_("Prevalence in the population"),
+            help=N_("Share of positives in the population where the model is used."),
             unit="%",
         ),
         Param(
@@ -252,29 +265,37 @@ the study dangerous.
             min=2000,
             max=200_000,
             step=1000,
-            label="People in the population",
-            help="How many people the model is applied to.",
-            unit="people",
+            label=N_("People in the population"),
+            help=N_("How many people the model is applied to."),
+            unit=N_("people"),
         ),
     )
     presets = (
         Preset(
             slug="wang-kosinski-sample",
-            title="A sample the size of Wang & Kosinski's, 7% prevalence",
-            description="35,326 photos, half positives (a teaching value), with an artefact "
-            "and no genuine facial signal (teaching values: what the classifier learned is "
-            "disputed); then a population with 7% prevalence.",
+            title=N_("A sample the size of Wang & Kosinski's, 7% prevalence"),
+            description=N_(
+                "35,326 photos, half positives (a teaching value), with an artefact and no "
+                "genuine facial signal (teaching values: what the classifier learned is "
+                "disputed); then a population with 7% prevalence."
+            ),
             params={"n_train": 35_326, "population_prevalence": 7.0},
             case="orientation-from-faces",
-            source=WANG_KOSINSKI + "; " + SIEGEL + ". Artefact, facial signal and the sample's "
-            "50% share are teaching values; the artefact idea follows Agüera y Arcas, Mitchell "
-            "& Todorov (Medium, Jan 2018).",
+            source=Msg(
+                "{paper}; {prevalence}. Artefact, facial signal and the sample's 50% share are "
+                "teaching values; the artefact idea follows Agüera y Arcas, Mitchell & Todorov "
+                "(Medium, Jan 2018).",
+                paper=WANG_KOSINSKI,
+                prevalence=SIEGEL,
+            ),
         ),
         Preset(
             slug="leuner-replication",
-            title="A replication-sized sample with a weak facial signal",
-            description="20,910 photos, as in Leuner's 2019 replication, with a weak genuine "
-            "signal and a weaker artefact (both teaching values); population prevalence 7%.",
+            title=N_("A replication-sized sample with a weak facial signal"),
+            description=N_(
+                "20,910 photos, as in Leuner's 2019 replication, with a weak genuine signal and "
+                "a weaker artefact (both teaching values); population prevalence 7%."
+            ),
             params={
                 "n_train": 20_910,
                 "artefact_strength": 0.3,
@@ -282,20 +303,25 @@ the study dangerous.
                 "population_prevalence": 7.0,
             },
             case="orientation-from-faces",
-            source="Leuner, arXiv 1902.10739 (2019): 20,910 photos; "
-            + SIEGEL
-            + ". Signal and artefact strengths: teaching values.",
+            source=Msg(
+                "Leuner, arXiv 1902.10739 (2019): 20,910 photos; {prevalence}. Signal and "
+                "artefact strengths: teaching values.",
+                prevalence=SIEGEL,
+            ),
         ),
         Preset(
             slug="siegel-3pct",
-            title="Siegel's point at a 3% prevalence",
-            description="The default sample, used on a population where 3% are positives "
-            "(a teaching value).",
+            title=N_("Siegel's point at a 3% prevalence"),
+            description=N_(
+                "The default sample, used on a population where 3% are positives (a teaching "
+                "value)."
+            ),
             params={"population_prevalence": 3.0},
             case="orientation-from-faces",
-            source="Binormal precision at 7% and 3% prevalence when catching two-thirds "
-            "[derived, computed here]; Siegel's two-thirds example via The Lowdown Blog "
-            "(Nov 2019).",
+            source=N_(
+                "Binormal precision at 7% and 3% prevalence when catching two-thirds, computed "
+                "here; Siegel's two-thirds example via The Lowdown Blog (Nov 2019)."
+            ),
         ),
     )
 
@@ -335,7 +361,7 @@ the study dangerous.
         claimed_ppv = binormal_ppv(auc_sample, prev) if 0.5 < auc_sample < 1 else float("nan")
 
         weights = [
-            {"feature": label, "weight": float(w), "kind": kind}
+            {"feature": label, "weight": float(w), "kind": _KINDS[kind]}
             for (label, art, fac), w in zip(_FEATURES, model.coef_[0], strict=True)
             for kind in ["artefact" if art else "face" if fac else "noise"]
         ]
@@ -349,120 +375,128 @@ the study dangerous.
         metrics = [
             Metric(
                 key="auc_sample",
-                label="AUC on held-out photos from the sample",
+                label=N_("AUC on held-out photos from the sample"),
                 value=auc_sample,
                 unit="AUC",
             ),
             Metric(
                 key="auc_population",
-                label="AUC on the population without the artefact",
+                label=N_("AUC on the population without the artefact"),
                 value=auc_pop,
                 unit="AUC",
             ),
             Metric(
                 key="flagged",
-                label="People flagged in the population",
+                label=N_("People flagged in the population"),
                 value=tp + fp,
-                unit="people",
+                unit=N_("people"),
             ),
             Metric(
                 key="true_positives",
-                label="Flagged people who are positives",
+                label=N_("Flagged people who are positives"),
                 value=tp,
-                unit="people",
+                unit=N_("people"),
             ),
             Metric(
                 key="ppv_population",
-                label="Share of flags that are right (PPV)",
+                label=N_("Share of flags that are right (PPV)"),
                 value=ppv_pop,
                 unit="share",
             ),
             Metric(
                 key="tpr_population",
-                label="Positives caught in the population",
+                label=N_("Positives caught in the population"),
                 value=tpr_pop,
                 unit="share",
             ),
             Metric(
                 key="ppv_if_auc_were_real",
-                label="PPV if the sample AUC were real (binormal, catching two-thirds)",
+                label=N_("PPV if the sample AUC were real (binormal, catching two-thirds)"),
                 value=claimed_ppv,
                 unit="share",
             ),
             Metric(
                 key="mean_artefact_weight",
-                label="Mean |weight| on artefact features",
+                label=N_("Mean |weight| on artefact features"),
                 value=art_weight,
-                unit="log-odds/SD",
+                unit=N_("log-odds/SD"),
             ),
             Metric(
                 key="face_weight",
-                label="|Weight| on the facial feature",
+                label=N_("|Weight| on the facial feature"),
                 value=face_weight,
-                unit="log-odds/SD",
+                unit=N_("log-odds/SD"),
             ),
         ]
         auc_rows = [
-            {"where": "Held-out photos (same sample)", "auc": auc_sample},
-            {"where": "Population without the artefact", "auc": auc_pop},
+            {"where": N_("Held-out photos (same sample)"), "auc": auc_sample},
+            {"where": N_("Population without the artefact"), "auc": auc_pop},
         ]
         auc_table = Table(
             key="auc",
-            title="AUC where the model was tested and where it is used",
-            columns=[("where", "Tested on"), ("auc", "AUC")],
+            title=N_("AUC where the model was tested and where it is used"),
+            columns=[("where", N_("Tested on")), ("auc", N_("AUC"))],
             rows=auc_rows,
         )
         weight_table = Table(
             key="weights",
-            title="What the model learned: weights on each image feature",
-            columns=[("feature", "Feature"), ("weight", "Weight"), ("kind", "Carries")],
+            title=N_("What the model learned: weights on each image feature"),
+            columns=[("feature", N_("Feature")), ("weight", N_("Weight")), ("kind", N_("Carries"))],
             rows=weights,
         )
         flag_rows = [
-            {"who": "Positives flagged", "people": tp},
-            {"who": "Negatives flagged", "people": fp},
-            {"who": "Positives missed", "people": fn},
+            {"who": N_("Positives flagged"), "people": tp},
+            {"who": N_("Negatives flagged"), "people": fp},
+            {"who": N_("Positives missed"), "people": fn},
         ]
         flag_table = Table(
             key="population_flags",
-            title=f"In a population of {p['n_population']:,} with {pct(prev, 1)} positives",
-            columns=[("who", "Who"), ("people", "People")],
+            title=Msg(
+                "In a population of {n} with {prevalence} positives",
+                n=Int(p["n_population"]),
+                prevalence=Pct(prev, 1),
+            ),
+            columns=[("who", N_("Who")), ("people", N_("People"))],
             rows=flag_rows,
         )
         charts = [
             Chart(
                 key="auc",
                 title=auc_table.title,
-                description=(
-                    f"AUC {auc_sample:.2f} on held-out photos from the sample and "
-                    f"{auc_pop:.2f} on a population without the artefact."
+                description=Msg(
+                    "AUC {sample} on held-out photos from the sample and {population} on a "
+                    "population without the artefact.",
+                    sample=Num(auc_sample, 2),
+                    population=Num(auc_pop, 2),
                 ),
                 spec=bar_chart(
                     auc_table.title,
                     auc_rows,
                     x="where",
                     y="auc",
-                    x_title="Tested on",
-                    y_title="AUC (0.5 = chance)",
+                    x_title=N_("Tested on"),
+                    y_title=N_("AUC (0.5 = chance)"),
                 ),
                 table=auc_table.key,
             ),
             Chart(
                 key="weights",
                 title=weight_table.title,
-                description=(
-                    f"Mean absolute weight {art_weight:.2f} on the artefact features against "
-                    f"{face_weight:.2f} on the facial feature."
+                description=Msg(
+                    "Mean absolute weight {artefact} on the artefact features against {face} on "
+                    "the facial feature.",
+                    artefact=Num(art_weight, 2),
+                    face=Num(face_weight, 2),
                 ),
                 spec=bar_chart(
                     weight_table.title,
                     weights,
                     x="feature",
                     y="weight",
-                    x_title="Image feature",
-                    y_title="Weight (log-odds per SD)",
+                    x_title=N_("Image feature"),
+                    y_title=N_("Weight (log-odds per SD)"),
                     color="kind",
-                    color_title="Carries",
+                    color_title=N_("Carries"),
                     horizontal=True,
                 ),
                 table=weight_table.key,
@@ -470,14 +504,19 @@ the study dangerous.
             Chart(
                 key="population_flags",
                 title=flag_table.title,
-                description=f"{tp:,} positives and {fp:,} negatives flagged; {fn:,} positives missed.",
+                description=Msg(
+                    "{tp} positives and {fp} negatives flagged; {fn} positives missed.",
+                    tp=Int(tp),
+                    fp=Int(fp),
+                    fn=Int(fn),
+                ),
                 spec=bar_chart(
                     flag_table.title,
                     flag_rows,
                     x="who",
                     y="people",
-                    x_title="Who",
-                    y_title="People",
+                    x_title=N_("Who"),
+                    y_title=N_("People"),
                 ),
                 table=flag_table.key,
             ),
@@ -491,37 +530,52 @@ the study dangerous.
             checks.append(
                 Check(
                     key="population_auc_ceiling",
-                    label="Without the artefact, the AUC cannot beat the facial signal's",
+                    label=N_("Without the artefact, the AUC cannot beat the facial signal's"),
                     passed=auc_pop <= ceiling + 4 * se,
-                    expected=f"at most Φ(d′/√2) = {ceiling:.3f} (+{4 * se:.3f}, four "
-                    "Hanley–McNeil standard errors)",
-                    observed=f"{auc_pop:.3f}",
-                    reference="Equal-variance binormal AUC = Φ(d′/√2); Hanley & McNeil, "
-                    "Radiology 143(1):29–36, 1982, for the standard error.",
+                    expected=Msg(
+                        "at most Φ(d′/√2) = {ceiling} (+{margin}, four Hanley–McNeil standard "
+                        "errors)",
+                        ceiling=Num(ceiling, 3),
+                        margin=Num(4 * se, 3),
+                    ),
+                    observed=Num(auc_pop, 3),
+                    reference=N_(
+                        "Equal-variance binormal AUC = Φ(d′/√2); Hanley & McNeil, Radiology "
+                        "143(1):29–36, 1982, for the standard error."
+                    ),
                 )
             )
         note = ""
         closed = artefact_only_auc(artefact)
         tol = 4 * hanley_mcneil_se(closed, n_pos_te, n_neg_te) + 0.01
         if face == 0 and tol > _MAX_AUC_TOLERANCE:
-            note = (
-                f"Not enough data to check the sample AUC against its closed form: with "
-                f"{n_pos_te:,} positives among the held-out photos, chance alone could move it "
-                f"by ±{tol:.2f}."
+            note = Msg(
+                "Not enough data to check the sample AUC against its closed form: with "
+                "{positives} positives among the held-out photos, chance alone could move it "
+                "by ±{margin}.",
+                positives=Int(n_pos_te),
+                margin=Num(tol, 2),
             )
         elif face == 0:
             checks.append(
                 Check(
                     key="sample_auc_closed_form",
-                    label="No facial signal: the sample AUC is what the artefact alone allows",
+                    label=N_("No facial signal: the sample AUC is what the artefact alone allows"),
                     passed=abs(auc_sample - closed) <= tol,
-                    expected=f"{closed:.3f} ± {tol:.3f} (four Hanley–McNeil standard errors of "
-                    f"{len(y_te):,} held-out photos, plus 0.01 for the fitted weights)",
-                    observed=f"{auc_sample:.3f}",
-                    reference="Closed form for a label-correlated photo artefact: ½[q1·q0 + "
-                    "(1 − q1)(1 − q0)] + q1(1 − q0)Φ(√6) + (1 − q1)q0Φ(−√6), with "
-                    "q1 = (1 + a)/2 and q0 = (1 − a)/2; Hanley & McNeil, Radiology "
-                    "143(1):29–36, 1982, for the standard error.",
+                    expected=Msg(
+                        "{closed} ± {margin} (four Hanley–McNeil standard errors of {photos} "
+                        "held-out photos, plus 0.01 for the fitted weights)",
+                        closed=Num(closed, 3),
+                        margin=Num(tol, 3),
+                        photos=Int(len(y_te)),
+                    ),
+                    observed=Num(auc_sample, 3),
+                    reference=N_(
+                        "Closed form for a label-correlated photo artefact: ½[q1·q0 + "
+                        "(1 − q1)(1 − q0)] + q1(1 − q0)Φ(√6) + (1 − q1)q0Φ(−√6), with "
+                        "q1 = (1 + a)/2 and q0 = (1 − a)/2; Hanley & McNeil, Radiology "
+                        "143(1):29–36, 1982, for the standard error."
+                    ),
                 )
             )
         auc_noise = math.sqrt(
@@ -557,7 +611,7 @@ the study dangerous.
         face_weight: float,
         z_art: float,
         z_face: float,
-    ) -> list[str]:
+    ) -> list[Msg]:
         """Two to five sentences built from this run's numbers.
 
         The AUC is said to collapse only when the fall exceeds 0.05 and three standard errors;
@@ -566,70 +620,113 @@ the study dangerous.
         than three standard errors (a Wald test) and are twice the others'.
         """
         findings = []
-        sample, population = f"{auc_sample:.2f}", f"{auc_pop:.2f}"
+        sample, population = Num(auc_sample, 2), Num(auc_pop, 2)
         collapsed = auc_sample - auc_pop >= max(0.05, 3 * auc_noise)
         if collapsed:
             findings.append(
-                f"On held-out photos from the same sample the model scored an AUC of {sample}; "
-                f"on a population where the way photos were taken says nothing about the "
-                f"label, it scored {population}."
+                Msg(
+                    "On held-out photos from the same sample the model scored an AUC of "
+                    "{sample}; on a population where the way photos were taken says nothing "
+                    "about the label, it scored {population}.",
+                    sample=sample,
+                    population=population,
+                )
             )
         else:
             findings.append(
-                f"The model scored about the same on held-out photos ({sample}) and on a "
-                f"population without the artefact ({population}): the difference is within "
-                "chance or small."
+                Msg(
+                    "The model scored about the same on held-out photos ({sample}) and on a "
+                    "population without the artefact ({population}): the difference is within "
+                    "chance or small.",
+                    sample=sample,
+                    population=population,
+                )
             )
         flagged = tp + fp
-        prev_text = pct(prev, 1)
+        prev_text = Pct(prev, 1)
         if flagged:
-            right, base = distinct_pcts(ppv_pop, prev, min_digits=1)
+            right_text, base_text = distinct_pcts(ppv_pop, prev, min_digits=1)
+            right, base = _typed_pct(ppv_pop, right_text), _typed_pct(prev, base_text)
             z = (ppv_pop - prev) / math.sqrt(prev * (1 - prev) / flagged)
             if abs(z) < 3:
                 findings.append(
-                    f"Tuned to catch two-thirds of positives in the sample, it flagged "
-                    f"{flagged:,} people in a population with {prev_text} positives; {right} of "
-                    f"them were positives, no better than the {base} that picking people at "
-                    "random would give."
+                    Msg(
+                        "Tuned to catch two-thirds of positives in the sample, it flagged "
+                        "{flagged} people in a population with {prevalence} positives; {right} "
+                        "of them were positives, no better than the {base} that picking people "
+                        "at random would give.",
+                        flagged=Int(flagged),
+                        prevalence=prev_text,
+                        right=right,
+                        base=base,
+                    )
                 )
             else:
                 findings.append(
-                    f"Tuned to catch two-thirds of positives in the sample, it flagged "
-                    f"{flagged:,} people in a population with {prev_text} positives; {right} of "
-                    f"them were positives, against the {base} that picking people at random "
-                    "would give."
+                    Msg(
+                        "Tuned to catch two-thirds of positives in the sample, it flagged "
+                        "{flagged} people in a population with {prevalence} positives; {right} "
+                        "of them were positives, against the {base} that picking people at "
+                        "random would give.",
+                        flagged=Int(flagged),
+                        prevalence=prev_text,
+                        right=right,
+                        base=base,
+                    )
                 )
         else:
-            findings.append("At the sample's threshold it flagged nobody in the population.")
+            findings.append(N_("At the sample's threshold it flagged nobody in the population."))
         if math.isfinite(claimed_ppv):
-            claimed = pct(claimed_ppv)
+            claimed = Pct(claimed_ppv)
             if collapsed:
                 findings.append(
-                    f"Even if the sample's AUC of {sample} were real, at {prev_text} prevalence a "
-                    f"detector catching two-thirds of positives would be right about {claimed} "
-                    "of the time it flags someone."
+                    Msg(
+                        "Even if the sample's AUC of {sample} were real, at {prevalence} "
+                        "prevalence a detector catching two-thirds of positives would be right "
+                        "about {claimed} of the time it flags someone.",
+                        sample=sample,
+                        prevalence=prev_text,
+                        claimed=claimed,
+                    )
                 )
             else:
                 findings.append(
-                    f"With an AUC of {sample}, at {prev_text} prevalence a detector catching "
-                    f"two-thirds of positives would be right about {claimed} of the time it "
-                    "flags someone (binormal arithmetic)."
+                    Msg(
+                        "With an AUC of {sample}, at {prevalence} prevalence a detector catching "
+                        "two-thirds of positives would be right about {claimed} of the time it "
+                        "flags someone (binormal arithmetic).",
+                        sample=sample,
+                        prevalence=prev_text,
+                        claimed=claimed,
+                    )
                 )
-        art, fac = f"{art_weight:.2f}", f"{face_weight:.2f}"
+        art, fac = Num(art_weight, 2), Num(face_weight, 2)
         if abs(z_art) >= 3 and art_weight > 2 * face_weight:
             findings.append(
-                f"The model leaned on how the photos were taken: mean weight {art} on the "
-                f"artefact features against {fac} on the facial feature."
+                Msg(
+                    "The model leaned on how the photos were taken: mean weight {artefact} on "
+                    "the artefact features against {face} on the facial feature.",
+                    artefact=art,
+                    face=fac,
+                )
             )
         elif abs(z_face) >= 3 and face_weight > 2 * art_weight:
             findings.append(
-                f"The model leaned on the facial feature (weight {fac}) more than on the "
-                f"artefact features ({art})."
+                Msg(
+                    "The model leaned on the facial feature (weight {face}) more than on the "
+                    "artefact features ({artefact}).",
+                    artefact=art,
+                    face=fac,
+                )
             )
         elif abs(z_art) < 3 and abs(z_face) < 3:
             findings.append(
-                f"Neither the artefact features (mean weight {art}) nor the facial feature "
-                f"({fac}) carried a weight beyond chance."
+                Msg(
+                    "Neither the artefact features (mean weight {artefact}) nor the facial "
+                    "feature ({face}) carried a weight beyond chance.",
+                    artefact=art,
+                    face=fac,
+                )
             )
         return findings[:5]
 

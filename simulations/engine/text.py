@@ -102,7 +102,7 @@ class Msg(str):
     template: str
     values: dict[str, Any]
     plural_template: str
-    count: int | None
+    plural_count: int | None  # not "count": that would hide str.count
 
     def __new__(cls, template: str, /, **values: Any) -> Msg:
         text = (
@@ -112,11 +112,11 @@ class Msg(str):
         obj.template = template
         obj.values = values
         obj.plural_template = ""
-        obj.count = None
+        obj.plural_count = None
         return obj
 
     def __reduce__(self):  # pickling (the runner's forked child returns results by pickle)
-        return (_rebuild, (self.template, self.values, self.plural_template, self.count))
+        return (_rebuild, (self.template, self.values, self.plural_template, self.plural_count))
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"$t": self.template}
@@ -124,7 +124,7 @@ class Msg(str):
             data["v"] = {k: to_json(v) for k, v in self.values.items()}
         if self.plural_template:
             data["$p"] = self.plural_template
-            data["n"] = self.count
+            data["n"] = self.plural_count
         return data
 
 
@@ -145,7 +145,7 @@ def plural(singular: str, plural_: str, count: int, /, **values: Any) -> Msg:
     msg = Msg(singular if count == 1 else plural_, **values)
     msg.template = singular
     msg.plural_template = plural_
-    msg.count = int(count)
+    msg.plural_count = int(count)
     return msg
 
 

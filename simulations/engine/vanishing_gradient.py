@@ -9,9 +9,10 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.special import expit
 
-from ._shared import log_axis, sig, times
+from ._shared import log_axis, sig
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table
 from .charts import line_chart
+from .text import N_, Int, Msg, Num, Pct, plural
 
 N_SAMPLES = 128
 N_INPUTS = 10
@@ -24,19 +25,19 @@ REACH_VANISHED = 0.01
 #: The largest slope of each activation: sigmoid'(0) = 1/4, tanh'(0) = 1, ReLU' = 1 for z > 0.
 MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
 
-ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
+ACTIVATION_LABELS = {"sigmoid": N_("sigmoid"), "tanh": N_("tanh"), "relu": N_("ReLU")}
 INIT_LABELS = {
     "xavier": "Xavier/Glorot (variance 2 / (fan-in + fan-out))",
     "he": "He (variance 2 / fan-in)",
     "small": "small Gaussian (standard deviation 0.1)",
 }
 
-GLOROT_2010 = (
+GLOROT_2010 = N_(
     "Glorot & Bengio, 'Understanding the difficulty of training deep feedforward neural "
     "networks', AISTATS 2010 (sigmoid's slope is at most 1/4; the chain rule multiplies one "
     "factor per layer)"
 )
-HE_2015 = (
+HE_2015 = N_(
     "He, Zhang, Ren & Sun, 'Delving Deep into Rectifiers', ICCV 2015 (He initialisation keeps "
     "the variance of ReLU gradients constant from layer to layer)"
 )
@@ -147,11 +148,42 @@ def _safe_ratio(top: float, bottom: float) -> float:
     return top / bottom
 
 
-def _percent(x: float) -> str:
+def _number(text: str) -> Num | Msg:
+    """A number as Python formatted it (``f"{x:.2g}"``, ``sig(x)``…) as a typed value with the
+    same digits, so each language writes it its own way: '0.0012' → Num(0.0012, 4),
+    '1,200' → Num(1200, 0), '3.4e-07' → '3.4e-07' with a French decimal comma."""
+    text = text.replace(",", "")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return Msg("{mantissa}e{exponent}", mantissa=_number(mantissa), exponent=exponent)
+    digits = len(text.split(".")[1]) if "." in text else 0
+    return Num(float(text), digits)
+
+
+def _sig(x: float) -> Num | Msg | str:
+    """:func:`sig` as a typed number: about two significant figures (12345 → '12,000')."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    return _number(sig(x))
+
+
+def _times(ratio: float) -> Msg:
+    """A ratio as words: 0.001 → '1,000 times smaller', 3.2 → '3.2 times larger'."""
+    if not math.isfinite(ratio) or ratio <= 0:
+        return N_("incomparably smaller")
+    if ratio < 1:
+        return Msg("{factor} times smaller", factor=_sig(1 / ratio))
+    return Msg("{factor} times larger", factor=_sig(ratio))
+
+
+def _percent(x: float) -> Pct | Msg:
     """A relative change as a readable percentage, however small (3e-8 → 'less than 0.001%')."""
     if x * 100 < 0.001:
-        return "less than 0.001%"
-    return f"{sig(100 * x)}%"
+        return Msg("less than {share}", share=Pct(0.00001, 3))
+    value = _sig(100 * x)
+    if isinstance(value, Num):
+        return Pct(value.value / 100, value.digits)
+    return Msg("{number}%", number=value)  # beyond 1e9 %, written in scientific notation
 
 
 def _constant_loss(y: np.ndarray) -> float:
@@ -179,17 +211,17 @@ class VanishingGradientSimulation(Simulation):
     """Back-propagate through a deep network and measure how much gradient each layer gets."""
 
     slug: ClassVar[str] = "vanishing-gradient"
-    title: ClassVar[str] = (
+    title: ClassVar[str] = N_(
         "Vanishing gradients: why the first layers of a deep network stop learning"
     )
-    question: ClassVar[str] = (
+    question: ClassVar[str] = N_(
         "How much of the training signal reaches the first layers of a deep network, and how "
         "do the activation function and the initialisation change that?"
     )
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     cases: ClassVar[tuple[str, ...]] = ()
     themes: ClassVar[tuple[str, ...]] = ("vanishing-gradients", "cost")
-    explanation: ClassVar[str] = """
+    explanation: ClassVar[str] = N_("""
 **The model.** A fully connected network with *depth* hidden layers of *width* units each,
 written in plain NumPy, learns a yes/no rule from 128 synthetic examples with 10 inputs. Its
 loss is the cross-entropy; training is plain gradient descent on the whole batch.
@@ -215,67 +247,67 @@ layer's gradient is tiny (try tanh with the small initialisation): the run then 
 momentum, normalisation layers or residual connections (the remedies used in practice). A large
 learning rate can make training diverge; the run says so when it does. The slides' point about
 cost stands: deep networks that do learn need many such steps, and every step costs compute.
-"""
+""")
     params: ClassVar[tuple[Param, ...]] = (
         Param(
             name="activation",
             type="choice",
             default="sigmoid",
-            label="Activation function",
-            help="The non-linearity applied after every hidden layer.",
-            choices=(("sigmoid", "Sigmoid"), ("tanh", "Tanh"), ("relu", "ReLU")),
+            label=N_("Activation function"),
+            help=N_("The non-linearity applied after every hidden layer."),
+            choices=(("sigmoid", N_("Sigmoid")), ("tanh", N_("Tanh")), ("relu", N_("ReLU"))),
         ),
         Param(
             name="init",
             type="choice",
             default="xavier",
-            label="Weight initialisation",
-            help="How the starting weights are drawn.",
+            label=N_("Weight initialisation"),
+            help=N_("How the starting weights are drawn."),
             choices=(
-                ("xavier", "Xavier/Glorot"),
-                ("he", "He"),
-                ("small", "Small Gaussian (sd 0.1)"),
+                ("xavier", N_("Xavier/Glorot")),
+                ("he", N_("He")),
+                ("small", N_("Small Gaussian (sd 0.1)")),
             ),
         ),
         Param(
             name="depth",
             type="int",
             default=10,
-            label="Hidden layers",
-            help="Number of hidden layers between the inputs and the output.",
+            label=N_("Hidden layers"),
+            help=N_("Number of hidden layers between the inputs and the output."),
             min=2,
             max=30,
             step=1,
-            unit="layers",
+            unit=N_("layers"),
         ),
         Param(
             name="width",
             type="int",
             default=32,
-            label="Units per layer",
-            help="Number of units in every hidden layer.",
+            label=N_("Units per layer"),
+            help=N_("Number of units in every hidden layer."),
             min=4,
             max=64,
             step=4,
-            unit="units",
+            unit=N_("units"),
         ),
         Param(
             name="steps",
             type="int",
             default=50,
-            label="Training steps",
-            help="Full-batch gradient-descent steps before the second measurement.",
+            label=N_("Training steps"),
+            help=N_("Full-batch gradient-descent steps before the second measurement."),
             min=0,
             max=200,
             step=10,
-            unit="steps",
+            unit=N_("steps"),
         ),
         Param(
             name="learning_rate",
             type="float",
             default=0.1,
-            label="Learning rate",
-            help="Size of each gradient-descent step.",
+            label=N_("Learning rate"),
+            help=N_("Size of each gradient-descent step."),
             min=0.001,
             max=2.0,
             step=0.01,
@@ -284,24 +316,32 @@ cost stands: deep networks that do learn need many such steps, and every step co
     presets: ClassVar[tuple[Preset, ...]] = (
         Preset(
             slug="deep-sigmoid",
-            title="Deep sigmoid network",
-            description="Twelve sigmoid layers with Xavier initialisation: the classic vanishing gradient.",
+            title=N_("Deep sigmoid network"),
+            description=N_(
+                "Twelve sigmoid layers with Xavier initialisation: the classic vanishing gradient."
+            ),
             params={"activation": "sigmoid", "init": "xavier", "depth": 12, "width": 32},
-            source="Teaching values (no case); the effect follows Glorot & Bengio (AISTATS 2010).",
+            source=N_(
+                "Teaching values (no case); the effect follows Glorot & Bengio (AISTATS 2010)."
+            ),
         ),
         Preset(
             slug="tanh-xavier",
-            title="Tanh with Xavier initialisation",
-            description="Tanh's slope reaches 1 near zero, so the gradient shrinks more slowly.",
+            title=N_("Tanh with Xavier initialisation"),
+            description=N_(
+                "Tanh's slope reaches 1 near zero, so the gradient shrinks more slowly."
+            ),
             params={"activation": "tanh", "init": "xavier", "depth": 12, "width": 32},
-            source="Teaching values (no case).",
+            source=N_("Teaching values (no case)."),
         ),
         Preset(
             slug="relu-he",
-            title="ReLU with He initialisation",
-            description="The usual remedy: gradients of every layer stay within one order of magnitude.",
+            title=N_("ReLU with He initialisation"),
+            description=N_(
+                "The usual remedy: gradients of every layer stay within one order of magnitude."
+            ),
             params={"activation": "relu", "init": "he", "depth": 12, "width": 32},
-            source="Teaching values (no case); the initialisation is He et al. (ICCV 2015).",
+            source=N_("Teaching values (no case); the initialisation is He et al. (ICCV 2015)."),
         ),
     )
 
@@ -389,18 +429,21 @@ cost stands: deep networks that do learn need many such steps, and every step co
             rows.append(
                 {
                     "layer": layer + 1,
-                    "moment": "at initialisation",
+                    "moment": N_("at initialisation"),
                     "grad_norm": init_norms[layer],
                     "delta_norm": first.delta_norms[layer],
                     "weight_change": 0.0,
                 }
             )
+        after_steps = plural(
+            "after {steps} step", "after {steps} steps", steps_done, steps=Int(steps_done)
+        )
         if p["steps"] > 0:
             for layer in range(depth):
                 rows.append(
                     {
                         "layer": layer + 1,
-                        "moment": f"after {steps_done} steps",
+                        "moment": after_steps,
                         "grad_norm": after_norms[layer] if diverged_at is None else None,
                         "delta_norm": last.delta_norms[layer] if diverged_at is None else None,
                         "weight_change": moved[layer] if diverged_at is None else None,
@@ -408,13 +451,13 @@ cost stands: deep networks that do learn need many such steps, and every step co
                 )
         table = Table(
             key="layers",
-            title="Gradient norm of each hidden layer's weights",
+            title=N_("Gradient norm of each hidden layer's weights"),
             columns=[
-                ("layer", "Layer (1 = nearest the inputs)"),
-                ("moment", "When"),
-                ("grad_norm", "Gradient norm of the weights"),
-                ("delta_norm", "Norm of the back-propagated error"),
-                ("weight_change", "Weight change since initialisation (relative)"),
+                ("layer", N_("Layer (1 = nearest the inputs)")),
+                ("moment", N_("When")),
+                ("grad_norm", N_("Gradient norm of the weights")),
+                ("delta_norm", N_("Norm of the back-propagated error")),
+                ("weight_change", N_("Weight change since initialisation (relative)")),
             ],
             rows=rows,
         )
@@ -424,22 +467,29 @@ cost stands: deep networks that do learn need many such steps, and every step co
             if r["grad_norm"] is not None and r["grad_norm"] > 0
         ]
         spec = line_chart(
-            f"Gradient norm by layer ({ACTIVATION_LABELS[activation]}, {depth} layers)",
+            Msg(
+                "Gradient norm by layer ({name}, {depth} layers)",
+                name=ACTIVATION_LABELS[activation],
+                depth=Int(depth),
+            ),
             chart_rows,
             x="layer",
             y="grad_norm",
-            x_title="Hidden layer (1 = nearest the inputs)",
-            y_title="Gradient norm (log scale)",
+            x_title=N_("Hidden layer (1 = nearest the inputs)"),
+            y_title=N_("Gradient norm (log scale)"),
             color="moment",
-            color_title="When",
+            color_title=N_("When"),
         )
         log_axis(spec)
         chart = Chart(
             key="gradient-by-layer",
-            title="Gradient norm by layer",
-            description=(
-                f"The gradient of layer 1's weights is {times(ratio_init)} than that of layer "
-                f"{depth} at initialisation ({ACTIVATION_LABELS[activation]}, log scale)."
+            title=N_("Gradient norm by layer"),
+            description=Msg(
+                "The gradient of layer 1's weights is {times} than that of layer {depth} at "
+                "initialisation ({name}, log scale).",
+                times=_times(ratio_init),
+                depth=Int(depth),
+                name=ACTIVATION_LABELS[activation],
             ),
             spec=spec,
             table="layers",
@@ -448,138 +498,181 @@ cost stands: deep networks that do learn need many such steps, and every step co
         metrics = [
             Metric(
                 key="first_to_last",
-                label="Gradient norm, first layer ÷ last hidden layer (at initialisation)",
+                label=N_("Gradient norm, first layer ÷ last hidden layer (at initialisation)"),
                 value=ratio_init,
-                help="Below 0.01 means the first layer gets at least 100 times less signal.",
+                help=N_("Below 0.01 means the first layer gets at least 100 times less signal."),
             ),
             Metric(
                 key="shrink_per_layer",
-                label="Average shrink factor of the back-propagated error per layer",
+                label=N_("Average shrink factor of the back-propagated error per layer"),
                 value=mean_shrink,
-                help="Geometric mean over layers; 1 means no shrinking.",
+                help=N_("Geometric mean over layers; 1 means no shrinking."),
             ),
             Metric(
                 key="shrink_bound",
-                label="Upper bound per layer: largest slope × spectral norm of the weights",
+                label=N_("Upper bound per layer: largest slope × spectral norm of the weights"),
                 value=mean_bound,
-                help="Geometric mean over layers of max f' × ‖W‖₂.",
+                help=N_("Geometric mean over layers of max f' × ‖W‖₂."),
             ),
             Metric(
                 key="signal_reach",
-                label="Back-propagated error at the first layer ÷ error at the output",
+                label=N_("Back-propagated error at the first layer ÷ error at the output"),
                 value=reach,
-                help="At initialisation; below 0.01 the training signal has vanished before "
-                "reaching the first layer, whatever the first/last ratio says.",
+                help=N_(
+                    "At initialisation; below 0.01 the training signal has vanished before "
+                    "reaching the first layer, whatever the first/last ratio says."
+                ),
             ),
-            Metric(key="loss_before", label="Training loss at initialisation", value=first.loss),
+            Metric(
+                key="loss_before", label=N_("Training loss at initialisation"), value=first.loss
+            ),
             Metric(
                 key="loss_constant",
-                label="Loss of always answering with the share of 'yes'",
+                label=N_("Loss of always answering with the share of 'yes'"),
                 value=constant_loss,
-                help="A trained network whose loss is not below this has learned nothing from "
-                "its inputs.",
+                help=N_(
+                    "A trained network whose loss is not below this has learned nothing from "
+                    "its inputs."
+                ),
             ),
             Metric(
                 key="loss_after",
-                label=f"Training loss after {steps_done} steps",
+                label=plural(
+                    "Training loss after {steps} step",
+                    "Training loss after {steps} steps",
+                    steps_done,
+                    steps=Int(steps_done),
+                ),
                 value=loss_after,
             ),
             Metric(
                 key="first_layer_change",
-                label="Relative change of the first layer's weights",
+                label=N_("Relative change of the first layer's weights"),
                 value=moved[0] if diverged_at is None else None,
                 unit="×100 %",
             ),
             Metric(
                 key="last_layer_change",
-                label="Relative change of the last hidden layer's weights",
+                label=N_("Relative change of the last hidden layer's weights"),
                 value=moved[-1] if diverged_at is None else None,
                 unit="×100 %",
             ),
         ]
 
         findings = [self._ratio_finding(activation, depth, ratio_init, reach)]
-        shrink_sentence = (
-            "Each layer multiplied the back-propagated error by {shrink:.2f} on average; the "
-            "largest slope of {name} ({slope:g}) times the weights' spectral norm caps that "
-            "factor at {bound:.2f}."
-        )
         findings.append(
-            shrink_sentence.format(
-                shrink=mean_shrink,
+            Msg(
+                "Each layer multiplied the back-propagated error by {shrink} on average; the "
+                "largest slope of {name} ({slope}) times the weights' spectral norm caps that "
+                "factor at {bound}.",
+                shrink=Num(mean_shrink, 2),
                 name=ACTIVATION_LABELS[activation],
-                slope=MAX_SLOPE[activation],
-                bound=mean_bound,
+                slope=_number(f"{MAX_SLOPE[activation]:g}"),
+                bound=Num(mean_bound, 2),
             )
         )
         if p["steps"] > 0 and diverged_at is None:
-            values = {
-                "steps": steps_done,
+            moved_values = {
+                "steps": Int(steps_done),
                 "first": _percent(moved[0]),
                 "last": _percent(moved[-1]),
-                "before": first.loss,
-                "after": loss_after,
-                "constant": constant_loss,
-                "rate": p["learning_rate"],
             }
             if moved[-1] < 1e-5:
-                movement = (
+                movement = plural(
+                    "After {steps} step the first layer's weights had moved by {first} and the "
+                    "last hidden layer's by {last}: no layer's weights moved visibly.",
                     "After {steps} steps the first layer's weights had moved by {first} and the "
-                    "last hidden layer's by {last}: no layer's weights moved visibly."
+                    "last hidden layer's by {last}: no layer's weights moved visibly.",
+                    steps_done,
+                    **moved_values,
                 )
             elif moved[0] < moved[-1] / 10:
-                movement = (
+                movement = plural(
+                    "After {steps} step the first layer's weights had moved by {first} and the "
+                    "last hidden layer's by {last}: the early layers barely moved.",
                     "After {steps} steps the first layer's weights had moved by {first} and the "
-                    "last hidden layer's by {last}: the early layers barely moved."
+                    "last hidden layer's by {last}: the early layers barely moved.",
+                    steps_done,
+                    **moved_values,
                 )
             else:
-                movement = (
+                movement = plural(
+                    "After {steps} step the first layer's weights had moved by {first} and the "
+                    "last hidden layer's by {last}: every layer's weights moved by a comparable "
+                    "amount.",
                     "After {steps} steps the first layer's weights had moved by {first} and the "
                     "last hidden layer's by {last}: every layer's weights moved by a comparable "
-                    "amount."
+                    "amount.",
+                    steps_done,
+                    **moved_values,
                 )
-            findings.append(movement.format(**values))
+            findings.append(movement)
+            before, after = Num(first.loss, 3), Num(loss_after, 3)
+            constant = Num(constant_loss, 3)
             if training == "rose":
-                outcome = (
-                    "Yet the training loss rose, from {before:.3f} to {after:.3f}: with a "
-                    "learning rate of {rate:g} the steps overshoot, so the weights moved without "
-                    "learning (the training is unstable)."
+                outcome = Msg(
+                    "Yet the training loss rose, from {before} to {after}: with a learning rate "
+                    "of {rate} the steps overshoot, so the weights moved without learning (the "
+                    "training is unstable).",
+                    before=before,
+                    after=after,
+                    rate=_number(f"{p['learning_rate']:g}"),
                 )
             elif training == "learned":
-                outcome = (
-                    "The training loss fell from {before:.3f} to {after:.3f}, below the "
-                    "{constant:.3f} of always answering with the share of 'yes' in the data: "
-                    "the network learned something from its inputs."
+                outcome = Msg(
+                    "The training loss fell from {before} to {after}, below the {constant} of "
+                    "always answering with the share of 'yes' in the data: the network learned "
+                    "something from its inputs.",
+                    before=before,
+                    after=after,
+                    constant=constant,
                 )
             else:
-                outcome = (
-                    "The training loss went from {before:.3f} to {after:.3f}, no better than "
-                    "the {constant:.3f} of always answering with the share of 'yes' in the "
-                    "data: in {steps} steps the network learned nothing from its inputs."
+                outcome = plural(
+                    "The training loss went from {before} to {after}, no better than the "
+                    "{constant} of always answering with the share of 'yes' in the data: in "
+                    "{steps} step the network learned nothing from its inputs.",
+                    "The training loss went from {before} to {after}, no better than the "
+                    "{constant} of always answering with the share of 'yes' in the data: in "
+                    "{steps} steps the network learned nothing from its inputs.",
+                    steps_done,
+                    before=before,
+                    after=after,
+                    constant=constant,
+                    steps=Int(steps_done),
                 )
-            findings.append(outcome.format(**values))
+            findings.append(outcome)
         elif diverged_at is not None:
             findings.append(
-                "Training diverged at step {step}: with a learning rate of {rate:g} the weights "
-                "blew up (an exploding gradient).".format(step=diverged_at, rate=p["learning_rate"])
+                Msg(
+                    "Training diverged at step {step}: with a learning rate of {rate} the "
+                    "weights blew up (an exploding gradient).",
+                    step=Int(diverged_at),
+                    rate=_number(f"{p['learning_rate']:g}"),
+                )
             )
 
         checks = [
             Check(
                 key="shrink-bound",
-                label="Each layer's shrink factor stays under its chain-rule bound",
+                label=N_("Each layer's shrink factor stays under its chain-rule bound"),
                 passed=all(s <= b * (1 + 1e-9) for s, b in zip(shrink, bounds, strict=True)),
-                expected=(
-                    f"at every layer, ‖δ_l‖ ≤ {MAX_SLOPE[activation]:g} × ‖W_(l+1)‖₂ × ‖δ_(l+1)‖ "
-                    f"(largest slope of {ACTIVATION_LABELS[activation]} × spectral norm)"
+                expected=Msg(
+                    "at every layer, ‖δ_l‖ ≤ {slope} × ‖W_(l+1)‖₂ × ‖δ_(l+1)‖ (largest slope of "
+                    "{name} × spectral norm)",
+                    slope=_number(f"{MAX_SLOPE[activation]:g}"),
+                    name=ACTIVATION_LABELS[activation],
                 ),
                 observed=(
-                    f"largest observed factor {max(shrink):.3f} where its bound was "
-                    f"{bounds[int(np.argmax(shrink))]:.3f}"
+                    Msg(
+                        "largest observed factor {factor} where its bound was {bound}",
+                        factor=Num(max(shrink), 3),
+                        bound=Num(bounds[int(np.argmax(shrink))], 3),
+                    )
                     if shrink
-                    else "one hidden layer only"
+                    else N_("one hidden layer only")
                 ),
-                reference=(
+                reference=N_(
                     "An inequality of linear algebra (a matrix cannot stretch a vector by more "
                     "than its spectral norm), true for any weights; it shows how the cap is "
                     "computed, not that the gradient vanishes"
@@ -591,14 +684,29 @@ cost stands: deep networks that do learn need many such steps, and every step co
             checks.append(
                 Check(
                     key="sigmoid-vanishes",
-                    label="With sigmoid, the first layer's error signal is bounded by a product of factors",
+                    label=N_(
+                        "With sigmoid, the first layer's error signal is bounded by a product of "
+                        "factors"
+                    ),
                     passed=delta_ratio <= bound_product * (1 + 1e-9),
                     expected=(
-                        f"‖δ_1‖ / ‖δ_{depth}‖ ≤ product of the {depth - 1} per-layer bounds = "
-                        f"{bound_product:.2g}"
-                        + (" (orders of magnitude below 1)" if bound_product < 0.01 else "")
+                        Msg(
+                            "‖δ_1‖ / ‖δ_{depth}‖ ≤ product of the {count} per-layer bounds = "
+                            "{product} (orders of magnitude below 1)",
+                            depth=str(depth),
+                            count=Int(depth - 1),
+                            product=_number(f"{bound_product:.2g}"),
+                        )
+                        if bound_product < 0.01
+                        else Msg(
+                            "‖δ_1‖ / ‖δ_{depth}‖ ≤ product of the {count} per-layer bounds = "
+                            "{product}",
+                            depth=str(depth),
+                            count=Int(depth - 1),
+                            product=_number(f"{bound_product:.2g}"),
+                        )
                     ),
-                    observed=f"{delta_ratio:.2g}",
+                    observed=_number(f"{delta_ratio:.2g}"),
                     reference=GLOROT_2010,
                     kind="consistency",
                 )
@@ -607,13 +715,16 @@ cost stands: deep networks that do learn need many such steps, and every step co
             checks.append(
                 Check(
                     key="relu-he-stable",
-                    label="ReLU with He initialisation keeps the back-propagated error within one order of magnitude",
+                    label=N_(
+                        "ReLU with He initialisation keeps the back-propagated error within one "
+                        "order of magnitude"
+                    ),
                     passed=delta_spread < 10,
-                    expected=(
+                    expected=N_(
                         "largest ÷ smallest per-layer norm of the back-propagated error < 10 at "
                         "initialisation (for networks at most half as deep as they are wide)"
                     ),
-                    observed=f"{delta_spread:.2f}",
+                    observed=Num(delta_spread, 2),
                     reference=HE_2015,
                 )
             )
@@ -622,50 +733,64 @@ cost stands: deep networks that do learn need many such steps, and every step co
         )
 
     @staticmethod
-    def _ratio_finding(activation: str, depth: int, ratio: float, reach: float) -> str:
+    def _ratio_finding(activation: str, depth: int, ratio: float, reach: float) -> Msg:
         """The first sentence: how the first layer's gradient compares with the last's.
 
         ``reach`` (error at the first layer ÷ error at the output) catches the case the ratio
         cannot see: every layer's gradient vanishing together.
         """
-        values = {"name": ACTIVATION_LABELS[activation], "depth": depth, "ratio": ratio}
+        name, layers = ACTIVATION_LABELS[activation], Int(depth)
         if ratio == 0 or not np.isfinite(ratio):
-            return (
+            return Msg(
                 "With {name} and {depth} layers, some layer passes no gradient back at all at "
                 "initialisation: all of its units are inactive (dead), so the layers below it "
-                "cannot learn.".format(**values)
+                "cannot learn.",
+                name=name,
+                depth=layers,
             )
         if ratio < 0.01:
-            return (
+            return Msg(
                 "With {name} and {depth} layers, the gradient reaching the first layer at "
                 "initialisation is {factor} times smaller than at the last hidden layer: it "
-                "vanishes on its way back.".format(factor=sig(1 / ratio), **values)
+                "vanishes on its way back.",
+                name=name,
+                depth=layers,
+                factor=_sig(1 / ratio),
             )
         if ratio < 0.1:
-            return (
+            return Msg(
                 "With {name} and {depth} layers, the gradient reaching the first layer at "
                 "initialisation is {factor} times smaller than at the last hidden layer, less "
-                "than two orders of magnitude.".format(factor=sig(1 / ratio), **values)
+                "than two orders of magnitude.",
+                name=name,
+                depth=layers,
+                factor=_sig(1 / ratio),
             )
         if ratio > 10:
-            return (
+            return Msg(
                 "With {name} and {depth} layers, the gradient explodes backwards: the first "
-                "layer's is {factor} times larger than the last hidden layer's.".format(
-                    factor=sig(ratio), **values
-                )
+                "layer's is {factor} times larger than the last hidden layer's.",
+                name=name,
+                depth=layers,
+                factor=_sig(ratio),
             )
         if reach < REACH_VANISHED:
-            return (
+            return Msg(
                 "With {name} and {depth} layers, the first and last hidden layers receive "
-                "gradients of the same order of magnitude (ratio {ratio:.2f}), but only because "
+                "gradients of the same order of magnitude (ratio {ratio}), but only because "
                 "both are tiny: the error reaching the first layer is {factor} times smaller than "
-                "at the output, so every layer's gradient vanishes together.".format(
-                    factor=sig(1 / reach), **values
-                )
+                "at the output, so every layer's gradient vanishes together.",
+                name=name,
+                depth=layers,
+                ratio=Num(ratio, 2),
+                factor=_sig(1 / reach),
             )
-        return (
+        return Msg(
             "With {name} and {depth} layers, the first and last hidden layers receive gradients "
-            "of the same order of magnitude (ratio {ratio:.2f}).".format(**values)
+            "of the same order of magnitude (ratio {ratio}).",
+            name=name,
+            depth=layers,
+            ratio=Num(ratio, 2),
         )
 
 

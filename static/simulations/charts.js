@@ -16,6 +16,37 @@
     defaultStyle: false,
     tooltip: false
   };
+  // Axis numbers in the page's language: a French page reads "3 %" and "20 000", "0,5".
+  // Titles, legends and category names arrive already translated in the spec (the server
+  // renders them); only the numbers vega formats itself need the locale (d3-format fr-FR).
+  var FORMAT_LOCALES = {
+    fr: {
+      decimal: ",",
+      thousands: "\u00a0",
+      grouping: [3],
+      currency: ["", "\u00a0€"],
+      percent: "\u202f%"
+    }
+  };
+  var TIME_FORMAT_LOCALES = {
+    fr: {
+      dateTime: "%A %e %B %Y à %X",
+      date: "%d/%m/%Y",
+      time: "%H:%M:%S",
+      periods: ["AM", "PM"],
+      days: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+      shortDays: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+      months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+        "septembre", "octobre", "novembre", "décembre"],
+      shortMonths: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+        "oct.", "nov.", "déc."]
+    }
+  };
+  var pageLanguage = (document.documentElement.lang || "").toLowerCase().split("-")[0];
+  if (FORMAT_LOCALES[pageLanguage]) {
+    options.formatLocale = FORMAT_LOCALES[pageLanguage];
+    options.timeFormatLocale = TIME_FORMAT_LOCALES[pageLanguage];
+  }
   // The page shows each chart's title as a heading, so the spec's own title is dropped (it does
   // not wrap and would be cut at phone widths). On narrow screens, long legends wrap into
   // columns and crowded category labels tilt instead of overlapping.

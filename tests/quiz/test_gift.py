@@ -211,3 +211,21 @@ def test_commands_import_export_and_exit_code_2(tmp_path):
     call_command("export_gift", "--quiz", "target", str(target), stderr=io.StringIO())
     assert parse_gift(target.read_text())[1] == []
     assert len(parse_gift(target.read_text())[0]) == quiz.questions.count() == 8
+
+
+@pytest.mark.django_db
+def test_a_gift_round_trip_keeps_each_language(tmp_path):
+    source = QuizFactory(slug="source")
+    import_questions(quiz=source, text=GIFT, fmt="gift", language="en")
+    question = source.questions.get(title_en="Parity")
+    question.prompt_fr = "Quelle mesure compare les taux de prédictions positives entre groupes ?"
+    question.save()
+    out = io.StringIO()
+    call_command("export_gift", "--quiz", "source", "--lang", "fr", stdout=out)
+    french = out.getvalue()
+    assert "Quelle mesure compare" in french  # translated: the French
+    assert "Pick **both** group metrics" in french  # not translated yet: the English
+    target = QuizFactory(slug="target")
+    import_questions(quiz=target, text=french, fmt="gift", language="fr")
+    copy = target.questions.get(title_fr="Parity")
+    assert copy.prompt_fr.startswith("Quelle mesure") and copy.prompt_en == ""

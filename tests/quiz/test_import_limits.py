@@ -288,7 +288,7 @@ def test_questions_per_quiz_are_bounded_across_imports():
 
 @pytest.mark.django_db
 def test_a_full_quiz_refuses_another_question_in_the_admin_and_still_saves(teacher_client):
-    from tests.quiz.test_admin import question_post
+    from tests.quiz.test_admin import both_languages, question_post
 
     quiz = QuizFactory(is_published=False)
     import_questions(quiz=quiz, text=_gift(QUIZ_MAX_QUESTIONS), fmt="gift")
@@ -323,7 +323,7 @@ def test_a_full_quiz_refuses_another_question_in_the_admin_and_still_saves(teach
                 f"questions-{i}-points": "1",
             }
         )
-    response = teacher_client.post(change, data)
+    response = teacher_client.post(change, both_languages(data))
     assert response.status_code == 302, response.content[:500]
     quiz.refresh_from_db()
     assert quiz.is_published

@@ -2,33 +2,73 @@
 
 from fractions import Fraction
 
+import factory
 import pytest
+from django.utils import translation
 
 from quiz.lint import ERROR, RULES, WARNING, lint, lint_quiz
 from quiz.models import Choice, Question, QuestionType, Quiz
 from quiz.services import grade
 
-from .factories import QuizFactory
+from .factories import QuizFactory as BaseQuizFactory
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The messages these tests read are the English ones (the checks run in both languages)."""
+    with translation.override("en"):
+        yield
+
+
 # --- building clean quizzes -----------------------------------------------------------------------
+
+
+def mirror(obj, fields):
+    """The same text in French and English: these tests are about one rule at a time, not about
+    translations (tests at the end of this file are)."""
+    values = {}
+    for name in fields:
+        value = getattr(obj, f"{name}_fr") or getattr(obj, f"{name}_en") or ""
+        for code in ("fr", "en"):
+            values[f"{name}_{code}"] = value
+            setattr(obj, f"{name}_{code}", value)
+    type(obj).objects.filter(pk=obj.pk).update(**values)
+    return obj
+
+
+def save(obj, **changes):
+    """Change translated fields in both languages, and save."""
+    for name, value in changes.items():
+        for code in ("fr", "en"):
+            setattr(obj, f"{name}_{code}", value)
+    obj.save()
+
+
+class QuizFactory(BaseQuizFactory):
+    class Meta:
+        skip_postgeneration_save = True  # mirror() writes with update()
+
+    @factory.post_generation
+    def both_languages(obj, create, extracted, **kwargs):
+        mirror(obj, ("title", "description"))
 
 
 def add_question(
     quiz, qtype, prompt="Which one is it?", feedback="Why the answer is what it is.", **fields
 ):
     order = quiz.questions.count()
-    return Question.objects.create(
+    question = Question.objects.create(
         quiz=quiz, type=qtype, prompt=prompt, general_feedback=feedback, order=order, **fields
     )
+    return mirror(question, ("title", "prompt", "general_feedback", "unit"))
 
 
 def add_choice(question, text, correct=False, *, feedback="Because.", misconception=None):
     if misconception is None:
         misconception = "" if correct else f"believes {text.lower()}"
-    return Choice.objects.create(
+    choice = Choice.objects.create(
         question=question,
         text=text,
         is_correct=correct,
@@ -36,6 +76,7 @@ def add_choice(question, text, correct=False, *, feedback="Because.", misconcept
         misconception=misconception,
         order=question.choices.count(),
     )
+    return mirror(choice, ("text", "feedback", "misconception"))
 
 
 def single(quiz, right="Option alpha", wrong=("Option bravo", "Option delta"), **fields):
@@ -170,8 +211,7 @@ def flip(question):
     """Swap a true/false question's answer (with its misconception)."""
     for choice in question.choices.all():
         choice.is_correct = not choice.is_correct
-        choice.misconception = "" if choice.is_correct else f"believes {choice.text.lower()}"
-        choice.save()
+        save(choice, misconception="" if choice.is_correct else f"believes {choice.text.lower()}")
 
 
 def test_true_false_balance_ignores_drafts_archived_questions_and_small_sites():
@@ -270,8 +310,7 @@ def test_a_true_false_statement_is_checked_on_its_last_sentence(quiz):
 def test_a_choice_without_feedback_is_a_warning_when_the_question_explains(quiz):
     q = single(quiz)
     c = q.choices.last()
-    c.feedback = ""
-    c.save()
+    save(c, feedback="")
     [issue] = lint_quiz(quiz).issues
     assert (issue.rule, issue.severity, issue.choice_id) == (
         "choice-without-feedback",
@@ -284,18 +323,16 @@ def test_a_choice_without_feedback_is_a_warning_when_the_question_explains(quiz)
 def test_no_explanation_at_all_is_an_error(quiz):
     q = single(quiz, feedback="")
     assert rules(quiz) == []  # every choice explains itself
-    q.choices.filter(is_correct=True).update(feedback="  ")
+    q.choices.filter(is_correct=True).update(feedback_fr="  ", feedback_en="  ")
     assert rules(quiz) == ["no-explanation"]
-    q.general_feedback = "The explanation."
-    q.save()
+    save(q, general_feedback="The explanation.")
     assert rules(quiz) == ["choice-without-feedback"]
 
 
 def test_a_numeric_question_without_general_feedback_is_an_error(quiz):
     q = numeric(quiz, feedback="")
     assert rules(quiz) == ["no-explanation"]
-    q.general_feedback = "166 countries voted for it."
-    q.save()
+    save(q, general_feedback="166 countries voted for it.")
     assert rules(quiz) == []
 
 
@@ -307,8 +344,7 @@ def test_duplicate_choices_after_normalising_are_an_error(quiz):
     dup = add_choice(q, "  option  BRAVO. ")
     [issue] = lint_quiz(quiz).issues
     assert (issue.rule, issue.severity, issue.choice_id) == ("duplicate-choices", ERROR, dup.pk)
-    dup.text = "Option foxtrot"
-    dup.save()
+    save(dup, text="Option foxtrot")
     assert rules(quiz) == []
 
 
@@ -347,16 +383,14 @@ def test_a_wrong_choice_without_misconception_is_an_error(quiz, qtype):
         quiz
     )
     wrong = q.choices.filter(is_correct=False).first()
-    wrong.misconception = " "
-    wrong.save()
+    save(wrong, misconception=" ")
     [issue] = lint_quiz(quiz).issues
     assert (issue.rule, issue.severity, issue.choice_id) == (
         "wrong-choice-without-misconception",
         ERROR,
         wrong.pk,
     )
-    wrong.misconception = "confuses accuracy with precision"
-    wrong.save()
+    save(wrong, misconception="confuses accuracy with precision")
     assert rules(quiz) == []
 
 
@@ -418,8 +452,7 @@ def test_absolute_words_only_in_wrong_choices_are_a_warning(quiz):
     assert (issue.rule, issue.severity) == ("absolute-wording", WARNING)
     assert "says “never”" in issue.message
     right = q.choices.get(is_correct=True)
-    right.text = "It always happens"
-    right.save()
+    save(right, text="It always happens")
     assert rules(quiz) == []  # the right answer is absolute too: no cue
 
 
@@ -513,3 +546,114 @@ def test_the_limit_in_the_share_message_is_the_largest_share_that_passes(total, 
     over = [(n, *question(n <= limit + 1)) for n in range(1, total + 1)]
     [issue] = check_longest_share(quiz, over)
     assert f"keep it to {limit} or fewer" in issue.message
+
+
+# --- two languages ------------------------------------------------------------------------------
+
+
+def issues_of(quiz, rule):
+    report = lint(Quiz.objects.filter(pk=quiz.pk), site=False).quizzes[0]
+    return [i for i in report.issues if i.rule == rule]
+
+
+def test_a_text_in_one_language_only_is_a_missing_translation_warning(quiz):
+    q = single(quiz)
+    Question.objects.filter(pk=q.pk).update(prompt_en="", general_feedback_fr="")
+    wrong = q.choices.filter(is_correct=False).last()
+    Choice.objects.filter(pk=wrong.pk).update(feedback_en="", misconception_en="")
+    Quiz.objects.filter(pk=quiz.pk).update(description_fr="")
+    found = issues_of(quiz, "missing-translation")
+    assert [(i.severity, i.question_id) for i in found] == [
+        (WARNING, q.pk),  # no French general feedback
+        (WARNING, q.pk),  # no English question text, nor feedback and misconception on choice 3
+        (WARNING, None),  # no French description of the quiz
+    ]
+    assert found[0].message.startswith("No French text for: general feedback. Students reading")
+    assert found[1].message.startswith(
+        "No English text for: question text; choice 3 (feedback, misconception)."
+    )
+    assert found[2].message.startswith("No French text for: description.")
+    mirror(Question.objects.get(pk=q.pk), ("prompt", "general_feedback"))
+    mirror(Choice.objects.get(pk=wrong.pk), ("feedback", "misconception"))
+    mirror(Quiz.objects.get(pk=quiz.pk), ("description",))
+    assert rules(quiz) == []
+
+
+def test_a_field_empty_in_both_languages_is_not_a_missing_translation(quiz):
+    single(quiz, title="")  # no title at all: nothing to translate
+    assert rules(quiz) == []
+
+
+def test_numbers_are_compared_as_values_across_the_languages(quiz):
+    q = single(quiz)
+    Question.objects.filter(pk=q.pk).update(
+        prompt_en="Of 20,000 travellers, 3.1% are flagged in 2019. How many?",
+        prompt_fr="Sur 20\u00a0000 voyageurs, 3,1\u00a0% sont signalés en 2019. Combien\u00a0?",
+    )
+    assert rules(quiz) == []
+    Question.objects.filter(pk=q.pk).update(
+        prompt_fr="Sur 2\u00a0000 voyageurs, 3,1\u00a0% sont signalés en 2019. Combien\u00a0?"
+    )
+    [issue] = issues_of(quiz, "translation-numbers")
+    assert (issue.severity, issue.question_id, issue.choice_id) == (WARNING, q.pk, None)
+    assert (
+        "disagree on numbers: 2000 only in the French, 20000 only in the English" in issue.message
+    )
+    right = q.choices.get(is_correct=True)
+    Choice.objects.filter(pk=right.pk).update(text_en="About 620", text_fr="Environ 62")
+    assert [i.choice_id for i in issues_of(quiz, "translation-numbers")] == [None, right.pk]
+
+
+def test_the_wording_rules_read_each_language(quiz):
+    q = single(quiz, prompt="Which of these is a proxy?")
+    Question.objects.filter(pk=q.pk).update(
+        prompt_fr="Laquelle de ces variables n'est pas une variable indirecte\u00a0?"
+    )
+    [issue] = issues_of(quiz, "negative-stem")
+    assert (issue.language, issue.question_id) == ("fr", q.pk)
+    assert "says “pas” without emphasis" in issue.message
+    Question.objects.filter(pk=q.pk).update(
+        prompt_fr="Laquelle de ces variables n'est **pas** une variable indirecte\u00a0?"
+    )
+    assert issues_of(quiz, "negative-stem") == []
+    # "faux positifs" is a term, not a negation
+    Question.objects.filter(pk=q.pk).update(prompt_fr="Quel est le taux de faux positifs\u00a0?")
+    assert issues_of(quiz, "negative-stem") == []
+
+
+def test_an_issue_in_both_languages_is_reported_once(quiz):
+    single(quiz, prompt="Which of these is not a proxy?")
+    [issue] = issues_of(quiz, "negative-stem")
+    assert issue.language == ""
+    # untranslated: the French page shows the English, so it is the same issue
+    Question.objects.update(prompt_fr="")
+    [issue] = issues_of(quiz, "negative-stem")
+    assert issue.language == ""
+
+
+def test_absolute_words_in_french(quiz):
+    q = single(quiz, wrong=("Option bravo", "Cela arrive toujours"))
+    wrong = q.choices.get(text_fr="Cela arrive toujours")
+    Choice.objects.filter(pk=wrong.pk).update(text_en="It happens often")
+    [issue] = issues_of(quiz, "absolute-wording")
+    assert (issue.language, issue.choice_id) == ("fr", wrong.pk)
+    assert "says “toujours”" in issue.message
+
+
+def test_numbers_in_reads_each_languages_conventions():
+    from decimal import Decimal
+
+    from quiz.lint import numbers_in
+
+    assert numbers_in("20,000 people, 3.1% in 2019 ([link](https://x.test/42))", "en") == {
+        Decimal("2E+4"),
+        Decimal("3.1"),
+        Decimal("2019"),
+    }
+    assert numbers_in("20\u00a0000 personnes, 3,1\u00a0% en 2019, 0.5", "fr") == {
+        Decimal("2E+4"),
+        Decimal("3.1"),
+        Decimal("2019"),
+        Decimal("0.5"),
+    }
+    assert numbers_in("Une trentaine, ou 32", "fr") == {Decimal("30"), Decimal("32")}

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from quiz.models import Question
 
-from .factories import QuizFactory
-from .test_lint import numeric, single, truefalse
+from .test_lint import QuizFactory, english_messages, numeric, single, truefalse  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +23,13 @@ def run(*args) -> tuple[int, str]:
     except SystemExit as exc:
         return exc.code, out.getvalue()
     return 0, out.getvalue()
+
+
+@pytest.fixture
+def teacher_client(teacher_client):
+    """The admin in English: these tests read its English messages."""
+    teacher_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return teacher_client
 
 
 @pytest.fixture
@@ -126,6 +132,7 @@ def test_json_report_shape(clean, broken):
         "quiz": "broken",
         "question": {"id": q2.pk, "number": 2, "text": q2.prompt},
         "choice": None,
+        "language": None,
         "message": error["message"],
     }
     assert error["message"].startswith("The numeric question has no tolerance")
@@ -207,3 +214,20 @@ def test_a_question_page_shows_that_questions_issues(teacher_client, broken):
     assert "Archived questions are not checked" in html
     html = teacher_client.get(reverse("admin:quiz_question_add")).content.decode()
     assert "Save the question first; it is then checked here." in html
+
+
+def test_the_report_in_french_marks_what_one_language_only_has(broken):
+    q1 = Question.objects.get(quiz=broken, type="single")
+    Question.objects.filter(pk=q1.pk).update(
+        prompt_fr="Laquelle de ces variables n'est pas une variable indirecte\u00a0?"
+    )
+    code, out = run("--lang", "fr")
+    assert code == 1
+    assert f"avertissement [negative-stem] Q1 (id {q1.pk}) «\u00a0Laquelle" in out
+    assert "» [fr]" in out and "» [en]" in out  # "pas" in French, "not" in English
+    assert "ÉCHEC\u00a0: un quiz publié enfreint une règle" in out
+    code, out = run("--lang", "en", "--json")
+    languages = sorted(
+        i["language"] for q in json.loads(out)["quizzes"] for i in q["issues"] if i["language"]
+    )
+    assert languages == ["en", "fr"]

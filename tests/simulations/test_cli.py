@@ -76,7 +76,7 @@ def test_no_store_computes_without_saving(fake_sim):
         ([], "Name a simulation to run"),
         ([FAKE_SLUG, "--preset", "nope"], "Unknown preset 'nope'"),
         ([FAKE_SLUG, "--param", "bogus=1"], "bogus: Unknown parameter"),
-        ([FAKE_SLUG, "--param", "n=5"], "n: Must be between 10 and 5000 flips; got 5."),
+        ([FAKE_SLUG, "--param", "n=5"], "n: Must be between 10 and 5,000 flips; got 5."),
         ([FAKE_SLUG, "--param", "n=ten"], "n: Enter a whole number."),
         ([FAKE_SLUG, "--param", "side=edge"], "side: Choose one of: heads, tails."),
         ([FAKE_SLUG, "--param", "nothing"], "--param expects NAME=VALUE"),
@@ -105,8 +105,9 @@ def _subprocess(*args):
 
 def test_exit_code_2_and_message_without_traceback():
     # One real process (they take seconds to import the engine): the exit code the shell sees.
+    # Without --lang it speaks the site's default language, French.
     proc = _subprocess("no-such-simulation")
     assert proc.returncode == 2
-    assert "Unknown simulation 'no-such-simulation'" in proc.stderr
+    assert "Simulation inconnue\u00a0: 'no-such-simulation'" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""

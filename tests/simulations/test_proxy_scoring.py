@@ -35,7 +35,8 @@ def test_result_schema_is_json_with_charts_tied_to_tables():
     table_keys = {table["key"] for table in data["tables"]}
     for chart in data["charts"]:
         assert chart["table"] in table_keys
-        assert chart["description"].endswith(".")
+        # A computed description is stored as a message: {"$t": English template, "v": values}.
+        assert chart["description"]["$t"].endswith(".")
         spec = chart["spec"]
         assert spec["title"] and spec["data"]["values"]
         assert spec["encoding"]["x"]["title"] and spec["encoding"]["y"]["title"]

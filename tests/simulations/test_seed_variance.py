@@ -5,9 +5,11 @@ import warnings
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from simulations.engine import ParamError, get
 from simulations.engine.seed_variance import SIMULATION
+from simulations.i18n import localize
 
 FAST = {"model": "tree", "n_seeds": 10, "n_samples": 200}
 
@@ -36,7 +38,8 @@ def test_mlp_warnings_do_not_leak():
 
 
 def test_result_schema_is_json_with_charts_tied_to_tables():
-    data = json.loads(_json(SIMULATION.run(FAST, seed=2)))
+    with translation.override("en"):  # stored texts are messages; the site renders them
+        data = localize(json.loads(_json(SIMULATION.run(FAST, seed=2))))
     assert set(data) == {"metrics", "tables", "charts", "findings", "checks"}
     table_keys = {table["key"] for table in data["tables"]}
     for chart in data["charts"]:

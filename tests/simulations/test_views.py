@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from simulations import engine
+from simulations.i18n import localize
 from simulations.models import SimulationRun
 from simulations.services import get_or_run
 from tests.kb.factories import CaseStudyFactory, ThemeFactory
@@ -153,9 +154,10 @@ def test_unknown_preset_button_shows_a_message(client, fake_sim):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("n", "5", "Must be between 10 and 5000 flips; got 5."),
-        ("n", "-3", "Must be between 10 and 5000 flips; got -3."),
-        ("n", "99999999999999999999", "Must be between 10 and 5000 flips"),
+        # Bounds are grouped per language since messages carry typed numbers (fr: "5 000").
+        ("n", "5", "Must be between 10 and 5,000 flips; got 5."),
+        ("n", "-3", "Must be between 10 and 5,000 flips; got -3."),
+        ("n", "99999999999999999999", "Must be between 10 and 5,000 flips"),
         ("n", "9" * 33, "Ensure this value has at most 32 characters"),
         ("n", "ten", "Enter a whole number."),
         ("n", "12.5", "Enter a whole number."),
@@ -269,7 +271,8 @@ def test_run_again_with_another_seed(client, fake_sim):
 def test_permalink_shows_choice_labels_and_units(client, fake_sim):
     run, _ = get_or_run(slug=FAKE_SLUG, params={"side": "tails", "n": 1500}, seed=1)
     html = client.get(run.get_absolute_url()).content.decode()
-    assert "<td>Tails</td>" in html and "<td>1,500 flips</td>" in html
+    # A number and its unit are held together by a no-break space.
+    assert "<td>Tails</td>" in html and "<td>1,500\u00a0flips</td>" in html
 
 
 def test_permalink_of_a_removed_simulation_still_renders(client, fake_sim, monkeypatch):
@@ -292,7 +295,8 @@ def test_permalink_shows_links_other_apps_register(client, fake_sim, monkeypatch
 
     monkeypatch.setattr(links, "RUN_LINKS", [])
     links.register_run_links(
-        "Quizzes", lambda slug, preset, request: [{"title": "Coin quiz", "url": "/en/quizzes/coin/"}]
+        "Quizzes",
+        lambda slug, preset, request: [{"title": "Coin quiz", "url": "/en/quizzes/coin/"}],
     )
     run, _ = get_or_run(slug=FAKE_SLUG, params={}, seed=1)
     html = client.get(run.get_absolute_url()).content.decode()
@@ -372,7 +376,7 @@ def test_every_real_simulation_runs_from_its_page(client, slug):
     html = permalink.content.decode()
     assert permalink.status_code == 200
     for finding in run.result["findings"]:
-        assert escape(finding)[:60] in html
+        assert escape(localize(finding))[:60] in html  # a stored message, read in English
     assert html.count('class="sim-chart"') == len(run.result["charts"])
 
 

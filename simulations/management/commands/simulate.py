@@ -10,10 +10,15 @@ from __future__ import annotations
 import json
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from config.i18n import supported
 from simulations import engine
 from simulations.engine import ParamError
+from simulations.i18n import local_simulation, localize, localize_api_result, localize_errors
 from simulations.runner import SimulationTimeout, compute
 from simulations.services import (
     DEFAULT_SEED,
@@ -35,17 +40,22 @@ def _fail(message: str) -> CommandError:
 
 def _param_errors(exc: ParamError) -> str:
     lines = []
-    for name, messages in exc.errors.items():
-        label = "parameters" if name == "__all__" else name
+    for name, messages in localize_errors(exc.errors).items():
+        label = _("parameters") if name == "__all__" else name
         lines.append(f"{label}: {' '.join(messages)}")
-    return "Invalid input:\n  " + "\n  ".join(lines)
+    return _("Invalid input:") + "\n  " + "\n  ".join(lines)
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
 
 
 class Command(BaseCommand):
     help = (
         "List the simulations (--list), or run one: simulate SLUG [--preset NAME] "
         "[--param NAME=VALUE ...] [--seed N] [--json]. The default seed is 0. Runs are "
-        "stored and get a permalink unless --no-store is given."
+        "stored and get a permalink unless --no-store is given. --lang fr|en chooses the "
+        "language of the output (default: the site's default language)."
     )
 
     def add_arguments(self, parser):
@@ -66,20 +76,41 @@ class Command(BaseCommand):
             "--json", action="store_true", help="Print one JSON object instead of text."
         )
         parser.add_argument(
+            "--lang",
+            default=None,
+            metavar="CODE",
+            help=(
+                f"Language of the output: {' or '.join(_languages())} "
+                f"(default: the active language, {settings.LANGUAGE_CODE} from the shell)."
+            ),
+        )
+        parser.add_argument(
             "--no-store",
             action="store_true",
             help="Compute without storing the run (no permalink).",
         )
 
     def handle(self, *args, **options):
+        # Without --lang: the active language, which for `manage.py` is LANGUAGE_CODE.
+        lang = (
+            options.get("lang") or supported(translation.get_language()) or settings.LANGUAGE_CODE
+        )
+        if lang not in _languages():
+            raise _fail(
+                f"Unknown language {lang!r} for --lang. Languages: {', '.join(_languages())}."
+            )
+        with translation.override(lang):
+            return self._handle(**options)
+
+    def _handle(self, **options):
         if options["list"]:
             return self._list(as_json=options["json"])
         if not options["slug"]:
-            raise _fail("Name a simulation to run, or use --list to see them.")
+            raise _fail(_("Name a simulation to run, or use --list to see them."))
         try:
             simulation = get_simulation(options["slug"])
         except UnknownSimulation as exc:
-            raise _fail(str(exc)) from None
+            raise _fail(exc.message()) from None
         params = self._parse_params(options["param"])
         try:
             if options["no_store"]:
@@ -90,6 +121,7 @@ class Command(BaseCommand):
             raise _fail(_param_errors(exc)) from None
         except SimulationTimeout as exc:
             raise CommandError(str(exc), returncode=TIMED_OUT) from None
+        payload["result"] = localize_api_result(payload["result"])
         if options["json"]:
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
         else:
@@ -100,7 +132,7 @@ class Command(BaseCommand):
         for pair in pairs:
             name, sep, value = pair.partition("=")
             if not sep or not name.strip():
-                raise _fail(f"--param expects NAME=VALUE; got {pair!r}.")
+                raise _fail(_("--param expects NAME=VALUE; got {pair}.").format(pair=repr(pair)))
             params[name.strip()] = value
         return params
 
@@ -142,46 +174,56 @@ class Command(BaseCommand):
     def _list(self, *, as_json: bool) -> None:
         simulations = engine.all_simulations()
         if as_json:
-            self.stdout.write(json.dumps([s.describe() for s in simulations], ensure_ascii=False))
+            self.stdout.write(
+                json.dumps([localize(s.describe()) for s in simulations], ensure_ascii=False)
+            )
             return
         if not simulations:
-            self.stdout.write("No simulation is installed.")
+            self.stdout.write(_("No simulation is installed."))
             return
         width = max(len(s.slug) for s in simulations)
         for simulation in simulations:
-            self.stdout.write(f"{simulation.slug.ljust(width)}  {simulation.title}")
-            self.stdout.write(f"{' ' * width}  {simulation.question}")
+            local = local_simulation(simulation)
+            self.stdout.write(f"{simulation.slug.ljust(width)}  {local.title}")
+            self.stdout.write(f"{' ' * width}  {local.question}")
             if simulation.presets:
                 names = ", ".join(p.slug for p in simulation.presets)
-                self.stdout.write(f"{' ' * width}  presets: {names}")
+                self.stdout.write(f"{' ' * width}  " + _("presets: {names}").format(names=names))
 
     def _print_text(self, simulation, payload: dict) -> None:
         write = self.stdout.write
         result = payload["result"]
-        write(f"{simulation.title} (v{payload['version']})")
-        write(simulation.question)
+        local = local_simulation(simulation)
+        write(f"{local.title} (v{payload['version']})")
+        write(local.question)
         write("")
-        preset = f", preset {payload['preset']}" if payload["preset"] else ""
-        write(f"Seed {payload['seed']}{preset}. Parameters:")
+        if payload["preset"]:
+            write(
+                _("Seed {seed}, preset {preset}. Parameters:").format(
+                    seed=payload["seed"], preset=payload["preset"]
+                )
+            )
+        else:
+            write(_("Seed {seed}. Parameters:").format(seed=payload["seed"]))
         for name, value in payload["params"].items():
             write(f"  {name} = {value}")
         write("")
-        write("Findings:")
+        write(_("Findings:"))
         for finding in result.get("findings", []):
             write(f"  - {finding}")
         metrics = result.get("metrics", [])
         if metrics:
             write("")
-            write("Metrics:")
+            write(_("Metrics:"))
             width = max(len(m["label"]) for m in metrics)
             for metric in metrics:
                 value = format_metric(metric["value"], metric.get("unit", ""))
                 write(f"  {metric['label'].ljust(width)}  {value}")
         split = split_checks(result.get("checks", []))
         for title, checks in (
-            ("Reference checks", split["reference_checks"]),
+            (_("Reference checks"), split["reference_checks"]),
             (
-                "Consistency notes (the sample against the rates it was drawn from)",
+                _("Consistency notes (the sample against the rates it was drawn from)"),
                 split["consistency_checks"],
             ),
         ):
@@ -189,14 +231,27 @@ class Command(BaseCommand):
                 continue
             write("")
             passed = sum(1 for c in checks if c["passed"])
-            write(f"{title}: {passed} of {len(checks)} passed")
+            write(
+                _("{title}: {passed} of {total} passed").format(
+                    title=title, passed=passed, total=len(checks)
+                )
+            )
             for check in checks:
-                mark = "PASS" if check["passed"] else "FAIL"
+                mark = _("PASS") if check["passed"] else _("FAIL")
                 write(f"  [{mark}] {check['label']}")
-                write(f"         expected {check['expected']}; observed {check['observed']}")
-                write(f"         reference: {check['reference']}")
+                write(
+                    "         "
+                    + _("expected {expected}; observed {observed}").format(
+                        expected=check["expected"], observed=check["observed"]
+                    )
+                )
+                write(
+                    "         " + _("reference: {reference}").format(reference=check["reference"])
+                )
         write("")
-        write(f"Computed in {payload['duration_ms']} ms.")
+        write(_("Computed in {ms} ms.").format(ms=payload["duration_ms"]))
         if "permalink" in payload:
-            stored = "stored" if payload["stored"] == "new" else "already stored"
-            write(f"Permalink ({stored}): {payload['permalink']}")
+            if payload["stored"] == "new":
+                write(_("Permalink (stored): {url}").format(url=payload["permalink"]))
+            else:
+                write(_("Permalink (already stored): {url}").format(url=payload["permalink"]))
