@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -334,7 +334,7 @@ class QuestionAdmin(SimpleHistoryAdmin, TranslationAdmin):
             "",
             format_lazy("<div><code>{{}}</code> — {}</div>", _("presets: {}")),
             (
-                (slug, ", ".join(p.slug for p in sim.presets) or _("none"))
+                (slug, ", ".join(p.slug for p in sim.presets) or pgettext("no preset", "none"))
                 for slug, sim in sorted(registry.items())
             ),
         )

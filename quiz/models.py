@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from config.translation_support import render_each_language
 from kb.markdown import normalize_newlines, render_markdown
@@ -47,7 +48,7 @@ def simulation_errors(simulation: str, preset: str) -> dict[str, str]:
         return {"preset": PRESET_NEEDS_SIMULATION} if preset else {}
     registry = simulation_registry()
     if simulation not in registry:
-        names = ", ".join(sorted(registry)) or _("none yet")
+        names = ", ".join(sorted(registry)) or pgettext("no simulation", "none yet")
         return {
             "simulation": _("Unknown simulation “{simulation}”. Simulations: {names}.").format(
                 simulation=simulation, names=names
@@ -56,7 +57,7 @@ def simulation_errors(simulation: str, preset: str) -> dict[str, str]:
     if preset:
         presets = [p.slug for p in registry[simulation].presets]
         if preset not in presets:
-            names = ", ".join(presets) or _("none")
+            names = ", ".join(presets) or pgettext("no preset", "none")
             return {
                 "preset": _(
                     "Unknown preset “{preset}” for {simulation}. Its presets: {names}."
@@ -393,8 +394,11 @@ class Question(models.Model):
 
     @property
     def simulation_title(self) -> str:
+        """The simulation's title in the active language (the engine's message, localised)."""
+        from simulations.i18n import localize
+
         simulation = simulation_registry().get(self.simulation)
-        return simulation.title if simulation else self.simulation
+        return localize(simulation.title) if simulation else self.simulation
 
     def right_answer_text(self, choices=None) -> str:
         """The right answer in words, as kept on each Answer ("value ± tolerance" for numbers)."""

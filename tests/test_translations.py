@@ -86,7 +86,8 @@ def test_committed_mo_matches_its_po(po_path):
     )
 
 
-PERCENT_PLACEHOLDER = re.compile(r"%(?:\([\w]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%")
+# No space flag: "76 % du temps" is French typography, not a "% d" conversion.
+PERCENT_PLACEHOLDER = re.compile(r"%(?:\([\w]+\))?[-#0+]*\d*(?:\.\d+)?[sdifr]|%%")
 BRACE_PLACEHOLDER = re.compile(r"(?<!\{)\{(\w*)\}(?!\})")
 
 
@@ -195,12 +196,19 @@ class VisibleText(HTMLParser):
 
 
 URL = re.compile(r"(?:https?://|/)[^\s\"'<>{}]*")
+# Names of publications and conferences quoted inside a French sentence keep their language
+# (sources keep their original titles); a sentence cannot mark them with lang, so they are
+# named here.
+KEPT_NAMES = re.compile(
+    r"The Intercept|The Lowdown Blog|Conference on Fairness, Accountability and Transparency"
+    r"|To predict and serve\?"
+)
 
 
 def english_words(html: str) -> list[str]:
     parser = VisibleText()
     parser.feed(html)
-    text = URL.sub(" ", " ".join(parser.parts))
+    text = KEPT_NAMES.sub(" ", URL.sub(" ", " ".join(parser.parts)))
     words = re.findall(r"[A-Za-z]+", text)
     return sorted({w for w in words if w.lower() in STOP_WORDS})
 
@@ -209,7 +217,7 @@ def english_contexts(html: str) -> list[str]:
     """Each English stop word with the text around it, to find it in the templates."""
     parser = VisibleText()
     parser.feed(html)
-    text = URL.sub(" ", " ".join(parser.parts))
+    text = KEPT_NAMES.sub(" ", URL.sub(" ", " ".join(parser.parts)))
     return [
         " ".join(text[max(0, m.start() - 50) : m.end() + 30].split())
         for m in re.finditer(r"[A-Za-z]+", text)
