@@ -59,7 +59,7 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 RATIO_TARGET = 0.5
 P99_TARGET_MS = 200.0
-READ_TARGETS = [
+_PAGE_TARGETS = [
     "home",
     "case list",
     "case list filtered",
@@ -68,8 +68,14 @@ READ_TARGETS = [
     "theme detail",
     "quiz page",
     "simulation permalink",
+]
+# Every page in English, then in French: the French pages must meet the same ratio.
+READ_TARGETS = [
+    *_PAGE_TARGETS,
+    *(f"{name} (fr)" for name in _PAGE_TARGETS),
     "api case list",
     "api case detail",
+    "api case detail (fr)",
 ]
 
 

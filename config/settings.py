@@ -393,6 +393,7 @@ PAGE_CACHE = {
         "kb:case-detail",
         "kb:theme-list",
         "kb:theme-detail",
+        "kb:glossary",
         "kb:feed",
         "quiz:quiz-list",
         "simulations:simulation-list",

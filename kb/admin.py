@@ -13,7 +13,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import CaseStudyAdminForm, SourceInlineFormSet, ThemeAdminForm
-from .models import CaseStudy, Country, KeyFact, Source, Theme, TimelineEvent
+from .models import CaseStudy, Country, GlossaryTerm, KeyFact, Source, Theme, TimelineEvent
 
 PUBLISH_REFUSED = _(
     "Not published, because {names} has no source yet: add at least one source first."
@@ -322,3 +322,15 @@ class TimelineEventAdmin(TranslationAdmin, SimpleHistoryAdmin):
     search_fields = ["text_fr", "text_en", "case__title_fr", "case__title_en"]
     list_select_related = ["case"]
     autocomplete_fields = ["case"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """The glossary's terms: French and English side by side (django-modeltranslation)."""
+
+    list_display = ["term_fr", "term_en", "theme", "slug"]
+    list_filter = ["theme"]
+    list_select_related = ["theme"]
+    search_fields = ["term_fr", "term_en", "definition_fr", "definition_en", "slug"]
+    prepopulated_fields = {"slug": ["term_en"]}
+    fields = ["term", "slug", "definition", "theme"]

@@ -74,6 +74,35 @@ class SlugNaturalKeyManager(models.Manager):
 
 
 class ThemeQuerySet(models.QuerySet):
+    def search(self, q: str):
+        """Themes whose name or definition, in French or English, holds every word of `q`
+        (the first 10), ignoring case: "surapprentissage" and "overfitting" both find the
+        overfitting theme. Themes are few: LIKE on the four columns is enough."""
+        words = (q or "").split()[:10]
+        if not words:
+            return self.none()
+        matches = self
+        for word in words:
+            anywhere = Q()
+            for field in ("name", "definition"):
+                for code in search_index.LANGUAGES:
+                    anywhere |= Q(**{f"{field}_{code}__icontains": word})
+            matches = matches.filter(anywhere)
+        return matches
+
+    def named(self, words):
+        """Themes whose name, in French or English, holds every word (ignoring case)."""
+        words = [word for word in words if word]
+        if not words:
+            return self.none()
+        matches = self
+        for word in words:
+            anywhere = Q()
+            for code in search_index.LANGUAGES:
+                anywhere |= Q(**{f"name_{code}__icontains": word})
+            matches = matches.filter(anywhere)
+        return matches
+
     def with_published_case_counts(self):
         """Annotate `published_case_count`: how many published cases illustrate each theme."""
         return self.annotate(
@@ -155,6 +184,44 @@ class Country(models.Model):
         return (self.slug,)
 
 
+class GlossaryTerm(models.Model):
+    """A term of the course's vocabulary, in French and English (kb/translation.py), with the
+    theme that explains it. The glossary page lists the theme's simulations and quizzes."""
+
+    slug = models.SlugField(
+        unique=True, help_text="The term's anchor on the glossary page, e.g. overfitting."
+    )
+    term = models.CharField(max_length=120, help_text="The term as a student meets it in class.")
+    definition = models.TextField(
+        max_length=600, help_text="One or two plain sentences: what the term means."
+    )
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="glossary_terms",
+        help_text="The theme that explains the term; its simulations and quizzes are listed "
+        "with the term.",
+    )
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["slug"]  # the page sorts by the term in its own language
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return f"{reverse('kb:glossary')}#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["kb.theme"]
+
+
 class Sector(models.TextChoices):
     POLICING = "policing", _("Policing")
     CRIMINAL_JUSTICE = "criminal-justice", _("Criminal justice")
@@ -199,38 +266,51 @@ class CaseStudyQuerySet(models.QuerySet):
         )
 
     def search(self, q: str):
-        """Cases whose title, summary or body match the words of `q`.
+        """Cases whose title, summary or body match the words of `q`, in French or in English,
+        and the cases of a theme whose name holds them ("surapprentissage" finds the cases of
+        the overfitting theme even where their text does not use the word).
 
-        PostgreSQL: full-text search (English stemming), best match first via `search_rank`.
+        PostgreSQL: full-text search, the French columns stemmed as French and the English ones
+        as English (a word matches in either), best match first via `search_rank` (a case found
+        by its theme alone ranks 0, after those its text matches).
         Elsewhere (SQLite): every word (the first 10) must appear, ignoring case, in one of the
-        fields (contains_all).
+        six columns (contains_all).
         """
         words = (q or "").split()
         if not words:
             return self
+        themed = CaseStudy.themes.through.objects.filter(
+            theme__in=Theme.objects.named(words[:10]).values("pk")
+        ).values("casestudy_id")
         connection = connections[self.db]
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank
+            from django.contrib.postgres.search import SearchRank
 
             # The stored, GIN-indexed vector of title (A), summary (B) and body (C) (kb.search).
             document = search_index.SearchDocument()
-            query = SearchQuery(
-                " ".join(words), search_type="websearch", config=search_index.POSTGRES_CONFIG
+            query = search_index.postgres_query(" ".join(words))
+            by_text = (
+                CaseStudy.objects.alias(search_document=search_index.SearchDocument())
+                .filter(search_document=query)
+                .order_by()
+                .values("pk")
             )
             return (
                 self.alias(search_document=document)
                 .annotate(search_rank=SearchRank(document, query))
-                .filter(search_document=query)
+                .filter(pk__in=by_text.union(themed))  # each read from its own index
                 .order_by("-search_rank", "title")
             )
-        return self.contains_all(words[:10])  # bounded: one lookup per word
+        by_text = self.contains_all(words[:10])  # bounded: one lookup per word
+        return self.filter(Q(pk__in=by_text.order_by().values("pk")) | Q(pk__in=themed))
 
     def contains_all(self, terms):
-        """Cases in which every term occurs, ignoring case, in the title, summary or body.
+        """Cases in which every term occurs, ignoring case, in the title, summary or body, in
+        French or English (each term may be in either language).
 
         On SQLite with the trigram index (kb.search), terms of three characters or more are
         looked up in the index (which also folds non-ASCII case: "é" finds "É"); shorter terms,
-        and other databases, use LIKE (icontains) on the three fields.
+        and other databases, use LIKE (icontains) on the six columns.
         """
         terms = [term for term in terms if term]
         matches = self
@@ -246,9 +326,10 @@ class CaseStudyQuerySet(models.QuerySet):
             )
         for term in terms:
             if term not in indexed:
-                matches = matches.filter(
-                    Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-                )
+                anywhere = Q()
+                for column in search_index.COLUMNS:
+                    anywhere |= Q(**{f"{column}__icontains": term})
+                matches = matches.filter(anywhere)
         return matches
 
     def in_decade(self, decade: int):

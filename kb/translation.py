@@ -8,7 +8,15 @@ from modeltranslation.translator import TranslationOptions, register
 
 from config.translation_support import register_history
 
-from .models import CaseStudy, Country, KeyFact, Source, Theme, TimelineEvent
+from .models import (
+    CaseStudy,
+    Country,
+    GlossaryTerm,
+    KeyFact,
+    Source,
+    Theme,
+    TimelineEvent,
+)
 
 
 @register(Theme)
@@ -19,6 +27,12 @@ class ThemeTranslation(TranslationOptions):
 @register(Country)
 class CountryTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(GlossaryTerm)
+class GlossaryTermTranslation(TranslationOptions):
+    fields = ("term", "definition")
+    required_languages = ("fr", "en")  # the glossary shows both, side by side
 
 
 @register(CaseStudy)
@@ -53,5 +67,6 @@ class TimelineEventTranslation(TranslationOptions):
 register_history(Theme, excluded=["explanation_html"])
 register_history(CaseStudy, excluded=["body_html", "discussion_html"], m2m_fields=["themes"])
 register_history(Source)
+register_history(GlossaryTerm)
 register_history(KeyFact)
 register_history(TimelineEvent)

@@ -1,6 +1,7 @@
 """Pages of the knowledge base."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .feeds import LatestCasesFeed
@@ -14,5 +15,7 @@ urlpatterns = [
     path("cases/<slug:slug>/cite.bib", views.case_cite, name="case-cite"),
     path("themes/", views.theme_list, name="theme-list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    # Translators: the glossary page's address (/fr/glossaire/): lower case, ends with "/".
+    path(_("glossary/"), views.glossary, name="glossary"),
     path("preview/markdown/", views.markdown_preview, name="markdown-preview"),
 ]

@@ -14,6 +14,7 @@ CONTENT_MODELS = [
     "kb.Source",
     "kb.KeyFact",
     "kb.TimelineEvent",
+    "kb.GlossaryTerm",
     "quiz.Quiz",
     "quiz.Question",
     "quiz.Choice",

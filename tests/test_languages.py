@@ -165,3 +165,25 @@ def test_html_is_rendered_per_language():
     assert case.body_html_fr == "<p><strong>Gras</strong> en français</p>"
     with translation.override("fr"):
         assert "Gras" in CaseStudy.objects.get(pk=case.pk).body_html
+
+
+def test_glossary_is_cached_per_language_and_refreshed_by_an_edit(settings):
+    from kb.models import GlossaryTerm
+    from tests.kb.factories import ThemeFactory
+
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True}
+    term = GlossaryTerm.objects.create(
+        slug="overfitting",
+        term_fr="Surapprentissage",
+        term_en="Overfitting",
+        definition_fr="Le modèle apprend le bruit.",
+        definition_en="The model learns the noise.",
+        theme=ThemeFactory(),
+    )
+    client = bare_client()
+    for url in ("/fr/glossaire/", "/en/glossary/"):
+        client.get(url)
+        assert client.get(url).get("X-Page-Cache") == "hit", url
+    term.definition_fr = "Le modèle apprend aussi le bruit des exemples."
+    term.save()
+    assert "aussi le bruit des exemples" in client.get("/fr/glossaire/").content.decode()

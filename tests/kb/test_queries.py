@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 EXPECTED_QUERIES = {
     "home": 5,
     "case-list": 7,
-    "case-list-filtered": 9,  # + the chosen theme looked up by slug, + the decade choices
+    # + the chosen theme looked up by slug, + the decade choices, + the themes a search names
+    "case-list-filtered": 10,
     "case-detail": 9,
     "theme-list": 1,
     "theme-detail": 5,
