@@ -324,6 +324,7 @@ def _pages() -> dict:
         ),
         "case list, sorted": lambda c: c.get(reverse("kb:case-list") + "?sort=updated&page=1"),
         "theme list": lambda c: c.get(reverse("kb:theme-list")),
+        "glossary": lambda c: c.get(reverse("kb:glossary")),
         "simulation list": lambda c: c.get(reverse("simulations:simulation-list")),
         "quiz list": lambda c: c.get(reverse("quiz:quiz-list")),
         "log-in": lambda c: c.get(reverse("login")),
