@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, views
 
 
@@ -33,7 +34,7 @@ def exception_handler(exc, context):
         if isinstance(detail, dict):
             fields = _flatten(detail)
             non_field = fields.pop("non_field_errors", None)
-            message = "; ".join(non_field) if non_field else "Invalid input."
+            message = "; ".join(non_field) if non_field else gettext("Invalid input.")
             if non_field:
                 fields["non_field_errors"] = non_field
         else:

@@ -3,12 +3,13 @@
 from functools import wraps
 
 from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 SEARCH_MAX_CHARS = 200
-SEARCH_TOO_LONG = "Search terms are limited to {n} characters."
-SEARCH_NULL_CHARACTER = "Search terms cannot contain null characters."
+SEARCH_TOO_LONG = _("Search terms are limited to {n} characters.")
+SEARCH_NULL_CHARACTER = _("Search terms cannot contain null characters.")
 
 
 class BoundedSearchFilter(filters.SearchFilter):

@@ -22,11 +22,15 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 from config.clients import client_ip
 
-TOO_MANY_ATTEMPTS = (
+TOO_MANY_ATTEMPTS = _(
     "Too many failed log-in attempts for this account. Wait {minutes} minutes before trying again."
+)
+TOO_MANY_ATTEMPTS_ONE_MINUTE = _(
+    "Too many failed log-in attempts for this account. Wait a minute before trying again."
 )
 
 
@@ -66,7 +70,10 @@ def record_failure(request, username: str | None) -> None:
 
 
 def lockout_message() -> str:
-    return TOO_MANY_ATTEMPTS.format(minutes=max(1, _limits()[2] // 60))
+    minutes = max(1, _limits()[2] // 60)
+    if minutes == 1:
+        return str(TOO_MANY_ATTEMPTS_ONE_MINUTE)
+    return TOO_MANY_ATTEMPTS.format(minutes=minutes)
 
 
 class RateLimitedModelBackend(ModelBackend):

@@ -19,36 +19,48 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from config.sqlite.base import DatabaseBusy
 
 API_PREFIX = "/api/"
-BODY_TOO_LARGE = "Request bodies are limited to {limit} bytes."
-NUL_IN_PATH = "The address contains a null character."
-DATABASE_BUSY = (
+BODY_TOO_LARGE = _("Request bodies are limited to {limit} bytes.")
+NUL_IN_PATH = _("The address contains a null character.")
+DATABASE_BUSY = _(
     "The site is busy saving other work. Nothing was saved: please try again in a few seconds."
 )
-JSON_TOO_DEEP = "JSON nested more than {depth} levels deep is not accepted."
-JSON_LONE_SURROGATE = "JSON strings must be valid Unicode (a lone surrogate was found)."
+JSON_TOO_DEEP = _("JSON nested more than {depth} levels deep is not accepted.")
+JSON_LONE_SURROGATE = _("JSON strings must be valid Unicode (a lone surrogate was found).")
 JSON_MAX_DEPTH = 32
 BUSY_RETRY_AFTER_SECONDS = 5
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _error(request, status: int, code: str, message: str, headers=None):
+    # This middleware may answer before LocaleMiddleware runs: pick the language as it would
+    # (the /fr/ or /en/ prefix, the saved choice, Accept-Language, else French).
+    try:
+        language = translation.get_language_from_request(request, check_path=True)
+    except Exception:  # a malformed path or header: the default language
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        message = str(message)
     if request.path.startswith(API_PREFIX):
         body = {"error": {"status": status, "code": code, "message": message, "fields": {}}}
         response = JsonResponse(body, status=status)
+        response["Content-Language"] = language
     else:
         page = (
-            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
             f"<title>{status}</title></head><body><h1>{status}</h1><p>{escape(message)}</p>"
             "</body></html>"
         )
         response = HttpResponse(page, status=status)
+        response["Content-Language"] = language
     for name, value in (headers or {}).items():
         response[name] = value
     return response

@@ -18,6 +18,7 @@ import math
 from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.connection import ConnectionProxy
+from django.utils.translation import gettext_lazy as _
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.clients import client_ip
@@ -62,9 +63,13 @@ class SignupThrottle(ClientRateThrottle):
     scope = "signups"
 
 
-TOO_MANY_REQUESTS = (
+TOO_MANY_REQUESTS = _(
     "You have sent too many requests of this kind in a short time. "
     "Please wait {seconds} seconds and try again."
+)
+TOO_MANY_REQUESTS_ONE_SECOND = _(
+    "You have sent too many requests of this kind in a short time. "
+    "Please wait a second and try again."
 )
 
 
@@ -80,6 +85,8 @@ def throttle_wait(request, throttle_class: type[ClientRateThrottle]) -> int | No
 
 
 def too_many_message(wait: int) -> str:
+    if wait == 1:
+        return str(TOO_MANY_REQUESTS_ONE_SECOND)
     return TOO_MANY_REQUESTS.format(seconds=wait)
 
 

@@ -5,15 +5,18 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 
 from quiz import views as quiz_views
 
 from . import views
 from .auth import admin_login_form, login_form
 
-admin.site.site_header = "Reality Check — teachers' admin"
-admin.site.site_title = "Reality Check admin"
-admin.site.index_title = "Content, quizzes and results"
+admin.site.site_header = _("Reality Check — teachers' admin")
+admin.site.site_title = _("Reality Check admin")
+admin.site.index_title = _("Content, quizzes and results")
 admin.site.login_form = admin_login_form()
 
 urlpatterns = [
@@ -28,6 +31,12 @@ urlpatterns = [
 # Every public page exists at /fr/… and /en/…; an unprefixed address redirects by the saved
 # choice, else Accept-Language, else French (django.middleware.locale.LocaleMiddleware).
 urlpatterns += i18n_patterns(
+    # The JavaScript catalogue (gettext() for static/quiz/quiz.js…): a file, no inline script.
+    path(
+        "jsi18n/",
+        cache_control(public=True, max_age=3600)(JavaScriptCatalog.as_view(packages=["quiz"])),
+        name="javascript-catalog",
+    ),
     path("simulations/", include("simulations.urls")),
     path("quizzes/", include("quiz.urls")),
     path("accounts/signup/", quiz_views.signup, name="signup"),

@@ -3,17 +3,25 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
-from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import CaseStudyAdminForm, SourceInlineFormSet, ThemeAdminForm
 from .models import CaseStudy, Country, GlossaryTerm, KeyFact, Source, Theme, TimelineEvent
 
-PUBLISH_REFUSED = (
-    "Not published, because {names} {verb} no source yet: add at least one source first."
+PUBLISH_REFUSED = _(
+    "Not published, because {names} has no source yet: add at least one source first."
 )
-KEYFACT_SOURCE_HELP = (
+PUBLISH_REFUSED_MANY = _(
+    "Not published, because {names} have no source yet: add at least one source first."
+)
+KEYFACT_SOURCE_HELP = _(
     "A source of this case. New sources appear here once the case has been saved with them."
 )
 
@@ -26,7 +34,11 @@ PREVIEW_MEDIA = {
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
-class SourceInline(admin.StackedInline):
+# django-modeltranslation's admin classes: each translated field appears once per language
+# (title [fr], title [en]); the fieldsets below put the two languages side by side.
+
+
+class SourceInline(TranslationStackedInline):
     model = Source
     formfield_overrides = URL_OVERRIDES
     formset = SourceInlineFormSet
@@ -35,17 +47,23 @@ class SourceInline(admin.StackedInline):
         ("title", "order"),
         ("publisher", "authors"),
         ("published_on", "date_precision"),
-        ("kind", "origin"),
+        ("kind", "origin", "language"),
         "url",
         "archived_url",
-        "supports",
+        ("supports_fr", "supports_en"),
     ]
 
 
-class KeyFactInline(admin.StackedInline):
+class KeyFactInline(TranslationStackedInline):
     model = KeyFact
     extra = 0
-    fields = [("statement", "order"), ("source", "location"), ("status", "note")]
+    fields = [
+        ("statement_fr", "statement_en"),
+        ("source", "order"),
+        ("location_fr", "location_en"),
+        "status",
+        ("note_fr", "note_en"),
+    ]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -62,14 +80,14 @@ class KeyFactInline(admin.StackedInline):
         return formset
 
 
-class TimelineEventInline(admin.TabularInline):
+class TimelineEventInline(TranslationTabularInline):
     model = TimelineEvent
     extra = 0
-    fields = ["date", "precision", "text"]
+    fields = ["date", "precision", "text_fr", "text_en"]
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(SimpleHistoryAdmin):
+class CaseStudyAdmin(TranslationAdmin, SimpleHistoryAdmin):
     form = CaseStudyAdminForm
     list_display = [
         "title",
@@ -105,21 +123,42 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     history_list_display = ["published", "status"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "is_published", "is_featured"]}),
-        ("Text", {"fields": ["body", "discussion_questions"]}),
         (
-            "Facts",
+            None,
+            {
+                "fields": [
+                    ("title_fr", "title_en"),
+                    "slug",
+                    ("summary_fr", "summary_en"),
+                    ("is_published", "is_featured"),
+                ]
+            },
+        ),
+        (
+            _("Text"),
+            {
+                "fields": [
+                    "body_fr",
+                    "body_en",
+                    "discussion_questions_fr",
+                    "discussion_questions_en",
+                ]
+            },
+        ),
+        (
+            _("Facts"),
             {
                 "fields": [
                     ("sector", "status", "status_as_of"),
                     ("start_year", "end_year"),
-                    ("deployer", "developer"),
+                    ("deployer_fr", "deployer_en"),
+                    ("developer_fr", "developer_en"),
                     "countries",
                 ]
             },
         ),
-        ("Links", {"fields": ["themes", "related"]}),
-        ("Dates", {"fields": [("published_at", "created_at", "updated_at")]}),
+        (_("Links"), {"fields": ["themes", "related"]}),
+        (_("Dates"), {"fields": [("published_at", "created_at", "updated_at")]}),
     ]
 
     class Media:
@@ -137,19 +176,19 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
             form = type(form.__name__, (form,), {"sources_in_formset": False})
         return form
 
-    @admin.display(description="Sources", ordering="n_sources")
+    @admin.display(description=_("Sources"), ordering="n_sources")
     def source_count(self, obj):
         return obj.n_sources
 
     def published(self, record):
         """The history list's "published" column (on a historical record)."""
-        return "yes" if record.is_published else "no"
+        return gettext("yes") if record.is_published else gettext("no")
 
-    @admin.display(description="Years", ordering="start_year")
+    @admin.display(description=_("Years"), ordering="start_year")
     def years(self, obj):
         return obj.years or "—"
 
-    @admin.action(description="Publish the selected cases", permissions=["change"])
+    @admin.action(description=_("Publish the selected cases"), permissions=["change"])
     def publish(self, request, queryset):
         published, refused = 0, []
         for case in queryset.filter(is_published=False):
@@ -169,15 +208,14 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
         if refused:
             self.message_user(
                 request,
-                PUBLISH_REFUSED.format(
-                    names=", ".join(f"“{t}”" for t in refused),
-                    verb="has" if len(refused) == 1 else "have",
+                (PUBLISH_REFUSED if len(refused) == 1 else PUBLISH_REFUSED_MANY).format(
+                    names=", ".join(gettext("“{title}”").format(title=t) for t in refused)
                 ),
                 messages.ERROR,
             )
 
     @admin.action(
-        description="Unpublish the selected cases (back to draft)", permissions=["change"]
+        description=_("Unpublish the selected cases (back to draft)"), permissions=["change"]
     )
     def unpublish(self, request, queryset):
         count = 0
@@ -194,7 +232,7 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(TranslationAdmin, SimpleHistoryAdmin):
     form = ThemeAdminForm
     list_display = ["name", "definition", "order", "case_count", "updated_at"]
     list_editable = ["order"]
@@ -207,6 +245,21 @@ class ThemeAdmin(SimpleHistoryAdmin):
         "explanation_en",
         "slug",
     ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("name_fr", "name_en"),
+                    "slug",
+                    ("definition_fr", "definition_en"),
+                    "explanation_fr",
+                    "explanation_en",
+                    "order",
+                ]
+            },
+        ),
+    ]
     prepopulated_fields = {"slug": ["name"]}
     history_list_display = ["order"]
 
@@ -217,35 +270,42 @@ class ThemeAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_cases=Count("cases"))
 
-    @admin.display(description="Cases", ordering="n_cases")
+    @admin.display(description=_("Cases"), ordering="n_cases")
     def case_count(self, obj):
         return obj.n_cases
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(TranslationAdmin, SimpleHistoryAdmin):
     """Sources are edited inside their case; this list finds and audits them across cases."""
 
     formfield_overrides = URL_OVERRIDES
     list_display = ["title", "publisher", "case", "kind", "origin", "published_on"]
     list_filter = ["kind", "origin", "case"]
-    search_fields = ["title", "publisher", "authors", "url", "case__title"]
+    search_fields = ["title", "publisher", "authors", "url", "case__title_fr", "case__title_en"]
     list_select_related = ["case"]
     autocomplete_fields = ["case"]
 
 
 @admin.register(KeyFact)
-class KeyFactAdmin(SimpleHistoryAdmin):
+class KeyFactAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["statement", "case", "status", "source"]
     list_filter = ["status", "case"]
-    search_fields = ["statement", "note", "case__title"]
+    search_fields = [
+        "statement_fr",
+        "statement_en",
+        "note_fr",
+        "note_en",
+        "case__title_fr",
+        "case__title_en",
+    ]
     list_select_related = ["case", "source"]
     autocomplete_fields = ["case"]
 
@@ -256,10 +316,10 @@ class KeyFactAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(SimpleHistoryAdmin):
+class TimelineEventAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["date", "precision", "text", "case"]
     list_filter = ["case"]
-    search_fields = ["text", "case__title"]
+    search_fields = ["text_fr", "text_en", "case__title_fr", "case__title_en"]
     list_select_related = ["case"]
     autocomplete_fields = ["case"]
 

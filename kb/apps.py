@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
+from django.utils.translation import gettext_lazy as _
 
 SEARCH_INDEX_MIGRATION = ("kb", "0004_casestudy_search_index")
 
@@ -30,7 +31,7 @@ def drop_search_column(sender, using, plan=None, **kwargs):
 class KbConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "kb"
-    verbose_name = "Knowledge base"
+    verbose_name = _("Knowledge base")
 
     def ready(self):
         pre_migrate.connect(drop_search_column, sender=self, dispatch_uid="kb-search-column")

@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 
 from .models import CaseStudy
 
@@ -12,8 +13,8 @@ FEED_SIZE = 20
 
 class LatestCasesFeed(Feed):
     feed_type = Atom1Feed
-    title = "Reality Check: new and updated cases"
-    subtitle = "Sourced case studies of what machine learning does to people."
+    title = _("Reality Check: new and updated cases")
+    subtitle = _("Sourced case studies of what machine learning does to people.")
     link = reverse_lazy("kb:case-list")
     author_name = "Reality Check"
 

@@ -6,14 +6,16 @@ are ignored for filtering: django-filter only applies the fields that validated.
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import CaseStatus, CaseStudy, Country, Sector, Theme
 
 SORTS = {
-    "relevance": ("Best match, then title", ()),
-    "title": ("Title (A–Z)", ("title",)),
-    "newest": ("Newest first (start year)", ("-start_year", "title")),
-    "updated": ("Recently updated", ("-updated_at", "title")),
+    "relevance": (_("Best match, then title"), ()),
+    "title": (_("Title (A–Z)"), ("title",)),
+    "newest": (_("Newest first (start year)"), ("-start_year", "title")),
+    "updated": (_("Recently updated"), ("-updated_at", "title")),
 }
 DEFAULT_SORT = "relevance"
 
@@ -28,45 +30,47 @@ def decade_choices():
         .distinct()
     )
     decades = sorted({year - year % 10 for year in years})
-    return [(str(d), f"{d}s") for d in decades]
+    return [(str(d), gettext("{decade}s").format(decade=d)) for d in decades]
 
 
 class CaseStudyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method="filter_search",
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. facial recognition"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. facial recognition")}
+        ),
     )
     theme = django_filters.ModelChoiceFilter(
-        label="Theme",
+        label=_("Theme"),
         field_name="themes",
         to_field_name="slug",
         queryset=Theme.objects.only("slug", "name"),
-        empty_label="Any theme",
+        empty_label=_("Any theme"),
     )
     sector = django_filters.ChoiceFilter(
-        label="Sector", choices=Sector.choices, empty_label="Any sector"
+        label=_("Sector"), choices=Sector.choices, empty_label=_("Any sector")
     )
     country = django_filters.ModelChoiceFilter(
-        label="Country",
+        label=_("Country"),
         field_name="countries",
         to_field_name="slug",
         queryset=Country.objects.only("slug", "name"),
-        empty_label="Any country",
+        empty_label=_("Any country"),
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=CaseStatus.choices, empty_label="Any status"
+        label=_("Status"), choices=CaseStatus.choices, empty_label=_("Any status")
     )
     decade = django_filters.ChoiceFilter(
-        label="Decade (start year)",
+        label=_("Decade (start year)"),
         choices=decade_choices,
         method="filter_decade",
-        empty_label="Any decade",
+        empty_label=_("Any decade"),
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        label=_("Sort by"),
+        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
         method="filter_sort",
         empty_label=None,
     )

@@ -10,7 +10,8 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from config.translation_support import render_each_language
 
@@ -20,22 +21,24 @@ from .markdown import normalize_newlines, render_markdown
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
-END_BEFORE_START = "The end year cannot be before the start year."
-PUBLISHED_NEEDS_SOURCE = (
+END_BEFORE_START = _("The end year cannot be before the start year.")
+PUBLISHED_NEEDS_SOURCE = _(
     "A published case needs at least one source. Add a source, or leave it as a draft."
 )
-FACT_SOURCE_OTHER_CASE = "Pick a source of this same case."
-VERIFIED_NEEDS_ORIGINAL = (
+FACT_SOURCE_OTHER_CASE = _("Pick a source of this same case.")
+VERIFIED_NEEDS_ORIGINAL = _(
     "Only a fact read in the original document can be marked verified: this source is a {origin}. "
     "Link the original document, or mark the fact as secondary."
 )
-STATUS_NEEDS_AS_OF = "Give the date of the latest source you checked for this status."
+# Django date format of the dates in a citation: the translation gives French its own.
+CITATION_DATE_FORMAT = pgettext_lazy("date format of a citation", "d F Y")
+STATUS_NEEDS_AS_OF = _("Give the date of the latest source you checked for this status.")
 
 
 class DatePrecision(models.TextChoices):
-    YEAR = "year", "Year"
-    MONTH = "month", "Month"
-    DAY = "day", "Day"
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
 
 
 def format_date(value: datetime.date | None, precision: str) -> str:
@@ -113,24 +116,38 @@ class ThemeManager(SlugNaturalKeyManager.from_queryset(ThemeQuerySet)):
 
 class Theme(models.Model):
     slug = models.SlugField(
-        unique=True, help_text="Short name used in the address, e.g. feedback-loops."
+        verbose_name=_("slug"),
+        unique=True,
+        help_text=_("Short name used in the address, e.g. feedback-loops."),
     )
-    name = models.CharField(max_length=120, help_text="The ML problem, as a student would name it.")
+    name = models.CharField(
+        verbose_name=_("name"),
+        max_length=120,
+        help_text=_("The ML problem, as a student would name it."),
+    )
     definition = models.CharField(
+        verbose_name=_("definition"),
         max_length=300,
-        help_text="One plain-language sentence. Shown as a tooltip wherever the theme appears.",
+        help_text=_("One plain-language sentence. Shown as a tooltip wherever the theme appears."),
     )
     explanation = models.TextField(
-        help_text="Markdown. What the problem is, why it happens, and how the cases show it."
+        verbose_name=_("explanation"),
+        help_text=_("Markdown. What the problem is, why it happens, and how the cases show it."),
     )
-    explanation_html = models.TextField(editable=False, default="")
-    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in lists.")
-    updated_at = models.DateTimeField(auto_now=True)
+    explanation_html = models.TextField(
+        verbose_name=_("explanation html"), editable=False, default=""
+    )
+    order = models.PositiveIntegerField(
+        verbose_name=_("order"), default=0, help_text=_("Lower numbers come first in lists.")
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = ThemeManager()
     # history: registered in kb/translation.py, after the translated columns exist
 
     class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
         ordering = ["order", "name"]
 
     def __str__(self):
@@ -150,14 +167,15 @@ class Theme(models.Model):
 
 
 class Country(models.Model):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
 
     objects = SlugNaturalKeyManager()
 
     class Meta:
+        verbose_name = _("country")
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
 
     def __str__(self):
         return self.name
@@ -205,30 +223,30 @@ class GlossaryTerm(models.Model):
 
 
 class Sector(models.TextChoices):
-    POLICING = "policing", "Policing"
-    CRIMINAL_JUSTICE = "criminal-justice", "Criminal justice"
-    BORDER_CONTROL = "border-control", "Border control"
-    SURVEILLANCE = "surveillance", "Surveillance"
-    EMPLOYMENT = "employment", "Employment"
-    RESEARCH = "research", "Research"
-    CONSUMER_SERVICES = "consumer-services", "Consumer services"
-    MILITARY = "military", "Military"
-    HEALTH = "health", "Health"
-    EDUCATION = "education", "Education"
-    FINANCE = "finance", "Finance"
-    PUBLIC_SERVICES = "public-services", "Public services"
+    POLICING = "policing", _("Policing")
+    CRIMINAL_JUSTICE = "criminal-justice", _("Criminal justice")
+    BORDER_CONTROL = "border-control", _("Border control")
+    SURVEILLANCE = "surveillance", _("Surveillance")
+    EMPLOYMENT = "employment", _("Employment")
+    RESEARCH = "research", _("Research")
+    CONSUMER_SERVICES = "consumer-services", _("Consumer services")
+    MILITARY = "military", _("Military")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    FINANCE = "finance", _("Finance")
+    PUBLIC_SERVICES = "public-services", _("Public services")
 
 
 class CaseStatus(models.TextChoices):
-    RESEARCH_CLAIM = "research-claim", "Research claim"
-    PILOT = "pilot", "Pilot"
-    DEPLOYED = "deployed", "Deployed"
-    SUSPENDED = "suspended", "Suspended"
-    ABANDONED = "abandoned", "Abandoned"
-    BANNED = "banned", "Banned"
-    ONGOING = "ongoing", "Ongoing"
-    UNDER_NEGOTIATION = "under-negotiation", "Under negotiation"
-    UNKNOWN = "unknown", "Unknown"
+    RESEARCH_CLAIM = "research-claim", _("Research claim")
+    PILOT = "pilot", _("Pilot")
+    DEPLOYED = "deployed", _("Deployed")
+    SUSPENDED = "suspended", _("Suspended")
+    ABANDONED = "abandoned", _("Abandoned")
+    BANNED = "banned", _("Banned")
+    ONGOING = "ongoing", _("Ongoing")
+    UNDER_NEGOTIATION = "under-negotiation", _("Under negotiation")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class CaseStudyQuerySet(models.QuerySet):
@@ -342,69 +360,116 @@ class CaseStudyManager(models.Manager.from_queryset(CaseStudyQuerySet)):
 
 
 class CaseStudy(models.Model):
-    slug = models.SlugField(unique=True, help_text="Short name used in the address, e.g. predpol.")
-    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        verbose_name=_("slug"),
+        unique=True,
+        help_text=_("Short name used in the address, e.g. predpol."),
+    )
+    title = models.CharField(verbose_name=_("title"), max_length=200)
     summary = models.CharField(
-        max_length=300, help_text="One line: what the system was and what went wrong."
+        verbose_name=_("summary"),
+        max_length=300,
+        help_text=_("One line: what the system was and what went wrong."),
     )
     body = models.TextField(
-        help_text="Markdown. What was claimed, how it worked, what went wrong, the outcome, "
-        "and why it matters for ML practice. Cite sources by number, e.g. [1]."
+        verbose_name=_("body"),
+        help_text=_(
+            "Markdown. What was claimed, how it worked, what went wrong, the outcome, "
+            "and why it matters for ML practice. Cite sources by number, e.g. [1]."
+        ),
     )
-    body_html = models.TextField(editable=False, default="")
-    countries = models.ManyToManyField(Country, blank=True, related_name="cases")
-    sector = models.CharField(max_length=30, choices=Sector, db_index=True)
+    body_html = models.TextField(verbose_name=_("body html"), editable=False, default="")
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="cases"
+    )
+    sector = models.CharField(
+        verbose_name=_("sector"), max_length=30, choices=Sector, db_index=True
+    )
     deployer = models.CharField(
-        max_length=300, blank=True, help_text="Who used the system (police force, company, state…)."
+        verbose_name=_("deployer"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who used the system (police force, company, state…)."),
     )
     developer = models.CharField(
-        max_length=300, blank=True, help_text="Who built it (vendor, lab, consortium…)."
+        verbose_name=_("developer"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who built it (vendor, lab, consortium…)."),
     )
     start_year = models.PositiveSmallIntegerField(
+        verbose_name=_("start year"),
         null=True,
         blank=True,
         db_index=True,
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
-        help_text="Year the system was first built, tested or used.",
+        help_text=_("Year the system was first built, tested or used."),
     )
     end_year = models.PositiveSmallIntegerField(
+        verbose_name=_("end year"),
         null=True,
         blank=True,
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
-        help_text="Year it was stopped. Leave empty if it is still in use or its fate is unknown.",
+        help_text=_(
+            "Year it was stopped. Leave empty if it is still in use or its fate is unknown."
+        ),
     )
     status = models.CharField(
-        max_length=30, choices=CaseStatus, db_index=True, help_text="Where the system stands today."
+        verbose_name=_("status"),
+        max_length=30,
+        choices=CaseStatus,
+        db_index=True,
+        help_text=_("Where the system stands today."),
     )
     status_as_of = models.DateField(
+        verbose_name=_("status as of"),
         null=True,
         blank=True,
-        help_text="Date of the latest source you checked for this status; shown as "
-        "“as of” month and year, since a status can change.",
+        help_text=_(
+            "Date of the latest source you checked for this status; shown as "
+            "“as of” month and year, since a status can change."
+        ),
     )
     themes = models.ManyToManyField(
-        Theme, related_name="cases", blank=True, help_text="The ML problems this case illustrates."
+        Theme,
+        verbose_name=_("themes"),
+        related_name="cases",
+        blank=True,
+        help_text=_("The ML problems this case illustrates."),
     )
-    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related"), blank=True, symmetrical=True
+    )
     discussion_questions = models.TextField(
-        blank=True, help_text="Markdown list of questions for class discussion."
+        verbose_name=_("discussion questions"),
+        blank=True,
+        help_text=_("Markdown list of questions for class discussion."),
     )
-    discussion_html = models.TextField(editable=False, default="")
+    discussion_html = models.TextField(
+        verbose_name=_("discussion html"), editable=False, default=""
+    )
     is_published = models.BooleanField(
-        default=False, db_index=True, help_text="Only published cases are visible to the public."
+        verbose_name=_("published"),
+        default=False,
+        db_index=True,
+        help_text=_("Only published cases are visible to the public."),
     )
-    is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    is_featured = models.BooleanField(
+        verbose_name=_("featured"), default=False, help_text=_("Shown on the home page.")
+    )
+    published_at = models.DateTimeField(
+        verbose_name=_("published at"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True, db_index=True)
 
     objects = CaseStudyManager()
     # history: registered in kb/translation.py, after the translated columns exist
 
     class Meta:
         ordering = ["title"]
-        verbose_name = "case study"
-        verbose_name_plural = "case studies"
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
         # The case list's default order (title, then id): read in index order, no sort.
         indexes = [models.Index(fields=["title", "id"], name="kb_case_title_id_idx")]
         constraints = [
@@ -452,12 +517,18 @@ class CaseStudy(models.Model):
         return (self.slug,)
 
     def citation_text(self, url: str, *, accessed: datetime.date | None = None) -> str:
-        """A plain-text reference to this case page, e.g. for a bibliography."""
+        """A plain-text reference to this case page, e.g. for a bibliography, in the active
+        language ('02 January 2026'; French '2 janvier 2026')."""
         accessed = accessed or timezone.now().date()
         updated = timezone.localdate(self.updated_at) if self.updated_at else accessed
-        return (
-            f"Reality Check. \u201c{self.title}.\u201d Case study, last updated "
-            f"{updated:%d %B %Y}. {url} (accessed {accessed:%d %B %Y})."
+        return _(
+            "Reality Check. “{title}.” Case study, last updated {updated}. "
+            "{url} (accessed {accessed})."
+        ).format(
+            title=self.title,
+            updated=date_format(updated, CITATION_DATE_FORMAT),
+            url=url,
+            accessed=date_format(accessed, CITATION_DATE_FORMAT),
         )
 
     def citation_bibtex(self, url: str, *, accessed: datetime.date | None = None) -> str:
@@ -471,8 +542,12 @@ class CaseStudy(models.Model):
             f"  title = {{{{{bibtex_escape(self.title)}}}}},\n"
             f"  year = {{{updated.year}}},\n"
             f"  howpublished = {{\\url{{{bibtex_escape(url, url=True)}}}}},\n"
-            f"  note = {{Case study, last updated {updated:%Y-%m-%d}; accessed {accessed:%Y-%m-%d}}},\n"
-            f"}}\n"
+            "  note = {"
+            + _("Case study, last updated {updated}; accessed {accessed}").format(
+                updated=f"{updated:%Y-%m-%d}", accessed=f"{accessed:%Y-%m-%d}"
+            )
+            + "},\n"
+            "}\n"
         )
 
     def numbered_key_facts(self) -> list["KeyFact"]:
@@ -517,60 +592,88 @@ def bibtex_escape(text: str, *, url: bool = False) -> str:
 
 
 class SourceKind(models.TextChoices):
-    NEWS = "news", "News"
-    ACADEMIC = "academic", "Academic"
-    OFFICIAL = "official", "Official"
-    COURT = "court", "Court"
-    NGO = "ngo", "NGO"
-    COMPANY = "company", "Company"
-    BLOG = "blog", "Blog or essay"
+    NEWS = "news", _("News")
+    ACADEMIC = "academic", _("Academic")
+    OFFICIAL = "official", _("Official")
+    COURT = "court", _("Court")
+    NGO = "ngo", _("NGO")
+    COMPANY = "company", _("Company")
+    BLOG = "blog", _("Blog or essay")
 
 
 class SourceOrigin(models.TextChoices):
     """Whether the linked document is where the fact originates. Only an original can verify."""
 
-    ORIGINAL = "original", "Original document"
-    REPORT = "report", "Report of another document"
-    COPY = "copy", "Copy, mirror or syndication"
+    ORIGINAL = "original", _("Original document")
+    REPORT = "report", _("Report of another document")
+    COPY = "copy", _("Copy, mirror or syndication")
 
 
 class Source(models.Model):
-    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(max_length=400)
-    publisher = models.CharField(max_length=200, help_text="Outlet, journal or organisation.")
-    authors = models.CharField(max_length=400, blank=True)
-    published_on = models.DateField(null=True, blank=True, help_text="Publication date.")
+    case = models.ForeignKey(
+        CaseStudy, verbose_name=_("case"), on_delete=models.CASCADE, related_name="sources"
+    )
+    title = models.CharField(verbose_name=_("title"), max_length=400)
+    publisher = models.CharField(
+        verbose_name=_("publisher"), max_length=200, help_text=_("Outlet, journal or organisation.")
+    )
+    authors = models.CharField(verbose_name=_("authors"), max_length=400, blank=True)
+    published_on = models.DateField(
+        verbose_name=_("published on"), null=True, blank=True, help_text=_("Publication date.")
+    )
     date_precision = models.CharField(
+        verbose_name=_("date precision"),
         max_length=5,
         choices=DatePrecision,
         default=DatePrecision.DAY,
-        help_text="How precisely the date is known; only that much is shown.",
+        help_text=_("How precisely the date is known; only that much is shown."),
     )
     url = models.URLField(
-        max_length=500, help_text="The original publisher's address, not a mirror."
+        verbose_name=_("URL"),
+        max_length=500,
+        help_text=_("The original publisher's address, not a mirror."),
     )
-    archived_url = models.URLField(max_length=500, blank=True, help_text="Optional archive copy.")
-    kind = models.CharField(max_length=10, choices=SourceKind)
+    archived_url = models.URLField(
+        verbose_name=_("archived URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Optional archive copy."),
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=10, choices=SourceKind)
     origin = models.CharField(
+        verbose_name=_("origin"),
         max_length=10,
         choices=SourceOrigin,
         default=SourceOrigin.ORIGINAL,
-        help_text="Original: the paper, ruling, official document or article where the facts it "
-        "supports first appeared. Report: an article relaying or summarising another document. "
-        "Copy: a mirror or syndicated copy (prefer the original).",
+        help_text=_(
+            "Original: the paper, ruling, official document or article where the facts it "
+            "supports first appeared. Report: an article relaying or summarising another document. "
+            "Copy: a mirror or syndicated copy (prefer the original)."
+        ),
     )
     language = models.CharField(
+        verbose_name=_("language"),
         max_length=12,
         default="en",
-        help_text="Language the source is written in (a code such as en, fr, de): its title "
-        "stays in that language and the link says so.",
+        help_text=_(
+            "Language the source is written in (a code such as en, fr, de): its title "
+            "stays in that language and the link says so."
+        ),
     )
-    supports = models.TextField(blank=True, help_text="What in the case this source supports.")
-    order = models.PositiveIntegerField(default=0, help_text="Sources are numbered in this order.")
+    supports = models.TextField(
+        verbose_name=_("supports"),
+        blank=True,
+        help_text=_("What in the case this source supports."),
+    )
+    order = models.PositiveIntegerField(
+        verbose_name=_("order"), default=0, help_text=_("Sources are numbered in this order.")
+    )
 
     # history: registered in kb/translation.py
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["case", "order", "id"]
 
     def __str__(self):
@@ -586,35 +689,47 @@ class Source(models.Model):
 
 
 class FactStatus(models.TextChoices):
-    VERIFIED = "verified", "Verified in the primary source"
-    SECONDARY = "secondary", "Secondary source only"
-    DISPUTED = "disputed", "Disputed"
+    VERIFIED = "verified", _("Verified in the primary source")
+    SECONDARY = "secondary", _("Secondary source only")
+    DISPUTED = "disputed", _("Disputed")
 
 
 class KeyFact(models.Model):
-    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="key_facts")
+    case = models.ForeignKey(
+        CaseStudy, verbose_name=_("case"), on_delete=models.CASCADE, related_name="key_facts"
+    )
     statement = models.CharField(
+        verbose_name=_("statement"),
         max_length=500,
-        help_text='The claim with its number, e.g. "tested on 32 people, 76% accuracy".',
+        help_text=_('The claim with its number, e.g. "tested on 32 people, 76% accuracy".'),
     )
     source = models.ForeignKey(
         Source,
+        verbose_name=_("source"),
         on_delete=models.PROTECT,
         related_name="key_facts",
-        help_text="The source the statement comes from (a source of this case).",
+        help_text=_("The source the statement comes from (a source of this case)."),
     )
     location = models.CharField(
-        max_length=200, blank=True, help_text="Where in the source: page, table, section."
+        verbose_name=_("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where in the source: page, table, section."),
     )
-    status = models.CharField(max_length=10, choices=FactStatus)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=FactStatus)
     note = models.CharField(
-        max_length=500, blank=True, help_text="Why disputed, or what conflicts."
+        verbose_name=_("note"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why disputed, or what conflicts."),
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(verbose_name=_("order"), default=0)
 
     # history: registered in kb/translation.py
 
     class Meta:
+        verbose_name = _("key fact")
+        verbose_name_plural = _("key facts")
         ordering = ["case", "order", "id"]
 
     def __str__(self):
@@ -638,16 +753,23 @@ class KeyFact(models.Model):
 
 
 class TimelineEvent(models.Model):
-    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="timeline")
-    date = models.DateField(
-        help_text="For a year or month only, pick its first day and set the precision."
+    case = models.ForeignKey(
+        CaseStudy, verbose_name=_("case"), on_delete=models.CASCADE, related_name="timeline"
     )
-    precision = models.CharField(max_length=5, choices=DatePrecision, default=DatePrecision.DAY)
-    text = models.CharField(max_length=500)
+    date = models.DateField(
+        verbose_name=_("date"),
+        help_text=_("For a year or month only, pick its first day and set the precision."),
+    )
+    precision = models.CharField(
+        verbose_name=_("precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    text = models.CharField(verbose_name=_("text"), max_length=500)
 
     # history: registered in kb/translation.py
 
     class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
         ordering = ["case", "date", "id"]
 
     def __str__(self):

@@ -209,6 +209,6 @@ def glossary(request):
 def markdown_preview(request):
     """Staff only: the sanitised HTML a Markdown field will show (the admin's Preview button)."""
     if not (request.user.is_active and request.user.is_staff):
-        return HttpResponseForbidden("Staff only.")
+        return HttpResponseForbidden(gettext("Staff only."))
     text = request.POST.get("text", "")[:PREVIEW_MAX_CHARS]
     return JsonResponse({"html": render_markdown(text)})

@@ -1,6 +1,7 @@
 """The page cache app: connects content changes to the generation that keys cached pages."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # Everything a public page shows comes from these models: saving, deleting or relinking any of
 # them retires every cached page. Attempts, users and simulation runs are left out: no cached
@@ -23,7 +24,7 @@ CONTENT_MODELS = [
 class PageCacheConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pagecache"
-    verbose_name = "Page cache"
+    verbose_name = _("Page cache")
 
     def ready(self):
         from django.apps import apps

@@ -4,6 +4,7 @@ import secrets
 import time
 
 from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
 
 ROW_ID = 1
 
@@ -17,10 +18,11 @@ class Generation(models.Model):
     PAGE_CACHE["GENERATION_MAX_AGE"] > 0, at most once per that many seconds.
     """
 
-    value = models.BigIntegerField(default=0)
+    value = models.BigIntegerField(verbose_name=_("value"), default=0)
 
     class Meta:
-        verbose_name = "content generation"
+        verbose_name_plural = _("content generations")
+        verbose_name = _("content generation")
 
     def __str__(self):
         return f"generation {self.value}"

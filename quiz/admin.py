@@ -17,7 +17,9 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,11 +29,11 @@ from .lint import TF_TRUE_RANGE, lint, percent
 from .models import Answer, Attempt, Choice, Question, QuestionType, Quiz, choice_errors
 from .services import ImportFailed, import_language, import_questions
 
-QUIZ_HAS_ATTEMPTS = (
+QUIZ_HAS_ATTEMPTS = _(
     "{n} attempt(s) use this quiz: deleting it would lose students' results. "
     "Archive it instead (tick “Archived” on the quiz): it disappears for students, results stay."
 )
-QUESTION_HAS_ANSWERS = (
+QUESTION_HAS_ANSWERS = _(
     "{n} answer(s) were given to this question: deleting it would lose students' results. "
     "Archive it instead (tick “Archived” on the question): new attempts leave it out."
 )
@@ -88,7 +90,7 @@ class QuestionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # questions are added on their own page, where their choices are checked
 
-    @admin.display(description="question")
+    @admin.display(description=_("question"))
     def summary(self, obj):
         return str(obj)
 
@@ -104,10 +106,10 @@ class QuizAdmin(SimpleHistoryAdmin, TranslationAdmin):
     inlines = [QuestionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "links"]}),
-        ("Quality checks", {"fields": ["quality_checks"]}),
-        ("Cases and themes", {"fields": ["cases", "themes"]}),
+        (_("Quality checks"), {"fields": ["quality_checks"]}),
+        (_("Cases and themes"), {"fields": ["cases", "themes"]}),
         (
-            "How students take it",
+            _("How students take it"),
             {
                 "fields": [
                     "is_published",
@@ -122,7 +124,7 @@ class QuizAdmin(SimpleHistoryAdmin, TranslationAdmin):
         ),
     ]
 
-    @admin.display(description="questions")
+    @admin.display(description=_("questions"))
     def question_total(self, obj):
         return obj.active_question_total
 
@@ -137,27 +139,27 @@ class QuizAdmin(SimpleHistoryAdmin, TranslationAdmin):
             )
         )
 
-    @admin.display(description="preview and tools")
+    @admin.display(description=_("preview and tools"))
     def links(self, obj):
         if obj is None or obj.pk is None:
-            return "Save the quiz first; then add questions, preview it and see its statistics."
+            return _("Save the quiz first; then add questions, preview it and see its statistics.")
         items = [
             (
                 obj.get_absolute_url(),
-                "Preview as a student" if not obj.is_published else "View on site",
+                _("Preview as a student") if not obj.is_published else _("View on site"),
             ),
-            (reverse("quiz:stats", args=[obj.slug]), "Statistics"),
-            (reverse("admin:quiz_question_add") + f"?quiz={obj.pk}", "Add a question"),
-            (reverse("admin:quiz_quiz_import", args=[obj.pk]), "Import GIFT/Aiken"),
-            (reverse("admin:quiz_quiz_export", args=[obj.pk]), "Export GIFT"),
+            (reverse("quiz:stats", args=[obj.slug]), _("Statistics")),
+            (reverse("admin:quiz_question_add") + f"?quiz={obj.pk}", _("Add a question")),
+            (reverse("admin:quiz_quiz_import", args=[obj.pk]), _("Import GIFT/Aiken")),
+            (reverse("admin:quiz_quiz_export", args=[obj.pk]), _("Export GIFT")),
         ]
         return format_html_join(" · ", '<a href="{}">{}</a>', items)
 
-    @admin.display(description="what to fix")
+    @admin.display(description=_("what to fix"))
     def quality_checks(self, obj):
         """The lint_quizzes report for this quiz (quiz.lint), each issue linked to its question."""
         if obj is None or obj.pk is None:
-            return "Save the quiz first; its questions are then checked here."
+            return _("Save the quiz first; its questions are then checked here.")
         report = lint(Quiz.objects.filter(pk=obj.pk))
         quiz_report = report.quizzes[0]
         items = [
@@ -218,11 +220,18 @@ class QuizAdmin(SimpleHistoryAdmin, TranslationAdmin):
             except ImportFailed as exc:
                 errors = exc.errors
             else:
-                messages.success(request, f"Imported {len(saved)} question(s) into “{quiz}”.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Imported {n} question into “{quiz}”.",
+                        "Imported {n} questions into “{quiz}”.",
+                        len(saved),
+                    ).format(n=len(saved), quiz=quiz),
+                )
                 return redirect("admin:quiz_quiz_change", quiz.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Import questions into “{quiz}”",
+            "title": _("Import questions into “{quiz}”").format(quiz=quiz),
             "quiz": quiz,
             "form": form,
             "import_errors": errors,
@@ -291,21 +300,21 @@ class QuestionAdmin(SimpleHistoryAdmin, TranslationAdmin):
     inlines = [ChoiceInline]
     fieldsets = [
         (None, {"fields": ["quiz", "type", "title", "prompt", "points", "order", "is_archived"]}),
-        ("Quality checks", {"fields": ["quality_checks"]}),
+        (_("Quality checks"), {"fields": ["quality_checks"]}),
         (
-            "Feedback and links",
+            _("Feedback and links"),
             {"fields": ["general_feedback", "case", "simulation", "preset", "simulation_help"]},
         ),
-        ("Multiple choice", {"fields": ["all_or_nothing"]}),
-        ("Numeric", {"fields": ["numeric_value", "numeric_tolerance", "unit"]}),
+        (_("Multiple choice"), {"fields": ["all_or_nothing"]}),
+        (_("Numeric"), {"fields": ["numeric_value", "numeric_tolerance", "unit"]}),
     ]
     readonly_fields = ["simulation_help", "quality_checks"]
 
-    @admin.display(description="what to fix")
+    @admin.display(description=_("what to fix"))
     def quality_checks(self, obj):
         """This question's issues from the quiz's lint_quizzes report (quiz.lint)."""
         if obj is None or obj.pk is None:
-            return "Save the question first; it is then checked here."
+            return _("Save the question first; it is then checked here.")
         report = lint(Quiz.objects.filter(pk=obj.quiz_id), site=False).quizzes[0]
         context = {
             "archived": obj.is_archived,
@@ -314,18 +323,18 @@ class QuestionAdmin(SimpleHistoryAdmin, TranslationAdmin):
         }
         return render_to_string("quiz/admin/question_lint.html", context)
 
-    @admin.display(description="available simulations")
+    @admin.display(description=_("available simulations"))
     def simulation_help(self, obj):
         from .models import simulation_registry
 
         registry = simulation_registry()
         if not registry:
-            return "No simulation yet."
+            return _("No simulation yet.")
         return format_html_join(
             "",
-            "<div><code>{}</code> — presets: {}</div>",
+            format_lazy("<div><code>{{}}</code> — {}</div>", _("presets: {}")),
             (
-                (slug, ", ".join(p.slug for p in sim.presets) or "none")
+                (slug, ", ".join(p.slug for p in sim.presets) or pgettext("no preset", "none"))
                 for slug, sim in sorted(registry.items())
             ),
         )
@@ -370,7 +379,7 @@ class AnswerInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("answer_choices")
 
-    @admin.display(description="answer given")
+    @admin.display(description=_("answer given"))
     def given(self, obj):
         return obj.given_text or "—"
 
@@ -411,14 +420,16 @@ class AttemptAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="student")
+    @admin.display(description=_("student"))
     def owner(self, obj):
-        return obj.user.get_username() if obj.user else "anonymous"
+        return obj.user.get_username() if obj.user else _("anonymous")
 
-    @admin.display(description="result page")
+    @admin.display(description=_("result page"))
     def result_link(self, obj):
         if not obj.is_submitted:
-            return "Not submitted yet."
+            return _("Not submitted yet.")
         return format_html(
-            '<a href="{}">Open the result as the student sees it</a>', obj.get_absolute_url()
+            '<a href="{}">{}</a>',
+            obj.get_absolute_url(),
+            _("Open the result as the student sees it"),
         )

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class QuizConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "quiz"
-    verbose_name = "Quizzes"
+    verbose_name = _("Quizzes")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

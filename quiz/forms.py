@@ -4,11 +4,14 @@ import math
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .models import QuestionType
 from .services import IMPORT_MAX_BYTES
 
-NOT_A_NUMBER = "Enter a number, e.g. 42 or 0.25."
+NOT_A_NUMBER = _("Enter a number, e.g. 42 or 0.25.")
 
 
 def parse_number(text: str, language: str | None = None) -> float:
@@ -50,7 +53,7 @@ class AttemptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            label = f"Question {question.pk}"
+            label = pgettext("form field", "Question {number}").format(number=question.pk)
             if question.type == QuestionType.NUMERIC:
                 field = forms.CharField(required=False, max_length=60, label=label)
             else:
@@ -105,23 +108,31 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
         help_texts = {
-            "username": "Letters, digits and @ . + - _ only. Shown to nobody but teachers."
+            "username": _("Letters, digits and @ . + - _ only. Shown to nobody but teachers.")
         }
 
 
 class QuestionFileForm(forms.Form):
     FORMATS = [("gift", "GIFT (Moodle)"), ("aiken", "Aiken")]
-    format = forms.ChoiceField(choices=FORMATS, initial="gift")
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="gift")
     file = forms.FileField(
-        help_text=f"A UTF-8 text file of at most {IMPORT_MAX_BYTES // 1024} KiB. "
-        "A file with any error imports nothing; each error is listed with its line."
+        label=_("File"),
+        help_text=format_lazy(
+            _(
+                "A UTF-8 text file of at most {n} KiB. "
+                "A file with any error imports nothing; each error is listed with its line."
+            ),
+            n=IMPORT_MAX_BYTES // 1024,
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {IMPORT_MAX_BYTES // 1024} KiB.")
+            raise forms.ValidationError(
+                _("The file is larger than {n} KiB.").format(n=IMPORT_MAX_BYTES // 1024)
+            )
         try:
             return upload.read().decode("utf-8")
         except UnicodeDecodeError:
-            raise forms.ValidationError("The file is not UTF-8 text.") from None
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None

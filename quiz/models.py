@@ -10,25 +10,27 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from config.translation_support import render_each_language
 from kb.markdown import normalize_newlines, render_markdown
 
-NUMERIC_NEEDS_VALUE = "A numeric question needs the right value."
-NUMERIC_NEEDS_TOLERANCE = "A numeric question needs a tolerance (0 or more) around the value."
-MISCONCEPTION_ON_CORRECT = (
+NUMERIC_NEEDS_VALUE = _("A numeric question needs the right value.")
+NUMERIC_NEEDS_TOLERANCE = _("A numeric question needs a tolerance (0 or more) around the value.")
+MISCONCEPTION_ON_CORRECT = _(
     "A misconception describes why someone picks a wrong choice; this choice is marked correct."
 )
-PRESET_NEEDS_SIMULATION = "Pick the simulation this preset belongs to."
+PRESET_NEEDS_SIMULATION = _("Pick the simulation this preset belongs to.")
 # Bounds (review L3): the admin's quiz page posts ~5 fields per question (within
 # DATA_UPLOAD_MAX_NUMBER_FIELDS), the preview page stays small, and Aiken can name every choice.
 QUIZ_MAX_QUESTIONS = 200
 QUESTION_MAX_CHOICES = 26
-QUIZ_FULL = (
+QUIZ_FULL = _(
     "This quiz already has {n} questions, the most a quiz can hold ({max}). "
     "Archive or move questions, or start another quiz."
 )
-PUBLISHED_NEEDS_QUESTIONS = (
+PUBLISHED_NEEDS_QUESTIONS = _(
     "A published quiz needs at least one question. Save it as a draft, add questions, then publish."
 )
 
@@ -46,13 +48,21 @@ def simulation_errors(simulation: str, preset: str) -> dict[str, str]:
         return {"preset": PRESET_NEEDS_SIMULATION} if preset else {}
     registry = simulation_registry()
     if simulation not in registry:
-        names = ", ".join(sorted(registry)) or "none yet"
-        return {"simulation": f"Unknown simulation “{simulation}”. Simulations: {names}."}
+        names = ", ".join(sorted(registry)) or pgettext("no simulation", "none yet")
+        return {
+            "simulation": _("Unknown simulation “{simulation}”. Simulations: {names}.").format(
+                simulation=simulation, names=names
+            )
+        }
     if preset:
         presets = [p.slug for p in registry[simulation].presets]
         if preset not in presets:
-            names = ", ".join(presets) or "none"
-            return {"preset": f"Unknown preset “{preset}” for {simulation}. Its presets: {names}."}
+            names = ", ".join(presets) or pgettext("no preset", "none")
+            return {
+                "preset": _(
+                    "Unknown preset “{preset}” for {simulation}. Its presets: {names}."
+                ).format(preset=preset, simulation=simulation, names=names)
+            }
     return {}
 
 
@@ -68,13 +78,13 @@ def simulation_url(simulation: str, preset: str = "") -> str:
 
 
 class QuestionOrder(models.TextChoices):
-    FIXED = "fixed", "Fixed (as ordered here)"
-    SHUFFLED = "shuffled", "Shuffled for each attempt"
+    FIXED = "fixed", _("Fixed (as ordered here)")
+    SHUFFLED = "shuffled", _("Shuffled for each attempt")
 
 
 class FeedbackTiming(models.TextChoices):
-    END = "end", "At the end"
-    EACH = "each", "After each question"
+    END = "end", _("At the end")
+    EACH = "each", _("After each question")
 
 
 class QuizQuerySet(models.QuerySet):
@@ -112,65 +122,92 @@ def is_teacher(user) -> bool:
 
 
 class Quiz(models.Model):
-    slug = models.SlugField(unique=True, help_text="Short name used in the address, e.g. predpol.")
-    title = models.CharField(max_length=200)
-    description = models.TextField(
-        blank=True, help_text="Markdown. What the quiz checks, shown above the questions."
+    slug = models.SlugField(
+        verbose_name=_("slug"),
+        unique=True,
+        help_text=_("Short name used in the address, e.g. predpol."),
     )
-    description_html = models.TextField(editable=False, default="")
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    description = models.TextField(
+        verbose_name=_("description"),
+        blank=True,
+        help_text=_("Markdown. What the quiz checks, shown above the questions."),
+    )
+    description_html = models.TextField(
+        verbose_name=_("description html"), editable=False, default=""
+    )
     cases = models.ManyToManyField(
         "kb.CaseStudy",
+        verbose_name=_("cases"),
         blank=True,
         related_name="quizzes",
-        help_text="The cases this quiz is about.",
+        help_text=_("The cases this quiz is about."),
     )
     themes = models.ManyToManyField(
-        "kb.Theme", blank=True, related_name="quizzes", help_text="The ML problems it covers."
+        "kb.Theme",
+        verbose_name=_("themes"),
+        blank=True,
+        related_name="quizzes",
+        help_text=_("The ML problems it covers."),
     )
     is_published = models.BooleanField(
+        verbose_name=_("published"),
         default=False,
         db_index=True,
-        help_text="Only published quizzes are listed and can be taken by students. "
-        "Teachers can preview drafts.",
+        help_text=_(
+            "Only published quizzes are listed and can be taken by students. "
+            "Teachers can preview drafts."
+        ),
     )
     is_archived = models.BooleanField(
+        verbose_name=_("archived"),
         default=False,
-        help_text="Hide the quiz for good while keeping its attempts and results "
-        "(use this instead of deleting a quiz that has attempts).",
+        help_text=_(
+            "Hide the quiz for good while keeping its attempts and results "
+            "(use this instead of deleting a quiz that has attempts)."
+        ),
     )
     question_order = models.CharField(
-        max_length=10, choices=QuestionOrder, default=QuestionOrder.FIXED
+        verbose_name=_("question order"),
+        max_length=10,
+        choices=QuestionOrder,
+        default=QuestionOrder.FIXED,
     )
     shuffle_choices = models.BooleanField(
+        verbose_name=_("shuffle choices"),
         default=False,
-        help_text="Show the choices of each question in a different order per attempt.",
+        help_text=_("Show the choices of each question in a different order per attempt."),
     )
     pass_mark = models.PositiveSmallIntegerField(
+        verbose_name=_("pass mark"),
         default=60,
         validators=[MaxValueValidator(100)],
-        help_text="Percentage of the maximum score needed to pass.",
+        help_text=_("Percentage of the maximum score needed to pass."),
     )
     feedback_timing = models.CharField(
+        verbose_name=_("feedback timing"),
         max_length=10,
         choices=FeedbackTiming,
         default=FeedbackTiming.END,
-        help_text="“After each question” lets students check each answer (it is then locked).",
+        help_text=_("“After each question” lets students check each answer (it is then locked)."),
     )
     attempts_allowed = models.PositiveSmallIntegerField(
+        verbose_name=_("attempts allowed"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="How many times one student may submit this quiz. Empty: unlimited.",
+        help_text=_("How many times one student may submit this quiz. Empty: unlimited."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = QuizManager()
     # history: registered in quiz/translation.py, after the translated columns exist
 
     class Meta:
+        verbose_name = _("quiz")
         ordering = ["title"]
-        verbose_name_plural = "quizzes"
+        verbose_name_plural = _("quizzes")
 
     def __str__(self):
         return self.title
@@ -203,75 +240,111 @@ class Quiz(models.Model):
 
 
 class QuestionType(models.TextChoices):
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple choice (several right answers)"
-    TRUEFALSE = "truefalse", "True / false"
-    NUMERIC = "numeric", "Numeric"
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice (several right answers)")
+    TRUEFALSE = "truefalse", _("True / false")
+    NUMERIC = "numeric", _("Numeric")
 
 
 class Question(models.Model):
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
-    type = models.CharField(max_length=10, choices=QuestionType, default=QuestionType.SINGLE)
-    title = models.CharField(
-        max_length=200, blank=True, help_text="Optional short name (GIFT ::title::), for teachers."
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="questions"
     )
-    prompt = models.TextField(help_text="Markdown. The question as students read it.")
-    prompt_html = models.TextField(editable=False, default="")
+    type = models.CharField(
+        verbose_name=_("type"), max_length=10, choices=QuestionType, default=QuestionType.SINGLE
+    )
+    title = models.CharField(
+        verbose_name=_("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional short name (GIFT ::title::), for teachers."),
+    )
+    prompt = models.TextField(
+        verbose_name=_("prompt"), help_text=_("Markdown. The question as students read it.")
+    )
+    prompt_html = models.TextField(verbose_name=_("prompt html"), editable=False, default="")
     points = models.DecimalField(
+        verbose_name=_("points"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text="Points for a fully right answer.",
+        help_text=_("Points for a fully right answer."),
     )
     all_or_nothing = models.BooleanField(
+        verbose_name=_("all or nothing"),
         default=False,
-        help_text="Multiple choice only: no partial credit, all and only the right choices score. "
-        "Otherwise each right choice earns 1/k of the points and each wrong one loses 1/k "
-        "(k = number of right choices), never below 0.",
+        help_text=_(
+            "Multiple choice only: no partial credit, all and only the right choices score. "
+            "Otherwise each right choice earns 1/k of the points and each wrong one loses 1/k "
+            "(k = number of right choices), never below 0."
+        ),
     )
     general_feedback = models.TextField(
-        blank=True, help_text="Markdown. Shown to every student after answering: the explanation."
+        verbose_name=_("general feedback"),
+        blank=True,
+        help_text=_("Markdown. Shown to every student after answering: the explanation."),
     )
-    general_feedback_html = models.TextField(editable=False, default="")
+    general_feedback_html = models.TextField(
+        verbose_name=_("general feedback html"), editable=False, default=""
+    )
     numeric_value = models.FloatField(
-        null=True, blank=True, help_text="Numeric questions: the right value."
+        verbose_name=_("numeric value"),
+        null=True,
+        blank=True,
+        help_text=_("Numeric questions: the right value."),
     )
     numeric_tolerance = models.FloatField(
+        verbose_name=_("numeric tolerance"),
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="Numeric questions: answers within value ± tolerance (inclusive) are right.",
+        help_text=_("Numeric questions: answers within value ± tolerance (inclusive) are right."),
     )
     unit = models.CharField(
-        max_length=40, blank=True, help_text="Numeric questions: unit shown next to the input."
+        verbose_name=_("unit"),
+        max_length=40,
+        blank=True,
+        help_text=_("Numeric questions: unit shown next to the input."),
     )
     case = models.ForeignKey(
         "kb.CaseStudy",
+        verbose_name=_("case"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="quiz_questions",
-        help_text="The case this question links back to.",
+        help_text=_("The case this question links back to."),
     )
     simulation = models.CharField(
+        verbose_name=_("simulation"),
         max_length=80,
         blank=True,
-        help_text="Optional simulation slug: “open the simulation that shows this”.",
+        help_text=_("Optional simulation slug: “open the simulation that shows this”."),
     )
     preset = models.CharField(
-        max_length=80, blank=True, help_text="Optional preset slug of that simulation."
+        verbose_name=_("preset"),
+        max_length=80,
+        blank=True,
+        help_text=_("Optional preset slug of that simulation."),
     )
-    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    order = models.PositiveIntegerField(
+        verbose_name=_("order"), default=0, help_text=_("Lower numbers come first.")
+    )
     is_archived = models.BooleanField(
+        verbose_name=_("archived"),
         default=False,
-        help_text="Leave the question out of new attempts, keeping past answers "
-        "(use this instead of deleting an answered question).",
+        help_text=_(
+            "Leave the question out of new attempts, keeping past answers "
+            "(use this instead of deleting an answered question)."
+        ),
     )
 
     # history: registered in quiz/translation.py, after the translated columns exist
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["order", "id"]
 
     def __str__(self):
@@ -321,8 +394,11 @@ class Question(models.Model):
 
     @property
     def simulation_title(self) -> str:
+        """The simulation's title in the active language (the engine's message, localised)."""
+        from simulations.i18n import localize
+
         simulation = simulation_registry().get(self.simulation)
-        return simulation.title if simulation else self.simulation
+        return localize(simulation.title) if simulation else self.simulation
 
     def right_answer_text(self, choices=None) -> str:
         """The right answer in words, as kept on each Answer ("value ± tolerance" for numbers)."""
@@ -353,25 +429,35 @@ def format_number(value: float | None, language: str | None = None) -> str:
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
-    text = models.CharField(max_length=500)
-    is_correct = models.BooleanField(default=False, verbose_name="correct")
-    feedback = models.TextField(
-        blank=True,
-        help_text="Markdown. Shown to students who picked this choice: why it is right or wrong.",
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
     )
-    feedback_html = models.TextField(editable=False, default="")
+    text = models.CharField(verbose_name=_("text"), max_length=500)
+    is_correct = models.BooleanField(default=False, verbose_name=_("correct"))
+    feedback = models.TextField(
+        verbose_name=_("feedback"),
+        blank=True,
+        help_text=_(
+            "Markdown. Shown to students who picked this choice: why it is right or wrong."
+        ),
+    )
+    feedback_html = models.TextField(verbose_name=_("feedback html"), editable=False, default="")
     misconception = models.CharField(
+        verbose_name=_("misconception"),
         max_length=200,
         blank=True,
-        help_text="Wrong choices only: the misconception behind picking it, e.g. "
-        "“confuses accuracy with precision”. Statistics count them.",
+        help_text=_(
+            "Wrong choices only: the misconception behind picking it, e.g. "
+            "“confuses accuracy with precision”. Statistics count them."
+        ),
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(verbose_name=_("order"), default=0)
 
     # history: registered in quiz/translation.py, after the translated columns exist
 
     class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
         ordering = ["order", "id"]
 
     def __str__(self):
@@ -417,43 +503,64 @@ class AttemptQuerySet(models.QuerySet):
 
 
 class Attempt(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    public_id = models.UUIDField(
+        verbose_name=_("public id"), default=uuid.uuid4, unique=True, editable=False
+    )
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, related_name="attempts"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="quiz_attempts",
     )
     anonymous_owner = models.CharField(
+        verbose_name=_("anonymous owner"),
         max_length=64,
         blank=True,
         db_index=True,
-        help_text="Random token kept in the anonymous student's session.",
+        help_text=_("Random token kept in the anonymous student's session."),
     )
-    seed = models.PositiveIntegerField(help_text="Orders questions and choices for this attempt.")
+    seed = models.PositiveIntegerField(
+        verbose_name=_("seed"), help_text=_("Orders questions and choices for this attempt.")
+    )
     form_key = models.CharField(
+        verbose_name=_("form key"),
         max_length=64,
         blank=True,
         default="",
         editable=False,
         help_text=(
-            "Identifies the page the attempt was started from (browser, quiz, order), so that "
-            "a double click or a re-post of that page never starts a second attempt."
+            _(
+                "Identifies the page the attempt was started from (browser, quiz, order), so that "
+                "a double click or a re-post of that page never starts a second attempt."
+            )
         ),
     )
     is_preview = models.BooleanField(
-        default=False, help_text="Taken while the quiz was a draft: left out of statistics."
+        verbose_name=_("preview"),
+        default=False,
+        help_text=_("Taken while the quiz was a draft: left out of statistics."),
     )
-    started_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    max_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    started_at = models.DateTimeField(verbose_name=_("started at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(
+        verbose_name=_("submitted at"), null=True, blank=True, db_index=True
+    )
+    score = models.DecimalField(
+        verbose_name=_("score"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    max_score = models.DecimalField(
+        verbose_name=_("max score"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
 
     objects = AttemptQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["quiz", "submitted_at"])]
         constraints = [
@@ -500,22 +607,41 @@ class Attempt(models.Model):
 
 
 class Answer(models.Model):
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    position = models.PositiveSmallIntegerField(help_text="Where the question was in the attempt.")
-    question_text = models.TextField(help_text="The prompt as the student read it.")
-    choices = models.ManyToManyField(Choice, through="AnswerChoice", related_name="answers")
-    number = models.FloatField(
-        null=True, blank=True, help_text="Numeric questions: the value given."
+    attempt = models.ForeignKey(
+        Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="answers"
     )
-    is_answered = models.BooleanField(default=False)
-    is_correct = models.BooleanField(default=False)
-    points = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
-    max_points = models.DecimalField(max_digits=8, decimal_places=2)
-    right_answer_text = models.TextField(help_text="The right answer when it was answered.")
-    answered_at = models.DateTimeField(auto_now_add=True)
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
+    )
+    position = models.PositiveSmallIntegerField(
+        verbose_name=_("position"), help_text=_("Where the question was in the attempt.")
+    )
+    question_text = models.TextField(
+        verbose_name=_("question text"), help_text=_("The prompt as the student read it.")
+    )
+    choices = models.ManyToManyField(
+        Choice, verbose_name=_("choices"), through="AnswerChoice", related_name="answers"
+    )
+    number = models.FloatField(
+        verbose_name=_("number"),
+        null=True,
+        blank=True,
+        help_text=_("Numeric questions: the value given."),
+    )
+    is_answered = models.BooleanField(verbose_name=_("is answered"), default=False)
+    is_correct = models.BooleanField(verbose_name=_("is correct"), default=False)
+    points = models.DecimalField(
+        verbose_name=_("points"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    max_points = models.DecimalField(verbose_name=_("max points"), max_digits=8, decimal_places=2)
+    right_answer_text = models.TextField(
+        verbose_name=_("right answer text"), help_text=_("The right answer when it was answered.")
+    )
+    answered_at = models.DateTimeField(verbose_name=_("answered at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(
@@ -537,12 +663,24 @@ class Answer(models.Model):
 
 
 class AnswerChoice(models.Model):
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="answer_choices")
-    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="answer_choices")
-    choice_text = models.CharField(max_length=500, help_text="The choice as the student read it.")
-    was_correct = models.BooleanField(help_text="Whether this choice was right when answered.")
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="answer_choices"
+    )
+    choice = models.ForeignKey(
+        Choice, verbose_name=_("choice"), on_delete=models.PROTECT, related_name="answer_choices"
+    )
+    choice_text = models.CharField(
+        verbose_name=_("choice text"),
+        max_length=500,
+        help_text=_("The choice as the student read it."),
+    )
+    was_correct = models.BooleanField(
+        verbose_name=_("was correct"), help_text=_("Whether this choice was right when answered.")
+    )
 
     class Meta:
+        verbose_name = _("answer choice")
+        verbose_name_plural = _("answer choices")
         constraints = [
             models.UniqueConstraint(fields=["answer", "choice"], name="quiz_choice_once_per_answer")
         ]
@@ -563,17 +701,17 @@ def answers_for_result():
     )
 
 
-SINGLE_NEEDS_ONE_CORRECT = (
+SINGLE_NEEDS_ONE_CORRECT = _(
     "A single-choice question needs exactly one correct choice; this one has {n}."
 )
-TRUEFALSE_NEEDS_TWO = (
+TRUEFALSE_NEEDS_TWO = _(
     "A true/false question needs exactly two choices (True and False), one of them correct; "
     "this one has {n} choices and {c} correct."
 )
-MULTIPLE_NEEDS_CORRECT = "A multiple-choice question needs at least one correct choice."
-NEEDS_TWO_CHOICES = "A choice question needs at least two choices; this one has {n}."
-NUMERIC_HAS_CHOICES = "A numeric question takes a number, not choices: remove the choices."
-TOO_MANY_CHOICES = "A question takes at most {max} choices; this one has {n}."
+MULTIPLE_NEEDS_CORRECT = _("A multiple-choice question needs at least one correct choice.")
+NEEDS_TWO_CHOICES = _("A choice question needs at least two choices; this one has {n}.")
+NUMERIC_HAS_CHOICES = _("A numeric question takes a number, not choices: remove the choices.")
+TOO_MANY_CHOICES = _("A question takes at most {max} choices; this one has {n}.")
 
 
 def choice_errors(question_type: str, correct_flags: list[bool]) -> list[str]:

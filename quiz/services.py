@@ -17,18 +17,20 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Answer, AnswerChoice, Attempt, Choice, Question, QuestionType, Quiz
 
-ATTEMPT_ALREADY_SUBMITTED = "This attempt has already been submitted."
-NO_ATTEMPTS_LEFT = "You have used all {n} attempts allowed for this quiz."
-UNKNOWN_QUESTION = "Question {id} is not part of this quiz."
-UNKNOWN_CHOICE = "Choice {id} is not a choice of question {question}."
-ONE_CHOICE_ONLY = "Question {question} takes one choice; {n} were given."
-NOT_A_NUMBER = "Question {question} needs a number."
-NUMBER_FOR_CHOICE = "Question {question} needs choices, not a number."
-CHOICES_FOR_NUMBER = "Question {question} needs a number, not choices."
-ANSWER_FIRST = "Choose or type an answer before checking it."
+ATTEMPT_ALREADY_SUBMITTED = _("This attempt has already been submitted.")
+NO_ATTEMPTS_LEFT = _("You have used all {n} attempts allowed for this quiz.")
+UNKNOWN_QUESTION = _("Question {id} is not part of this quiz.")
+UNKNOWN_CHOICE = _("Choice {id} is not a choice of question {question}.")
+ONE_CHOICE_ONLY = _("Question {question} takes one choice; {n} were given.")
+NOT_A_NUMBER = _("Question {question} needs a number.")
+NUMBER_FOR_CHOICE = _("Question {question} needs choices, not a number.")
+CHOICES_FOR_NUMBER = _("Question {question} needs a number, not choices.")
+ANSWER_FIRST = _("Choose or type an answer before checking it.")
 SESSION_OWNER_KEY = "quiz_owner"
 CENT = Decimal("0.01")
 
@@ -534,7 +536,9 @@ def import_questions(
     from .gift import parse_gift
 
     if len(text.encode("utf-8", "surrogatepass")) > IMPORT_MAX_BYTES:
-        raise ImportFailed([f"The file is larger than {IMPORT_MAX_BYTES // 1024} KiB."])
+        raise ImportFailed(
+            [gettext("The file is larger than {n} KiB.").format(n=IMPORT_MAX_BYTES // 1024)]
+        )
     parser = {"gift": parse_gift, "aiken": parse_aiken}[fmt]
     questions, parse_errors = parser(text)
     language = import_language(language)
@@ -548,11 +552,14 @@ def import_questions(
             for name, message in check_question(q, case_slugs=case_slugs)
         ]
     if not questions and not errors:
-        errors.append((1, "no question found"))
+        errors.append((1, gettext("no question found")))
     errors += [(1, message) for message in quiz_room_errors(quiz, len(questions))]
     if errors:
         raise ImportFailed(
-            [f"line {line}: {message}" for line, message in sorted(errors, key=lambda e: e[0])]
+            [
+                gettext("line {line}: {message}").format(line=line, message=message)
+                for line, message in sorted(errors, key=lambda e: e[0])
+            ]
         )
     with transaction.atomic():
         return save_questions(quiz, questions, user=user)

@@ -1,6 +1,5 @@
 """Quiz pages: list, take (with optional per-question feedback), result, my attempts, statistics."""
 
-import csv
 import re
 import uuid
 from collections import defaultdict
@@ -11,14 +10,16 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from config.spreadsheet import safe_cell
+from config.spreadsheet import csv_format, csv_response, safe_cell
 from config.throttles import SignupThrottle, SubmissionThrottle, throttle_wait, too_many_message
 from kb.models import CaseStudy, Theme
 
@@ -48,7 +49,7 @@ from .stats import quiz_stats
 # would make PostgreSQL fail the query).
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
-SESSION_CHANGED = (
+SESSION_CHANGED = _(
     "Your session changed since the quiz was opened (for example you logged in or out). "
     "Check your answers below and submit again."
 )
@@ -220,7 +221,7 @@ def quiz_detail(request, slug):
             except (ValueError, ValidationError) as exc:
                 if getattr(exc, "code", None) == "closed":
                     return _closed(request, quiz, exc.messages[0], token)
-                form.add_error(None, getattr(exc, "messages", ["Unknown question."])[0])
+                form.add_error(None, getattr(exc, "messages", [gettext("Unknown question.")])[0])
             recorded = _recorded(attempt)
             form = AttemptForm(data, questions=questions, locked=recorded)
             form.is_valid()
@@ -308,10 +309,10 @@ def check_answer(request, slug):
     try:
         qid = int(request.POST.get("question", ""))
     except ValueError:
-        return JsonResponse({"error": "Unknown question."}, status=400)
+        return JsonResponse({"error": gettext("Unknown question.")}, status=400)
     question = next((q for q in questions if q.pk == qid), None)
     if question is None:
-        return JsonResponse({"error": "Unknown question."}, status=400)
+        return JsonResponse({"error": gettext("Unknown question.")}, status=400)
     form = AttemptForm(request.POST, questions=[question], locked=_recorded(attempt))
     if not form.is_valid():
         errors = [str(e) for errors in form.errors.values() for e in errors]
@@ -429,20 +430,21 @@ def quiz_attempts_csv(request, slug):
     ):
         points[attempt_id][question_id] = value
     seen = set()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-attempts.csv"'
-    writer = csv.writer(response)
+    # French: French Excel's format (BOM, ";", decimal comma), headers and yes/no in French.
+    fmt = csv_format(get_language())
+    response, writer = csv_response(f"{quiz.slug}-attempts.csv", fmt)
+    yes, no = pgettext("CSV", "yes"), pgettext("CSV", "no")
     writer.writerow(
         [
-            "attempt",
-            "user",
-            "started_at",
-            "submitted_at",
-            "score",
-            "max_score",
-            "percent",
-            "passed",
-            "first_attempt",
+            pgettext("CSV column", "attempt"),
+            pgettext("CSV column", "user"),
+            pgettext("CSV column", "started_at"),
+            pgettext("CSV column", "submitted_at"),
+            pgettext("CSV column", "score"),
+            pgettext("CSV column", "max_score"),
+            pgettext("CSV column", "percent"),
+            pgettext("CSV column", "passed"),
+            pgettext("CSV column", "first_attempt"),
         ]
         + [f"Q{n} ({q.pk})" for n, q in enumerate(questions, start=1)]
     )
@@ -453,16 +455,16 @@ def quiz_attempts_csv(request, slug):
         writer.writerow(
             [
                 a.public_id,
-                safe_cell(a.user.get_username() if a.user else "anonymous"),
+                safe_cell(a.user.get_username() if a.user else pgettext("CSV", "anonymous")),
                 a.started_at.isoformat(),
                 a.submitted_at.isoformat(),
-                a.score,
-                a.max_score,
-                f"{a.percent:.1f}" if a.percent is not None else "",
-                "yes" if a.passed else "no",
-                "yes" if first else "no",
+                fmt.number(a.score),
+                fmt.number(a.max_score),
+                fmt.number(a.percent, 1),
+                yes if a.passed else no,
+                yes if first else no,
             ]
-            + [points[a.pk].get(q.pk, "") for q in questions]
+            + [fmt.number(points[a.pk].get(q.pk, "")) for q in questions]
         )
     return response
 
@@ -487,7 +489,10 @@ def signup(request):
         user = form.save()
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(
-            request, f"Welcome, {user.get_username()}. Your attempts are now kept here."
+            request,
+            gettext("Welcome, {name}. Your attempts are now kept here.").format(
+                name=user.get_username()
+            ),
         )
         return redirect(next_url or "quiz:my-attempts")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})

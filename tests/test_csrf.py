@@ -212,11 +212,14 @@ def test_admin_change_form_needs_a_token(csrf_client, teacher):
     csrf_client.force_login(teacher)
     url = reverse("admin:kb_theme_change", args=[theme.pk])
     token = _token(csrf_client.get(url))
-    data = {
-        "name": "After",
+    data = {  # the admin shows each translated field once per language
+        "name_fr": "After",
+        "name_en": "After",
         "slug": "csrf-theme",
-        "definition": "A definition.",
-        "explanation": "Why it matters.",
+        "definition_fr": "A definition.",
+        "definition_en": "A definition.",
+        "explanation_fr": "Why it matters.",
+        "explanation_en": "Why it matters.",
         "order": "0",
     }
     _refused(csrf_client.post(url, data))

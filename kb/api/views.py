@@ -5,6 +5,7 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_support import CacheHeadersMixin
-from config.spreadsheet import safe_cell
+from config.spreadsheet import csv_format, safe_cell
 from kb.models import MAX_YEAR, MIN_YEAR, CaseStudy, KeyFact, Source, Theme
 from quiz.models import Quiz
 
@@ -213,8 +214,13 @@ class CaseExportCSVView(APIView):
     )
     def get(self, request):
         rows = _export_rows(request)
+        # French Excel's format (BOM, ";") when the client asks for French (Accept-Language or
+        # ?lang=fr); a client that states no language gets the plain CSV scripts expect.
+        asked = request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip() not in ("", "*")
+        fmt = csv_format(get_language() if asked else None)
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
+        buffer.write(fmt.bom)
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, delimiter=fmt.delimiter)
         writer.writeheader()
         for case in rows:
             row = {

@@ -2,6 +2,8 @@
 // Without this script, each "Check this answer" button posts the whole form and the server
 // re-renders the page with that question's feedback: the result is the same.
 const form = document.getElementById("quiz-form");
+// Django's JavaScript catalogue (/fr/jsi18n/, loaded before this script) defines gettext().
+const gettext = window.gettext || ((text) => text);
 
 function csrfToken() {
   const input = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -65,7 +67,7 @@ async function check(button) {
   button.disabled = false;
   if (response && response.status === 400) {
     const result = await response.json().catch(() => ({}));
-    showError(slot, result.error || "This answer could not be checked.");
+    showError(slot, result.error || gettext("This answer could not be checked."));
     return;
   }
   // Anything else (session expired, network): fall back to the plain form post.

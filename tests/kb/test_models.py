@@ -30,6 +30,13 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Dates and citations are written in the active language: these tests read English."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(
     ("precision", "shown", "iso"),
     [
@@ -44,6 +51,34 @@ def test_dates_are_shown_only_as_precisely_as_known(precision, shown, iso):
     assert iso_date(day, precision) == iso
     event = TimelineEventFactory.build(date=day, precision=precision)
     assert event.date_display == shown and event.date_iso == iso
+
+
+@pytest.mark.parametrize(
+    ("precision", "shown"),
+    [
+        (DatePrecision.YEAR, "2019"),
+        (DatePrecision.MONTH, "mars 2019"),
+        (DatePrecision.DAY, "14 mars 2019"),
+    ],
+)
+def test_dates_in_french(precision, shown):
+    with translation.override("fr"):
+        assert format_date(datetime.date(2019, 3, 14), precision) == shown
+        assert format_date(None, precision) == "s.\u00a0d."
+
+
+def test_citation_in_french():
+    case = CaseStudyFactory(title="PredPol")
+    with translation.override("fr"):
+        text = case.citation_text(
+            "https://rc.example/fr/cases/predpol/", accessed=datetime.date(2026, 1, 2)
+        )
+        bib = case.citation_bibtex(
+            "https://rc.example/fr/cases/predpol/", accessed=datetime.date(2026, 1, 2)
+        )
+    assert text.startswith("Reality Check. «\u00a0PredPol.\u00a0» Étude de cas, mise à jour le ")
+    assert text.endswith("https://rc.example/fr/cases/predpol/ (consulté le 2 janvier 2026).")
+    assert "consultée le 2026-01-02" in bib
 
 
 def test_undated_source_says_no_date():

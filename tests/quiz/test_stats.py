@@ -26,10 +26,14 @@ S1 then takes the quiz again and gets everything wrong: left out by default, cou
 all attempts (6 attempts, mean = 300/6 = 50 %). A teacher's preview of the draft never counts.
 """
 
+import csv
+import io
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from quiz.services import get_or_start_attempt, submit_attempt
 from quiz.stats import quiz_stats
@@ -135,7 +139,8 @@ def test_stats_page_is_for_teachers(data, teacher_client, django_user_model):
 
 def test_csv_export(data, teacher_client):
     quiz, _ = data
-    url = reverse("quiz:attempts-csv", args=[quiz.slug])
+    with translation.override("en"):  # the French export is French Excel's (test below)
+        url = reverse("quiz:attempts-csv", args=[quiz.slug])
     assert Client().get(url).status_code == 403
     response = teacher_client.get(url)
     rows = response.content.decode().strip().splitlines()
@@ -144,6 +149,39 @@ def test_csv_export(data, teacher_client):
     assert len(rows) == 7
     assert rows[1].endswith(",100.0,yes,yes,1.00,1.00,1.00,1.00")  # S1's first attempt
     assert rows[-1].endswith(",0.0,no,no,0.00,0.00,0.00,0.00")  # S1 again: not a first attempt
+
+
+def _csv(teacher_client, quiz, language):
+    with translation.override(language):
+        url = reverse("quiz:attempts-csv", args=[quiz.slug])
+    assert url.startswith(f"/{language}/")
+    return teacher_client.get(url)
+
+
+def test_csv_export_in_english_is_plain_comma_separated(data, teacher_client):
+    quiz, _ = data
+    response = _csv(teacher_client, quiz, "en")
+    body = response.content.decode("utf-8")
+    assert not body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:5] == ["attempt", "user", "started_at", "submitted_at", "score"]
+    assert rows[1][6:9] == ["100.0", "yes", "yes"]
+    assert rows[-1][6:9] == ["0.0", "no", "no"]
+
+
+def test_csv_export_in_french_opens_in_french_excel(data, teacher_client):
+    """French Excel: UTF-8 with a byte-order mark, ";" between cells, decimal comma."""
+    quiz, _ = data
+    response = _csv(teacher_client, quiz, "fr")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())  # the BOM: Excel then reads UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["tentative", "utilisateur", "commencée le", "remise le", "score"]
+    assert len(rows) == 7 and all(len(row) == len(rows[0]) for row in rows)
+    assert rows[1][6:9] == ["100,0", "oui", "oui"]  # S1's first attempt
+    assert rows[1][9:] == ["1,00", "1,00", "1,00", "1,00"]
+    assert rows[-1][6:9] == ["0,0", "non", "non"]  # S1 again: not a first attempt
 
 
 def test_csv_cells_cannot_run_formulas():

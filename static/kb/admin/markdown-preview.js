@@ -5,6 +5,12 @@
 (function () {
   "use strict";
 
+  // The admin's pages load Django's JavaScript catalogue (admin:jsi18n) before this file.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\(\w+\)s/g, function (m) { return String(obj[m.slice(2, -2)]); });
+  };
+
   function csrfToken(textarea) {
     var form = textarea.form || document;
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -19,7 +25,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button markdown-preview-button";
-    button.textContent = "Preview";
+    button.textContent = gettext("Preview");
     button.setAttribute("aria-controls", textarea.id + "-preview");
     var status = document.createElement("span");
     status.className = "markdown-preview-status";
@@ -28,7 +34,7 @@
     panel.className = "markdown-preview";
     panel.id = textarea.id + "-preview";
     panel.hidden = true;
-    panel.setAttribute("aria-label", "Preview");
+    panel.setAttribute("aria-label", gettext("Preview"));
     bar.appendChild(button);
     bar.appendChild(status);
     textarea.insertAdjacentElement("afterend", bar);
@@ -37,10 +43,10 @@
     button.addEventListener("click", function () {
       if (!panel.hidden) {
         panel.hidden = true;
-        button.textContent = "Preview";
+        button.textContent = gettext("Preview");
         return;
       }
-      status.textContent = "Rendering…";
+      status.textContent = gettext("Rendering…");
       var body = new FormData();
       body.append("text", textarea.value);
       fetch(textarea.dataset.markdownPreview, {
@@ -55,13 +61,17 @@
         })
         .then(function (data) {
           // data.html was sanitised by the server (nh3), exactly as the public page will be.
-          panel.innerHTML = data.html || "<p><em>(empty)</em></p>";
+          panel.innerHTML = data.html || "<p><em>" + gettext("(empty)") + "</em></p>";
           panel.hidden = false;
-          button.textContent = "Hide preview";
+          button.textContent = gettext("Hide preview");
           status.textContent = "";
         })
         .catch(function (error) {
-          status.textContent = "Preview failed (" + error.message + "). Your text is unchanged.";
+          status.textContent = interpolate(
+            gettext("Preview failed (%(error)s). Your text is unchanged."),
+            { error: error.message },
+            true
+          );
         });
     });
   }
