@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import formats, translation
-from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
+from django.utils.translation import gettext, gettext_noop, ngettext, npgettext, pgettext
 
 from .engine.text import Int, Msg, Num, Pct, Seq
 
@@ -238,26 +238,27 @@ _UNITS = (
 
 
 # Units that name things counted: the singular or plural by the count, per language
-# ("1 personne", "0 personne", "2 personnes"; "1 person", "0 people").
+# ("1 personne", "0 personne", "2 personnes"; "1 person", "0 people"). A context keeps these
+# apart from the same words used alone elsewhere (a feature kind called "face").
 _COUNTED = {
-    "people": lambda n: ngettext("person", "people", n),
-    "days": lambda n: ngettext("day", "days", n),
-    "cities": lambda n: ngettext("city", "cities", n),
-    "decisions": lambda n: ngettext("decision", "decisions", n),
-    "examples": lambda n: ngettext("example", "examples", n),
-    "faces": lambda n: ngettext("face", "faces", n),
-    "features": lambda n: ngettext("feature", "features", n),
-    "incidents": lambda n: ngettext("incident", "incidents", n),
-    "layers": lambda n: ngettext("layer", "layers", n),
-    "levels": lambda n: ngettext("level", "levels", n),
-    "objects": lambda n: ngettext("object", "objects", n),
-    "photos": lambda n: ngettext("photo", "photos", n),
-    "points": lambda n: ngettext("point", "points", n),
-    "records": lambda n: ngettext("record", "records", n),
-    "runs": lambda n: ngettext("run", "runs", n),
-    "steps": lambda n: ngettext("step", "steps", n),
-    "units": lambda n: ngettext("unit", "units", n),
-    "words": lambda n: ngettext("word", "words", n),
+    "people": lambda n: npgettext("counted unit", "person", "people", n),
+    "days": lambda n: npgettext("counted unit", "day", "days", n),
+    "cities": lambda n: npgettext("counted unit", "city", "cities", n),
+    "decisions": lambda n: npgettext("counted unit", "decision", "decisions", n),
+    "examples": lambda n: npgettext("counted unit", "example", "examples", n),
+    "faces": lambda n: npgettext("counted unit", "face", "faces", n),
+    "features": lambda n: npgettext("counted unit", "feature", "features", n),
+    "incidents": lambda n: npgettext("counted unit", "incident", "incidents", n),
+    "layers": lambda n: npgettext("counted unit", "layer", "layers", n),
+    "levels": lambda n: npgettext("counted unit", "level", "levels", n),
+    "objects": lambda n: npgettext("counted unit", "object", "objects", n),
+    "photos": lambda n: npgettext("counted unit", "photo", "photos", n),
+    "points": lambda n: npgettext("counted unit", "point", "points", n),
+    "records": lambda n: npgettext("counted unit", "record", "records", n),
+    "runs": lambda n: npgettext("counted unit", "run", "runs", n),
+    "steps": lambda n: npgettext("counted unit", "step", "steps", n),
+    "units": lambda n: npgettext("counted unit", "unit", "units", n),
+    "words": lambda n: npgettext("counted unit", "word", "words", n),
 }
 
 
