@@ -86,8 +86,23 @@ class TimelineEventInline(TranslationTabularInline):
     fields = ["date", "precision", "text_fr", "text_en"]
 
 
+class DeclaredFieldsetsAdmin(TranslationAdmin):
+    """TranslationAdmin whose ``fieldsets`` alone decide the form's layout.
+
+    django-modeltranslation copies the form's ``Meta.fields`` into the admin's ``fields`` the
+    first time it lays out a page; with ``fieldsets`` declared too, Django's system checks
+    (admin.E005) then fail in that process. Our fieldsets already list every field.
+    """
+
+    def _get_declared_fieldsets(self, request, obj=None):
+        fieldsets = super()._get_declared_fieldsets(request, obj)
+        if self.fieldsets:
+            self.fields = None
+        return fieldsets
+
+
 @admin.register(CaseStudy)
-class CaseStudyAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class CaseStudyAdmin(DeclaredFieldsetsAdmin, SimpleHistoryAdmin):
     form = CaseStudyAdminForm
     list_display = [
         "title",
@@ -232,7 +247,7 @@ class CaseStudyAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class ThemeAdmin(DeclaredFieldsetsAdmin, SimpleHistoryAdmin):
     form = ThemeAdminForm
     list_display = ["name", "definition", "order", "case_count", "updated_at"]
     list_editable = ["order"]

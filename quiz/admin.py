@@ -20,8 +20,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
+
+from kb.admin import DeclaredFieldsetsAdmin
 
 from .forms import QuestionFileForm
 from .gift import export_gift
@@ -96,7 +98,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class QuizAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
     list_display = ["title", "is_published", "is_archived", "question_total", "links"]
     list_filter = ["is_published", "is_archived", "feedback_timing"]
     search_fields = ["title_fr", "title_en", "slug", "description_fr", "description_en"]
@@ -284,7 +286,7 @@ class ChoiceInline(TranslationTabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class QuestionAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
     list_display = ["__str__", "quiz", "type", "points", "order", "is_archived"]
     list_filter = ["quiz", "type", "is_archived"]
     list_select_related = ["quiz"]

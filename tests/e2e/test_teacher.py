@@ -12,13 +12,20 @@ NEW_TITLE = "PredPol, as edited by a teacher"
 
 
 def test_teacher_edits_a_case_then_restores_the_old_version(page, teacher, browser_errors):
-    case = predpol_case()
+    # French is required in the admin: the case has both languages, the teacher edits the English.
+    case = predpol_case(
+        title_fr="PredPol à Los Angeles",
+        summary_fr="Un logiciel renvoyait les patrouilles dans les mêmes quartiers.",
+        body_fr="Le logiciel a été **déployé** en 2011.",
+    )
+    case.key_facts.update(statement_fr="Déployé par le LAPD à partir de 2011")
+    case.timeline.update(text_fr="Le LAPD cesse d'utiliser PredPol")
     versions = case.history.count()
     admin_login(page)
 
     page.get_by_role("link", name="Case studies").click()
     page.get_by_role("link", name=CASE_TITLE, exact=True).click()
-    title = page.locator("#id_title")
+    title = page.locator("#id_title_en")  # the English column, beside the French
     expect(title).to_have_value(CASE_TITLE)
     title.fill(NEW_TITLE)
     page.locator("input[name=_save]").first.click()
@@ -35,7 +42,7 @@ def test_teacher_edits_a_case_then_restores_the_old_version(page, teacher, brows
     expect(rows.first).to_contain_text("teacher")
     expect(rows.first).to_contain_text(f"{CASE_TITLE} → {NEW_TITLE}")
     rows.nth(1).get_by_role("link", name=CASE_TITLE).click()
-    expect(page.locator("#id_title")).to_have_value(CASE_TITLE)
+    expect(page.locator("#id_title_en")).to_have_value(CASE_TITLE)
     page.get_by_role("button", name="Revert").first.click()
     expect(page.locator(".messagelist")).to_contain_text(f"“{CASE_TITLE}” was changed successfully")
 

@@ -170,8 +170,8 @@ def test_xss_payloads_never_run_in_the_admin(page, teacher, poisoned, browser_er
 
     # The Markdown preview puts server-sanitised HTML into the page.
     page.goto(admin_url(f"kb/casestudy/{case.pk}/change/"))
-    preview = page.locator("#id_body-preview")
-    page.locator("button.markdown-preview-button").first.click()
+    preview = page.locator("#id_body_en-preview")
+    page.locator('button.markdown-preview-button[aria-controls="id_body_en-preview"]').click()
     expect(preview).to_be_visible()
     expect(preview).to_contain_text("Inline:")
     assert_nothing_ran(page)
