@@ -126,7 +126,9 @@ def test_concurrent_submissions_grade_once():
 
     def submit(choice):
         from django.db import connections
+        from django.utils import translation
 
+        translation.activate("en")  # a new thread starts in the default language (French)
         try:
             barrier.wait()
             submit_attempt(attempt=Attempt.objects.get(pk=attempt.pk), answers={q.pk: choice})
