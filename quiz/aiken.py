@@ -12,6 +12,8 @@ The question is the text before the first option (several lines are joined); opt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .content import ChoiceData, QuestionData
 from .models import QuestionType
 
@@ -49,17 +51,20 @@ def parse_aiken(text: str) -> tuple[list[QuestionData], list[AikenError]]:
         if answer:
             letter = answer.group(1).upper()
             if not prompt:
-                errors.append(AikenError(number, "ANSWER: without a question before it"))
+                errors.append(AikenError(number, _("ANSWER: without a question before it")))
             elif len(options) < 2:
                 errors.append(
-                    AikenError(start, "a question needs at least two options (A. …, B. …)")
+                    AikenError(start, _("a question needs at least two options (A. …, B. …)"))
                 )
             elif letter not in [o[0] for o in options]:
                 errors.append(
                     AikenError(
                         number,
-                        f"ANSWER: {letter or '(empty)'} is not one of the options "
-                        f"{', '.join(o[0] for o in options)}",
+                        _("ANSWER: %(letter)s is not one of the options %(options)s")
+                        % {
+                            "letter": letter or _("(empty)"),
+                            "options": ", ".join(o[0] for o in options),
+                        },
                     )
                 )
             else:
@@ -76,18 +81,26 @@ def parse_aiken(text: str) -> tuple[list[QuestionData], list[AikenError]]:
             letter, body = option.groups()
             expected = chr(ord("A") + len(options))
             if letter != expected:
-                errors.append(AikenError(number, f"option {letter} where {expected} was expected"))
+                errors.append(
+                    AikenError(
+                        number,
+                        _("option %(letter)s where %(expected)s was expected")
+                        % {"letter": letter, "expected": expected},
+                    )
+                )
             options.append((letter, body.strip()))
         elif options:
             errors.append(
-                AikenError(number, "text after the options: expected the next option or ANSWER: X")
+                AikenError(
+                    number, _("text after the options: expected the next option or ANSWER: X")
+                )
             )
         else:
             if not prompt:
                 start = number
             prompt.append(line)
     if prompt:
-        errors.append(AikenError(start, "the last question has no ANSWER: line"))
+        errors.append(AikenError(start, _("the last question has no ANSWER: line")))
     return questions, errors
 
 

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from .content import ChoiceData, QuestionData, truefalse_choices
 from .models import QuestionType
 
@@ -92,7 +94,7 @@ def _weight(text: str) -> tuple[float | None, str]:
 
 
 def _split_feedback(text: str) -> tuple[str, str]:
-    head, _, feedback = text.partition("#")
+    head, _sep, feedback = text.partition("#")
     return head, feedback
 
 
@@ -107,30 +109,33 @@ def _parse_numeric(body: str) -> tuple[float, float]:
     body = body.strip()
     answers = [a for a in re.split(r"=", body) if a.strip()]
     if len(answers) != 1:
-        raise _Unsupported("numeric question with several answers (only one value is supported)")
+        raise _Unsupported(_("numeric question with several answers (only one value is supported)"))
     weight, answer = _weight(answers[0])
     if weight is not None and weight != 100:
-        raise _Unsupported("numeric answer with partial credit")
+        raise _Unsupported(_("numeric answer with partial credit"))
     answer, feedback = _split_feedback(answer)
     if feedback.strip():
-        raise _Invalid("feedback on a numeric answer: put it in the general feedback (####)")
+        raise _Invalid(_("feedback on a numeric answer: put it in the general feedback (####)"))
     answer = _restore(answer)
     try:
         if ".." in answer:
             low, high = (_number(x) for x in answer.split("..", 1))
             if high < low:
-                raise _Invalid(f"range {answer}: the end is below the start")
+                raise _Invalid(
+                    _("range %(answer)s: the end is below the start") % {"answer": answer}
+                )
             return (low + high) / 2, (high - low) / 2
         if ":" in answer:
             value, tolerance = answer.split(":", 1)
             tolerance = _number(tolerance)
             if tolerance < 0:
-                raise _Invalid("the tolerance cannot be negative")
+                raise _Invalid(_("the tolerance cannot be negative"))
             return _number(value), tolerance
         return _number(answer), 0.0
     except ValueError:
         raise _Invalid(
-            f"“{answer}” is not a number, a value:tolerance or a low..high range"
+            _("“%(answer)s” is not a number, a value:tolerance or a low..high range")
+            % {"answer": answer}
         ) from None
 
 
@@ -153,27 +158,27 @@ def _parse_block(block: str) -> QuestionData:
     if text.startswith("::"):
         end = text.find("::", 2)
         if end < 0:
-            raise _Invalid("the title has no closing ::")
+            raise _Invalid(_("the title has no closing ::"))
         title, text = _restore(text[2:end]), text[end + 2 :].strip()
     text = re.sub(r"^\[(html|markdown|plain|moodle)\]", "", text).strip()
     open_ = text.find("{")
     if open_ < 0:
         if "}" in text:
-            raise _Invalid("a } without its {")
-        raise _Unsupported("description (text without an answer in { })")
+            raise _Invalid(_("a } without its {"))
+        raise _Unsupported(_("description (text without an answer in { })"))
     close = text.find("}", open_)
     if close < 0:
-        raise _Invalid("the answer block has no closing }")
+        raise _Invalid(_("the answer block has no closing }"))
     if "{" in text[open_ + 1 : close]:
-        raise _Invalid("a { inside the answer block (escape it as \\{)")
+        raise _Invalid(_("a { inside the answer block (escape it as \\{)"))
     after = text[close + 1 :].strip()
     if "{" in after:
-        raise _Unsupported("several answer blocks in one question")
+        raise _Unsupported(_("several answer blocks in one question"))
     if after:
-        raise _Unsupported("missing word (text after the answer block)")
+        raise _Unsupported(_("missing word (text after the answer block)"))
     prompt = _restore(text[:open_])
     if not prompt:
-        raise _Invalid("the question has no text before {")
+        raise _Invalid(_("the question has no text before {"))
     body = text[open_ + 1 : close]
     general = ""
     if "####" in body:
@@ -181,7 +186,7 @@ def _parse_block(block: str) -> QuestionData:
         general = _restore(general)
     body = body.strip()
     if not body:
-        raise _Unsupported("essay (empty answer block)")
+        raise _Unsupported(_("essay (empty answer block)"))
     q = QuestionData(type=QuestionType.SINGLE, prompt=prompt, title=title, feedback=general)
     if body.startswith("#"):
         q.type = QuestionType.NUMERIC
@@ -201,38 +206,41 @@ def _parse_block(block: str) -> QuestionData:
         return q
     pieces = re.split(r"([=~])", body)
     if pieces[0].strip():
-        raise _Invalid(f"“{_restore(pieces[0])}” before the first = or ~ answer")
+        raise _Invalid(
+            _("“%(text)s” before the first = or ~ answer") % {"text": _restore(pieces[0])}
+        )
     answers = []
     for marker, content in zip(pieces[1::2], pieces[2::2], strict=True):
         weight, content = _weight(content)
         answer, feedback = _split_feedback(content)
         if "->" in answer:
-            raise _Unsupported("matching")
+            # Translators: the GIFT "matching" question type (pairs written a -> b).
+            raise _Unsupported(_("matching"))
         answers.append((marker, weight, _restore(answer), _restore(feedback)))
-    if all(m == "=" for m, *_ in answers):
-        raise _Unsupported("short answer (only = answers, no ~ choices)")
+    if all(m == "=" for m, *_rest in answers):
+        raise _Unsupported(_("short answer (only = answers, no ~ choices)"))
     right = [a for a in answers if a[0] == "="]
     if len(right) > 1:
-        raise _Invalid("several = answers: mark several right choices with ~%n% weights instead")
+        raise _Invalid(_("several = answers: mark several right choices with ~%n% weights instead"))
     if right:
         if right[0][1] is not None and right[0][1] != 100:
-            raise _Invalid("a = answer is fully right; drop its %n% weight")
+            raise _Invalid(_("a = answer is fully right; drop its %n% weight"))
         if any(a[1] is not None and a[1] > 0 for a in answers if a[0] == "~"):
-            raise _Unsupported("partial credit on a single-answer question")
-        q.choices = [ChoiceData(t, m == "=", f) for m, _, t, f in answers]
+            raise _Unsupported(_("partial credit on a single-answer question"))
+        q.choices = [ChoiceData(t, m == "=", f) for m, _w, t, f in answers]
         return q
     positive = [a[1] for a in answers if a[1] is not None and a[1] > 0]
     if not positive:
-        raise _Invalid("no right answer: mark it with = or a positive %n% weight")
+        raise _Invalid(_("no right answer: mark it with = or a positive %n% weight"))
     if max(positive) - min(positive) > 0.01:
         raise _Unsupported(
-            "unequal positive weights (here each right choice earns the same share, 1/k)"
+            _("unequal positive weights (here each right choice earns the same share, 1/k)")
         )
     if len(positive) == 1 and abs(positive[0] - 100) <= 0.01:
         q.type = QuestionType.SINGLE
     else:
         q.type = QuestionType.MULTIPLE
-    q.choices = [ChoiceData(t, w is not None and w > 0, f) for _, w, t, f in answers]
+    q.choices = [ChoiceData(t, w is not None and w > 0, f) for _m, w, t, f in answers]
     return q
 
 
@@ -240,11 +248,13 @@ def _apply_meta(q: QuestionData, raw: str) -> None:
     try:
         meta = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise _Invalid(f"the reality-check comment is not valid JSON ({exc.msg})") from None
+        raise _Invalid(
+            _("the reality-check comment is not valid JSON (%(error)s)") % {"error": exc.msg}
+        ) from None
     except RecursionError:
-        raise _Invalid("the reality-check comment is nested too deeply") from None
+        raise _Invalid(_("the reality-check comment is nested too deeply")) from None
     if not isinstance(meta, dict):
-        raise _Invalid("the reality-check comment must hold a JSON object")
+        raise _Invalid(_("the reality-check comment must hold a JSON object"))
     unknown = set(meta) - {
         "points",
         "all_or_nothing",
@@ -255,7 +265,10 @@ def _apply_meta(q: QuestionData, raw: str) -> None:
         "misconceptions",
     }
     if unknown:
-        raise _Invalid(f"unknown key(s) in the reality-check comment: {', '.join(sorted(unknown))}")
+        raise _Invalid(
+            _("unknown key(s) in the reality-check comment: %(keys)s")
+            % {"keys": ", ".join(sorted(unknown))}
+        )
     if "points" in meta:
         points = meta["points"]
         try:
@@ -263,22 +276,29 @@ def _apply_meta(q: QuestionData, raw: str) -> None:
                 raise InvalidOperation
             q.points = Decimal(str(points))
         except InvalidOperation:
-            raise _Invalid(f"points “{_short(points)}” is not a number") from None
+            raise _Invalid(
+                _("points “%(points)s” is not a number") % {"points": _short(points)}
+            ) from None
         if not q.points.is_finite():  # NaN, sNaN, Infinity: Decimal parses them
-            raise _Invalid(f"points “{_short(points)}” is not a finite number")
+            raise _Invalid(
+                _("points “%(points)s” is not a finite number") % {"points": _short(points)}
+            )
     q.all_or_nothing = bool(meta.get("all_or_nothing", False))
     for key in ("unit", "case", "simulation", "preset"):
         setattr(q, key, str(meta.get(key) or ""))
     misconceptions = meta.get("misconceptions") or {}
     if not isinstance(misconceptions, dict):
-        raise _Invalid("misconceptions must map choice numbers to text")
+        raise _Invalid(_("misconceptions must map choice numbers to text"))
     for number, text in misconceptions.items():
         try:
             index = int(number) - 1
         except ValueError:
             index = -1
         if not 0 <= index < len(q.choices):  # "0" or "-1" would pick a choice from the end
-            raise _Invalid(f"misconception for choice {_short(number)}, which does not exist")
+            raise _Invalid(
+                _("misconception for choice %(number)s, which does not exist")
+                % {"number": _short(number)}
+            )
         q.choices[index].misconception = str(text)
 
 
@@ -295,7 +315,9 @@ def parse_gift(text: str) -> tuple[list[QuestionData], list[GiftError]]:
                     errors.append(GiftError(meta[0], str(exc)))
                     continue
         except _Unsupported as exc:
-            errors.append(GiftError(line, f"unsupported question type: {exc}"))
+            errors.append(
+                GiftError(line, _("unsupported question type: %(reason)s") % {"reason": exc})
+            )
             continue
         except _Invalid as exc:
             errors.append(GiftError(line, str(exc)))

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from quiz.aiken import export_aiken, parse_aiken
 from quiz.gift import export_gift, parse_gift
@@ -103,6 +104,18 @@ def test_rule_violations_are_reported_with_their_line():
     assert exc.value.errors[1].startswith(
         "line 5: choices: A choice question needs at least two choices"
     )
+
+
+@pytest.mark.django_db
+def test_a_french_teacher_reads_the_import_errors_in_french():
+    quiz = QuizFactory()
+    text = "::Unclosed title\nQuestion {=a ~b}\n\nMatch {=a -> 1 =b -> 2}\n"
+    with translation.override("fr"), pytest.raises(ImportFailed) as exc:
+        import_questions(quiz=quiz, text=text, fmt="gift")
+    assert "le titre n'a pas de :: fermant" in exc.value.errors[0]
+    assert "type de question non pris en charge\u00a0: appariement" in exc.value.errors[1]
+    assert not any("closing" in e or "unsupported" in e for e in exc.value.errors)
+    assert not Question.objects.exists()
 
 
 @pytest.mark.django_db
