@@ -16,11 +16,13 @@ LANG_PARAM = "lang"
 
 
 def supported(code: str | None) -> str | None:
-    """``"fr"``/``"en"`` (any case, region ignored) or None."""
+    """``"fr"``/``"en"`` for a code Django supports (``"EN-gb"`` → ``"en"``), else None."""
     if not code:
         return None
-    code = code.strip().lower().split("-")[0].split("_")[0]
-    return code if code in dict(settings.LANGUAGES) else None
+    try:
+        return translation.get_supported_language_variant(code.strip().lower())
+    except LookupError:
+        return None
 
 
 class ApiLanguageMiddleware:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from modeltranslation.translator import translator
 
+from kb.management.commands.translation_report import visible
 from simulations import engine
 from simulations.engine.text import Msg
 
@@ -32,18 +33,6 @@ def shipped_content():
     call_command("load_initial_content", verbosity=0)
 
 
-def _published(model, row) -> bool:
-    """Whether a reader can see ``row``: its own flag, or its case's/quiz's."""
-    for attr in ("is_published",):
-        if hasattr(row, attr):
-            return bool(getattr(row, attr))
-    for parent in ("case", "quiz", "question"):
-        owner = getattr(row, parent, None)
-        if owner is not None:
-            return _published(type(owner), owner)
-    return True
-
-
 def test_every_published_text_exists_in_both_languages(shipped_content):
     missing = []
     checked = 0
@@ -54,7 +43,7 @@ def test_every_published_text_exists_in_both_languages(shipped_content):
             f for f in translator.get_options_for_model(model).fields if not f.endswith("_html")
         ]
         for row in model.objects.all():
-            if not _published(model, row):
+            if not visible(row):
                 continue
             for name in fields:
                 values = {code: (getattr(row, f"{name}_{code}") or "").strip() for code in LANGS}

@@ -75,3 +75,51 @@ def assert_french(stored: dict[str, Any], same_in_both: set[str] = frozenset()) 
             assert not re.search(r"\d,\d{3}\b", french) or re.search(r"\d,\d", english) is None, (
                 f"{where}: English thousands separator in {french!r}"
             )
+
+
+def both(value):
+    """``value`` localized in French and in English: ``(french, english)``."""
+    with translation.override("fr"):
+        fr = localize(value)
+    with translation.override("en"):
+        en = localize(value)
+    return fr, en
+
+
+CHECK_TEXT_KEYS = ("label", "expected", "observed", "reference")
+
+
+def reader_texts(
+    result: dict, described: dict, check_keys: tuple[str, ...] = CHECK_TEXT_KEYS
+) -> list[tuple[str, str]]:
+    """(where, text) for every reader-facing text of a localized run and simulation description
+    (``check_keys``: the check fields that hold words for this simulation)."""
+    out = [(f"finding {i}", f) for i, f in enumerate(result["findings"])]
+    out += [(f"metric {m['key']}", m["label"]) for m in result["metrics"]]
+    out += [(f"metric help {m['key']}", m["help"]) for m in result["metrics"] if m["help"]]
+    for table in result["tables"]:
+        out.append((f"table {table['key']}", table["title"]))
+        out += [(f"column {table['key']}.{c['key']}", c["label"]) for c in table["columns"]]
+    for chart in result["charts"]:
+        spec = chart["spec"]
+        out += [(f"chart {chart['key']}", chart["title"]), (f"chart {chart['key']}", spec["title"])]
+        out.append((f"chart description {chart['key']}", chart["description"]))
+        out += [
+            (f"axis {chart['key']}.{channel}", enc["title"])
+            for channel, enc in spec["encoding"].items()
+            if enc.get("title")
+        ]
+    for check in result["checks"]:
+        out += [(f"check {check['key']}.{k}", check[k]) for k in check_keys]
+    out += [("title", described["title"]), ("question", described["question"])]
+    for param in described["params"]:
+        out += [
+            (f"param {param['name']}", param["label"]),
+            (f"help {param['name']}", param["help"]),
+        ]
+        out += [(f"choice {param['name']}", label) for _, label in param["choices"]]
+    for preset in described["presets"]:
+        out += [
+            (f"preset {preset['slug']}.{k}", preset[k]) for k in ("title", "description", "source")
+        ]
+    return out

@@ -15,6 +15,10 @@ from threadpoolctl import threadpool_limits
 from simulations.engine import ParamError, get
 from simulations.i18n import localize
 
+from .i18n_support import _words
+from .i18n_support import both as _both
+from .i18n_support import reader_texts as _texts
+
 SIM = get("leakage")
 FAST = {"people": 10_000}
 SAME_IN_BOTH = {"AUC"}
@@ -24,56 +28,6 @@ SAME_IN_BOTH = {"AUC"}
 def _one_blas_thread():
     with threadpool_limits(limits=1):
         yield
-
-
-def _words(text: str) -> str:
-    """The words of a text without its numbers, so a number formatted the French way does not
-    pass for a translation."""
-    return re.sub(r"[\d\s.,%+\u2212-]", "", text)
-
-
-def _both(value):
-    with translation.override("fr"):
-        fr = localize(value)
-    with translation.override("en"):
-        en = localize(value)
-    return fr, en
-
-
-def _texts(result: dict, described: dict) -> list[tuple[str, str]]:
-    """(where, text) for every reader-facing text of a run and of the simulation."""
-    out = [(f"finding {i}", f) for i, f in enumerate(result["findings"])]
-    out += [(f"metric {m['key']}", m["label"]) for m in result["metrics"]]
-    out += [(f"metric help {m['key']}", m["help"]) for m in result["metrics"] if m["help"]]
-    for table in result["tables"]:
-        out.append((f"table {table['key']}", table["title"]))
-        out += [(f"column {table['key']}.{c['key']}", c["label"]) for c in table["columns"]]
-    for chart in result["charts"]:
-        spec = chart["spec"]
-        out += [(f"chart {chart['key']}", chart["title"]), (f"chart {chart['key']}", spec["title"])]
-        out.append((f"chart description {chart['key']}", chart["description"]))
-        out += [
-            (f"axis {chart['key']}.{channel}", enc["title"])
-            for channel, enc in spec["encoding"].items()
-            if enc.get("title")
-        ]
-    for check in result["checks"]:
-        out += [
-            (f"check {check['key']}.{k}", check[k])
-            for k in ("label", "expected", "observed", "reference")
-        ]
-    out += [("title", described["title"]), ("question", described["question"])]
-    for param in described["params"]:
-        out += [
-            (f"param {param['name']}", param["label"]),
-            (f"help {param['name']}", param["help"]),
-        ]
-        out += [(f"choice {param['name']}", label) for _, label in param["choices"]]
-    for preset in described["presets"]:
-        out += [
-            (f"preset {preset['slug']}.{k}", preset[k]) for k in ("title", "description", "source")
-        ]
-    return out
 
 
 def _run(preset=None, params=None):

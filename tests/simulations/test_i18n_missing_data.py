@@ -6,7 +6,7 @@ import re
 
 from simulations.engine.missing_data import SIMULATION
 
-from .test_i18n_overfitting import NBSP, assert_speaks_french
+from .i18n_messages import NBSP, assert_speaks_french
 
 SAME = frozenset({"MCAR", "MAR", "MNAR", "IterativeImputer", "k€", "+{value}"})
 FAST = {"n_people": 1000}

@@ -8,7 +8,7 @@ from django.utils import translation
 from simulations.engine.seed_variance import SIMULATION, _findings_and_checks
 from simulations.i18n import localize
 
-from .test_i18n_overfitting import NBSP, assert_speaks_french
+from .i18n_messages import NBSP, assert_speaks_french
 
 FAST = {"n_seeds": 8, "n_samples": 200}
 

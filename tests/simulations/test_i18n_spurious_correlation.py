@@ -5,7 +5,7 @@ original titles; AUCs, shares and counts are written the French way ("0,81", "7,
 
 from simulations.engine.spurious_correlation import SIMULATION
 
-from .test_i18n_overfitting import NBSP, assert_speaks_french
+from .i18n_messages import NBSP, assert_speaks_french
 
 SAME = frozenset({"AUC", "artefact", "photos"})
 SMALL = {"n_train": 3000, "n_population": 8000}

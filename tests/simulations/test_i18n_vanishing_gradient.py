@@ -8,7 +8,7 @@ from django.utils import translation
 from simulations.engine.vanishing_gradient import SIMULATION
 from simulations.i18n import localize
 
-from .test_i18n_overfitting import NBSP, assert_speaks_french
+from .i18n_messages import NBSP, assert_speaks_french
 
 SAME = frozenset({"tanh", "ReLU", "Tanh", "He", "Xavier/Glorot", "{mantissa}e{exponent}"})
 SMALL = {"depth": 6, "width": 16, "steps": 20}
