@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kb",
     "simulations",
     "quiz",
+    "course",
     "pagecache",
 ]
 

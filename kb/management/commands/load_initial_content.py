@@ -75,3 +75,6 @@ class Command(BaseCommand):
         # The quiz app keeps its content in its own YAML format, loaded by its own command.
         if "load_quizzes" in get_commands():
             call_command("load_quizzes", *(["--force"] if force else []))
+        # The course deck's slides name quizzes, so they come last.
+        if "load_course" in get_commands():
+            call_command("load_course", *(["--force"] if force else []))
