@@ -727,7 +727,7 @@ Ofqual's own.
             findings.append(
                 Msg(
                     "No student in a class of more than {hi} had an exam-standard grade above "
-                    "every grade of their school's last {n} {years}.",
+                    "every grade in their school's history ({n} {years}).",
                     hi=Int(hi),
                     n=Int(p["history_years"]),
                     years=years,
@@ -737,10 +737,10 @@ Ofqual's own.
             findings.append(
                 plural(
                     "{k} student in classes of more than {hi} had an exam-standard grade above "
-                    "every grade of their school's last {n} {years}; the model gave it to {given} "
+                    "every grade in their school's history ({n} {years}); the model gave it to {given} "
                     "of them.",
                     "{k} students in classes of more than {hi} had an exam-standard grade above "
-                    "every grade of their school's last {n} {years}; the model gave it to {given} "
+                    "every grade in their school's history ({n} {years}); the model gave it to {given} "
                     "of them.",
                     n_above,
                     k=Int(n_above),
