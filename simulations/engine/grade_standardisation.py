@@ -627,25 +627,6 @@ Ofqual's own.
                     kind="consistency",
                 )
             )
-        checks.append(
-            Check(
-                key="no_published_figure",
-                label=N_("Published figures (39.1% lowered; +4.7 points at independent schools)"),
-                passed=True,
-                expected=N_(
-                    "Not reproduced: they need student-level grades that were not published"
-                ),
-                observed=Msg(
-                    "{lowered} of teacher grades lowered in this run (teaching values)",
-                    lowered=Pct(float(lowered.mean()), 1),
-                ),
-                reference=N_(
-                    "Ofqual, Guide to AS and A level results for England, 2020; The Guardian, "
-                    "13 August 2020; TES, August 2020."
-                ),
-                kind="consistency",
-            )
-        )
         return checks
 
     @staticmethod
