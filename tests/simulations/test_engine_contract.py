@@ -19,6 +19,7 @@ CASES = {
     "orientation-from-faces",
     "predictim",
     "killer-robots",
+    "ofqual-a-levels",
 }
 THEMES = {
     "biased-data",
