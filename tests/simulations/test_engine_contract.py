@@ -19,6 +19,7 @@ CASES = {
     "orientation-from-faces",
     "predictim",
     "killer-robots",
+    "covid-chest-imaging",
 }
 THEMES = {
     "biased-data",
