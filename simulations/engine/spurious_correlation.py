@@ -22,6 +22,17 @@ WANG_KOSINSKI = N_(
     "dating-site images; AUC 0.81 (men, one image) and 0.91 (five images)"
 )
 SIEGEL = N_("7% prevalence of gay men as cited by Eric Siegel from the paper (one source)")
+ZECH = N_(
+    "Zech et al., PLOS Medicine 15(11):e1002683, 2018: 42,396 Mount Sinai and 112,120 NIH "
+    "radiographs, pneumonia in 34.2% and 1.2% of them; sorting by hospital alone gave an AUC of "
+    "0.861 (95% CI 0.855–0.866)"
+)
+# Zech et al.'s inputs and published "sort by hospital" AUC, with the standard error implied by
+# its 95% confidence interval. The share of Mount Sinai images is 42,396 ÷ 154,516 = 27.4%.
+ZECH_INPUTS = {"source_a_share": 27.4, "source_a_prevalence": 34.2, "source_b_prevalence": 1.2}
+ZECH_SORT_AUC = 0.861
+ZECH_SORT_SE = (0.866 - 0.855) / (2 * 1.96)
+_MIN_EXPECTED_PER_CLASS = 50  # two-hospital mode: positives and negatives expected in the sample
 _MAX_AUC_TOLERANCE = 0.15  # a wider band around a closed-form AUC would check nothing
 CATCH = 2 / 3  # Siegel's example: tune the detector to catch two-thirds of positives
 # Feature columns: (label, carries the photo artefact, carries the facial signal).
@@ -66,6 +77,77 @@ def binormal_ppv(auc: float, prevalence: float, catch: float = CATCH) -> float:
     return prevalence * catch / (prevalence * catch + (1 - prevalence) * fpr)
 
 
+def marker_only_auc(q1: float, q0: float) -> float:
+    """Best AUC a score can reach from a photo marker alone, with no facial signal.
+
+    A marked photo adds 2 to each of three N(0, 1) features, so their sum separates marked from
+    unmarked photos with d′ = 6/√3 and AUC Φ(√6). Pairs of the same kind tie on average (½).
+    A fitted model gives the marker the sign that helps, so when negatives carry it more often
+    (q1 < q0) the roles swap and the AUC is one minus the formula's: never below ½.
+
+    Parameters
+    ----------
+    q1, q0 : float
+        Chance that a positive, and a negative, photo carries the marker.
+
+    Returns
+    -------
+    float
+        ½[q1·q0 + (1 − q1)(1 − q0)] + q1(1 − q0)Φ(√6) + (1 − q1)q0Φ(−√6), for q1 ≥ q0.
+    """
+    if q1 < q0:
+        return marker_only_auc(1 - q1, 1 - q0)
+    split = _N.cdf(math.sqrt(6))
+    return (
+        0.5 * (q1 * q0 + (1 - q1) * (1 - q0)) + q1 * (1 - q0) * split + (1 - q1) * q0 * (1 - split)
+    )
+
+
+def hospital_rates(share: float, prev_a: float, prev_b: float) -> tuple[float, float, float]:
+    """Sample prevalence and marker rates when the sample pools two hospitals.
+
+    Parameters
+    ----------
+    share : float
+        Share of the images from hospital A (the marker).
+    prev_a, prev_b : float
+        Share of positives in hospital A and in hospital B.
+
+    Returns
+    -------
+    prevalence : float
+        π = s·pA + (1 − s)·pB.
+    q1, q0 : float
+        Chance that a positive, and a negative, image comes from A: s·pA ÷ π and
+        s(1 − pA) ÷ (1 − π).
+    """
+    prevalence = share * prev_a + (1 - share) * prev_b
+    return (
+        prevalence,
+        share * prev_a / prevalence,
+        share * (1 - prev_a) / (1 - prevalence),
+    )
+
+
+def sort_by_source_auc(q1: float, q0: float) -> float:
+    """AUC of scoring each image by its hospital alone.
+
+    The higher-prevalence hospital scores 1 and the other 0: a positive from it against a
+    negative from the other is ranked right, pairs from the same hospital tie (½).
+
+    Parameters
+    ----------
+    q1, q0 : float
+        Chance that a positive, and a negative, image comes from hospital A.
+
+    Returns
+    -------
+    float
+        ½(1 + |q1 − q0|).
+    """
+    return 0.5 * (1 + abs(q1 - q0))
+
+
 def artefact_only_auc(artefact: float) -> float:
     """Best AUC a score can reach from the artefact alone, with no facial signal.
 
@@ -84,11 +166,7 @@ def artefact_only_auc(artefact: float) -> float:
     float
         ½[q1·q0 + (1 − q1)(1 − q0)] + q1(1 − q0)Φ(√6) + (1 − q1)q0Φ(−√6).
     """
-    q1, q0 = (1 + artefact) / 2, (1 - artefact) / 2
-    split = _N.cdf(math.sqrt(6))
-    return (
-        0.5 * (q1 * q0 + (1 - q1) * (1 - q0)) + q1 * (1 - q0) * split + (1 - q1) * q0 * (1 - split)
-    )
+    return marker_only_auc((1 + artefact) / 2, (1 - artefact) / 2)
 
 
 def _wald_z(model: LogisticRegression, x: np.ndarray, columns: list[int]) -> float:
@@ -124,8 +202,13 @@ def _wald_z(model: LogisticRegression, x: np.ndarray, columns: list[int]) -> flo
 
 
 def _photos(
-    n: int, prevalence: float, artefact: float, face: float, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+    n: int,
+    prevalence: float,
+    artefact: float,
+    face: float,
+    rng: np.random.Generator,
+    rates: tuple[float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Synthetic photo features.
 
     Parameters
@@ -140,6 +223,9 @@ def _photos(
         Genuine facial signal, d' in standard deviations.
     rng : numpy.random.Generator
         The run's Generator.
+    rates : (float, float), optional
+        Chance that a positive, and a negative, photo carries the marker (for instance comes
+        from hospital A); when given, ``artefact`` is not used.
 
     Returns
     -------
@@ -147,13 +233,18 @@ def _photos(
         (n, 6) features in the order of :data:`_FEATURES`.
     y : numpy.ndarray
         Labels (0/1).
+    shot : numpy.ndarray
+        1 where the photo carries the marker.
     """
     y = (rng.random(n) < prevalence).astype(int)
-    shot = (rng.random(n) < 0.5 + (y - 0.5) * artefact).astype(float)
+    if rates is None:
+        shot = (rng.random(n) < 0.5 + (y - 0.5) * artefact).astype(float)
+    else:
+        shot = (rng.random(n) < np.where(y == 1, rates[0], rates[1])).astype(float)
     x = rng.standard_normal((n, len(_FEATURES)))
     x[:, :3] += 2 * shot[:, None]  # how the photo was taken shows in the pixels
     x[:, 3] += face * y
-    return x, y
+    return x, y, shot
 
 
 class SpuriousCorrelationSimulation(Simulation):
@@ -165,9 +256,9 @@ class SpuriousCorrelationSimulation(Simulation):
         "If the label is correlated with how the photos were collected, what does a "
         "classifier's high AUC say about faces in a population without that artefact?"
     )
-    version = "3"
-    cases = ("orientation-from-faces",)
-    themes = ("overfitting", "biased-data", "consent-privacy")
+    version = "4"
+    cases = ("orientation-from-faces", "covid-chest-imaging")
+    themes = ("overfitting", "biased-data", "consent-privacy", "information-leakage")
     explanation = N_("""
 **The model.** Synthetic "photos" from a dating site, each with a label. How a photo was
 taken (camera angle, lighting, background or source) is an **artefact** that, in this
@@ -186,6 +277,16 @@ population with a realistic prevalence are positives.
 - Set *artefact strength* to 0 and *facial signal* to 0.5: sample and population agree.
 - Lower *prevalence in the population* from 7% to 3%, and watch the share of right flags.
 - Load the Wang & Kosinski preset: the published AUCs, read through Bayes' rule.
+- Load the Zech et al. preset: the sample pools two hospitals whose share of positives differs
+  (34.2% against 1.2%), so that which hospital an image comes from gives the label away; the
+  model is then used at a third hospital.
+
+**Two hospitals.** With *how the sample was collected* set to two hospitals, the artefact is
+the hospital: a share of the images comes from hospital A, the rest from hospital B, each with
+its own share of positives (*artefact strength* and *positives in the sample* are then not
+used). The images a model is later used on come from a third hospital. The simulation also
+sorts the held-out images by hospital alone, without looking at them, and reports that AUC, as
+Zech et al. did for pneumonia on chest radiographs.
 
 **What to look for.** The AUC on held-out photos from the same sample against the AUC on a
 population without the artefact; the model's weights; the share of flagged people who are
@@ -269,6 +370,55 @@ the study dangerous.
             help=N_("How many people the model is applied to."),
             unit=N_("people"),
         ),
+        Param(
+            name="sample_from",
+            type="choice",
+            default="one-source",
+            choices=(
+                ("one-source", N_("One collection: the artefact tracks the label")),
+                ("two-sources", N_("Two hospitals with different shares of positives")),
+            ),
+            label=N_("How the sample was collected"),
+            help=N_(
+                "With two hospitals, the hospital is the artefact; artefact strength and "
+                "positives in the sample are then not used."
+            ),
+        ),
+        Param(
+            name="source_a_share",
+            type="float",
+            default=27.4,
+            min=1.0,
+            max=99.0,
+            step=0.1,
+            label=N_("Images from hospital A"),
+            help=N_(
+                "Share of the sample from hospital A, the rest from hospital B (two hospitals)."
+            ),
+            unit="%",
+        ),
+        Param(
+            name="source_a_prevalence",
+            type="float",
+            default=34.2,
+            min=0.5,
+            max=99.5,
+            step=0.1,
+            label=N_("Positives in hospital A"),
+            help=N_("Share of hospital A's images with label 1 (two hospitals)."),
+            unit="%",
+        ),
+        Param(
+            name="source_b_prevalence",
+            type="float",
+            default=1.2,
+            min=0.5,
+            max=99.5,
+            step=0.1,
+            label=N_("Positives in hospital B"),
+            help=N_("Share of hospital B's images with label 1 (two hospitals)."),
+            unit="%",
+        ),
     )
     presets = (
         Preset(
@@ -323,7 +473,58 @@ the study dangerous.
                 "here; Siegel's two-thirds example via The Lowdown Blog (Nov 2019)."
             ),
         ),
+        Preset(
+            slug="zech-hospital-shortcut",
+            title=N_("Zech et al.: the hospital as a shortcut"),
+            description=N_(
+                "Two hospitals pooled as in Zech et al.'s pneumonia study: hospital A (Mount "
+                "Sinai, 27.4% of the images, 34.2% positives) and hospital B (NIH, 1.2% "
+                "positives); the model is then used at a third hospital with 1.0% positives "
+                "(Indiana). Here the photos stand for chest radiographs and the facial feature "
+                "for a genuine lung finding."
+            ),
+            params={
+                "sample_from": "two-sources",
+                **ZECH_INPUTS,
+                "n_train": 40_000,
+                "face_signal": 1.5,
+                "population_prevalence": 1.0,
+            },
+            case="covid-chest-imaging",
+            source=Msg(
+                "{paper}; 1.0% at Indiana University. The 27.4% is 42,396 ÷ 154,516, computed "
+                "here. Teaching values: 40,000 images (the maximum) instead of 154,516, 20,000 "
+                "external images, and a lung signal of 1.5 SD, chosen so that the internal and "
+                "external AUCs come near Zech's 0.931 and 0.815.",
+                paper=ZECH,
+            ),
+        ),
     )
+
+    def check_params(self, p: dict[str, Any]) -> dict[str, list[str]]:
+        """Two hospitals: enough positives and negatives expected to train and test a model."""
+        if p["sample_from"] != "two-sources":
+            return {}
+        prevalence, _, _ = hospital_rates(
+            p["source_a_share"] / 100,
+            p["source_a_prevalence"] / 100,
+            p["source_b_prevalence"] / 100,
+        )
+        expected = p["n_train"] * min(prevalence, 1 - prevalence)
+        if expected < _MIN_EXPECTED_PER_CLASS:
+            return {
+                "source_a_prevalence": [
+                    Msg(
+                        "With these two hospitals only about {expected} of the {n} images would "
+                        "be in the rarer class: too few to train and test a model (at least "
+                        "{minimum}). Use more images or less extreme shares of positives.",
+                        expected=Num(expected, 0),
+                        n=Int(p["n_train"]),
+                        minimum=Int(_MIN_EXPECTED_PER_CLASS),
+                    )
+                ]
+            }
+        return {}
 
     def simulate(self, p: dict[str, Any], rng: np.random.Generator) -> Result:
         """Train on the collected sample; test on it and on a population without the artefact.
@@ -341,9 +542,17 @@ the study dangerous.
         """
         artefact, face = p["artefact_strength"], p["face_signal"]
         prev = p["population_prevalence"] / 100
-        x, y = _photos(p["n_train"], p["sample_prevalence"] / 100, artefact, face, rng)
-        x_tr, x_te, y_tr, y_te = train_test_split(
-            x, y, test_size=0.3, stratify=y, random_state=derive_seed(rng)
+        hospitals = p["sample_from"] == "two-sources"
+        if hospitals:
+            prev_a, prev_b = p["source_a_prevalence"] / 100, p["source_b_prevalence"] / 100
+            sample_prev, q1, q0 = hospital_rates(p["source_a_share"] / 100, prev_a, prev_b)
+            rates, population_rates = (q1, q0), (0.0, 0.0)  # the third hospital is neither
+        else:
+            sample_prev, rates, population_rates = p["sample_prevalence"] / 100, None, None
+            q1, q0 = (1 + artefact) / 2, (1 - artefact) / 2
+        x, y, shot = _photos(p["n_train"], sample_prev, artefact, face, rng, rates)
+        x_tr, x_te, y_tr, y_te, _, shot_te = train_test_split(
+            x, y, shot, test_size=0.3, stratify=y, random_state=derive_seed(rng)
         )
         model = LogisticRegression(max_iter=1000).fit(x_tr, y_tr)
         score_te = model.decision_function(x_te)
@@ -351,7 +560,7 @@ the study dangerous.
         # Siegel's tuning: the threshold that catches two-thirds of positives in the sample.
         threshold = float(np.quantile(score_te[y_te == 1], 1 - CATCH))
 
-        x_pop, y_pop = _photos(p["n_population"], prev, 0.0, face, rng)
+        x_pop, y_pop, _ = _photos(p["n_population"], prev, 0.0, face, rng, population_rates)
         score_pop = model.decision_function(x_pop)
         auc_pop = float(roc_auc_score(y_pop, score_pop)) if 0 < y_pop.sum() < len(y_pop) else 0.5
         flag = (score_pop >= threshold).astype(int)
@@ -371,8 +580,27 @@ the study dangerous.
         face_cols = [i for i, (_, _, fac) in enumerate(_FEATURES) if fac]
         z_art, z_face = _wald_z(model, x_tr, art_cols), _wald_z(model, x_tr, face_cols)
         n_pos_te, n_neg_te = int(y_te.sum()), int(len(y_te) - y_te.sum())
+        if hospitals:
+            # Zech's "sort by hospital": the hospital with more positives scores 1, the other 0.
+            by_source = shot_te if prev_a >= prev_b else 1 - shot_te
+            auc_source = float(roc_auc_score(y_te, by_source))
+            closed_source = sort_by_source_auc(q1, q0)
+            # AUC = ½(1 + share of positives from A − share of negatives from A): two binomials.
+            se_source = 0.5 * math.sqrt(q1 * (1 - q1) / n_pos_te + q0 * (1 - q0) / n_neg_te)
 
         metrics = [
+            *(
+                [
+                    Metric(
+                        key="auc_by_hospital",
+                        label=N_("AUC of sorting held-out images by hospital alone"),
+                        value=auc_source,
+                        unit="AUC",
+                    )
+                ]
+                if hospitals
+                else []
+            ),
             Metric(
                 key="auc_sample",
                 label=N_("AUC on held-out photos from the sample"),
@@ -432,6 +660,10 @@ the study dangerous.
             {"where": N_("Held-out photos (same sample)"), "auc": auc_sample},
             {"where": N_("Population without the artefact"), "auc": auc_pop},
         ]
+        if hospitals:
+            auc_rows.insert(
+                0, {"where": N_("Held-out photos sorted by hospital alone"), "auc": auc_source}
+            )
         auc_table = Table(
             key="auc",
             title=N_("AUC where the model was tested and where it is used"),
@@ -523,6 +755,8 @@ the study dangerous.
         ]
 
         checks = []
+        if hospitals:
+            checks += self._hospital_checks(p, auc_source, closed_source, se_source, len(y_te))
         n_pos, n_neg = int(y_pop.sum()), int(len(y_pop) - y_pop.sum())
         if n_pos and n_neg:
             ceiling = _N.cdf(face / math.sqrt(2))
@@ -546,7 +780,7 @@ the study dangerous.
                 )
             )
         note = ""
-        closed = artefact_only_auc(artefact)
+        closed = marker_only_auc(q1, q0)
         tol = 4 * hanley_mcneil_se(closed, n_pos_te, n_neg_te) + 0.01
         if face == 0 and tol > _MAX_AUC_TOLERANCE:
             note = Msg(
@@ -571,6 +805,14 @@ the study dangerous.
                     ),
                     observed=Num(auc_sample, 3),
                     reference=N_(
+                        "Closed form for a hospital that tracks the label: ½[q1·q0 + "
+                        "(1 − q1)(1 − q0)] + q1(1 − q0)Φ(√6) + (1 − q1)q0Φ(−√6), with q1 and "
+                        "q0 the shares of positives and of negatives from the hospital that "
+                        "has more positives; Hanley & McNeil, Radiology 143(1):29–36, 1982, "
+                        "for the standard error."
+                    )
+                    if hospitals
+                    else N_(
                         "Closed form for a label-correlated photo artefact: ½[q1·q0 + "
                         "(1 − q1)(1 − q0)] + q1(1 − q0)Φ(√6) + (1 − q1)q0Φ(−√6), with "
                         "q1 = (1 + a)/2 and q0 = (1 − a)/2; Hanley & McNeil, Radiology "
@@ -586,6 +828,12 @@ the study dangerous.
             p, auc_sample, auc_pop, auc_noise, tp, fp, ppv_pop, prev, claimed_ppv,
             art_weight, face_weight, z_art, z_face,
         )  # fmt: skip
+        if hospitals:
+            findings.insert(
+                1,
+                self._hospital_finding(auc_source, se_source, prev_a, prev_b),
+            )
+            findings = findings[:5]
         if note:
             findings = [*findings[:4], note]
         return Result(
@@ -594,6 +842,96 @@ the study dangerous.
             charts=charts,
             findings=findings,
             checks=checks,
+        )
+
+    @staticmethod
+    def _hospital_checks(
+        p: dict[str, Any], auc_source: float, closed: float, se: float, n_test: int
+    ) -> list[Check]:
+        """The sort-by-hospital AUC against its closed form, and against Zech et al.'s 0.861
+        when the two hospitals are Zech's (both can fail)."""
+        margin = 4 * se
+        checks = [
+            Check(
+                key="sort_by_hospital_closed_form",
+                label=N_("Sorting by hospital alone gives the AUC its closed form predicts"),
+                passed=abs(auc_source - closed) <= margin,
+                expected=Msg(
+                    "{closed} ± {margin} (four binomial standard errors of {images} held-out "
+                    "images)",
+                    closed=Num(closed, 3),
+                    margin=Num(margin, 3),
+                    images=Int(n_test),
+                ),
+                observed=Num(auc_source, 3),
+                reference=N_(
+                    "AUC of a 0/1 score = ½(1 + |q1 − q0|), where q1 and q0 are the shares of "
+                    "positives and of negatives from hospital A: q1 = s·pA ÷ π and "
+                    "q0 = s(1 − pA) ÷ (1 − π), with π = s·pA + (1 − s)·pB."
+                ),
+            )
+        ]
+        if p["sample_from"] == "two-sources" and all(
+            abs(p[name] - value) < 1e-9 for name, value in ZECH_INPUTS.items()
+        ):
+            zech_margin = 4 * math.sqrt(se**2 + ZECH_SORT_SE**2)
+            checks.append(
+                Check(
+                    key="zech_sort_by_hospital",
+                    label=N_("Zech et al.'s hospitals: sorting by hospital reproduces 0.861"),
+                    passed=abs(auc_source - ZECH_SORT_AUC) <= zech_margin,
+                    expected=Msg(
+                        "{published} ± {margin} (four standard errors, from this run's sampling "
+                        "and from the published confidence interval at 95%)",
+                        published=Num(ZECH_SORT_AUC, 3),
+                        margin=Num(zech_margin, 3),
+                    ),
+                    observed=Num(auc_source, 3),
+                    reference=ZECH,
+                )
+            )
+        return checks
+
+    @staticmethod
+    def _hospital_finding(auc_source: float, se: float, prev_a: float, prev_b: float) -> Msg:
+        """What sorting by hospital alone gave: said to give much of the label away only when
+        the AUC is above 0.5 by 0.1 and three standard errors, some information when by 0.02
+        and three standard errors, close to chance when within both of 0.5."""
+        auc, pa, pb = Num(auc_source, 2), Pct(prev_a, 1), Pct(prev_b, 1)
+        gap = auc_source - 0.5
+        if gap >= max(0.1, 3 * se):
+            return Msg(
+                "Sorting the held-out images by hospital alone, without looking at them, gave "
+                "an AUC of {auc}: with {pa} positives in hospital A and {pb} in hospital B, the "
+                "hospital alone gives much of the label away.",
+                auc=auc,
+                pa=pa,
+                pb=pb,
+            )
+        if gap >= max(0.02, 3 * se):
+            return Msg(
+                "Sorting the held-out images by hospital alone, without looking at them, gave "
+                "an AUC of {auc}: with {pa} positives in hospital A and {pb} in hospital B, the "
+                "hospital carries some information about the label.",
+                auc=auc,
+                pa=pa,
+                pb=pb,
+            )
+        if abs(gap) < max(0.02, 3 * se):
+            return Msg(
+                "Sorting the held-out images by hospital alone gave an AUC of {auc}, close to "
+                "the 0.5 of chance: with {pa} positives in hospital A and {pb} in hospital B, "
+                "the hospital says little about the label.",
+                auc=auc,
+                pa=pa,
+                pb=pb,
+            )
+        return Msg(
+            "Sorting the held-out images by hospital alone gave an AUC of {auc} ({pa} positives "
+            "in hospital A, {pb} in hospital B).",
+            auc=auc,
+            pa=pa,
+            pb=pb,
         )
 
     @staticmethod

@@ -19,6 +19,11 @@ CASES = {
     "orientation-from-faces",
     "predictim",
     "killer-robots",
+    "cnaf-risk-score",
+    "toeslagenaffaire",
+    "compas",
+    "health-cost-proxy",
+    "covid-chest-imaging",
     "ofqual-a-levels",
 }
 THEMES = {

@@ -82,3 +82,35 @@ def test_texts_cite_no_internal_documents():
             assert "actsheet" not in text and "papers.md" not in text and "§" not in text
     for check in SIM.run(FAST, seed=0).checks:
         assert "actsheet" not in check.reference and "papers.md" not in check.reference
+
+
+GIVES_AWAY = "the hospital alone gives much of the label away"
+
+
+def test_two_hospitals_with_equal_prevalence_never_said_to_give_the_label_away():
+    """Cause off: both hospitals have the same share of positives, so the hospital carries
+    nothing; no finding may say it gives the label away, the model leaned on it, or the AUC
+    collapsed off the sample."""
+    for seed in SEEDS:
+        params = {
+            **FAST,
+            "sample_from": "two-sources",
+            "source_a_share": 40.0,
+            "source_a_prevalence": 20.0,
+            "source_b_prevalence": 20.0,
+            "face_signal": 0.8,
+        }
+        result = SIM.run(params, seed=seed)
+        text = " ".join(result.findings)
+        assert GIVES_AWAY not in text and ARTEFACT not in text and COLLAPSE not in text, (
+            seed,
+            text,
+        )
+        assert all(c.passed for c in result.checks), (seed, result.checks)
+
+
+def test_two_hospitals_with_zech_prevalences_always_said_to_give_the_label_away():
+    for seed in range(10):
+        params = {**FAST, "sample_from": "two-sources"}  # defaults: Zech's hospitals
+        text = " ".join(SIM.run(params, seed=seed).findings)
+        assert GIVES_AWAY in text, (seed, text)

@@ -48,3 +48,16 @@ def test_the_too_little_data_note_is_french():
     params = {"n_train": 1000, "sample_prevalence": 5.0, "artefact_strength": 0.5}
     french = assert_speaks_french(SIMULATION.run(params, seed=0).to_dict(), same=SAME)
     assert french["findings"][-1].startswith("Trop peu de données pour confronter l'AUC")
+
+
+def test_zech_preset_run_is_french():
+    result = SIMULATION.run({"n_train": 5000}, seed=3, preset="zech-hospital-shortcut")
+    french = assert_speaks_french(result.to_dict(), same=SAME)
+    assert french["findings"][1].startswith("Trier les images mises de côté")
+    assert f"34,2{NBSP}% de positifs dans l'hôpital A" in french["findings"][1]
+    checks = {check["key"]: check for check in french["checks"]}
+    assert checks["zech_sort_by_hospital"]["expected"].startswith("0,861 ± ")
+    described = assert_speaks_french(SIMULATION.describe(), same=SAME)
+    zech = next(p for p in described["presets"] if p["slug"] == "zech-hospital-shortcut")
+    assert zech["title"] == f"Zech et al.{NBSP}: l'hôpital comme raccourci"
+    assert f"IC à 95{NBSP}%{NBSP}: 0,855–0,866" in zech["source"]
