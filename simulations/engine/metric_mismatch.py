@@ -190,8 +190,8 @@ metric chooses a model, and a test set (25%) on which everything is measured. Si
   and **flag everyone**;
 - a logistic regression trained with the **plain log loss**, each error counting the same,
   flagging when its probability exceeds 50%;
-- the same model with its **threshold moved** to 1/(1+c), as in the *asymmetric costs*
-  simulation;
+- the same model with its **threshold moved** to 1/(1+c), as in the simulation
+  [*Asymmetric costs*](../asymmetric-costs/), which moves a threshold without retraining;
 - a logistic regression trained with **`class_weight='balanced'`**: each class weighs as much
   as the other in the loss, whatever its size;
 - a logistic regression trained with a **cost-weighted loss**: each positive counts c times,
@@ -269,8 +269,8 @@ uncalibrated model the two routes part.
             slug="rare-positives",
             title=N_("Rare positives, costly misses"),
             description=N_(
-                "100,000 cases, 1% positives, a missed positive worth 20 false alarms: "
-                "accuracy and cost choose different models."
+                "100,000 cases, 1% positives, a missed positive worth 20 false alarms: compare "
+                "the models that accuracy and cost choose."
             ),
             params={"prevalence": 1.0, "cost_ratio": 20.0, "cases": 100_000},
             source=TEACHING_SOURCE,
@@ -281,7 +281,7 @@ uncalibrated model the two routes part.
             description=N_(
                 "About 30 people, half told to lie: 50% prevalence. The separation 1.4 puts the "
                 "best possible accuracy at 76%, the figure reported for the detector; with "
-                "equal costs all sensible metrics pick the same model."
+                "balanced classes and equal costs, accuracy measures what matters."
             ),
             params={"prevalence": 50.0, "cost_ratio": 1.0, "separation": 1.4},
             case="iborderctrl",
@@ -315,7 +315,8 @@ uncalibrated model the two routes part.
                 "13,800 households, 13.8 million scaled down 1,000 times; 14.2% positives, the "
                 "share of fraud cases found among the 10,560 accounts analysed for the 2012 "
                 "learning base (today's share is not published). In 2024 the score sent about "
-                "166,000 households to a control, 1.2% of them. The cost ratio is an assumption."
+                "166,000 households to a control: 1.2% of the 13.8 million (our arithmetic). The "
+                "separation and the cost ratio are assumptions."
             ),
             params={"prevalence": 14.2, "cost_ratio": 5.0, "separation": 1.5, "cases": 13_800},
             case="cnaf-risk-score",
@@ -517,7 +518,7 @@ uncalibrated model the two routes part.
                 key="costs",
                 title=cost_table.title,
                 description=Msg(
-                    "With a missed positive worth {c} false alarms, the model accuracy picks "
+                    "With a missed positive worth {c} false alarms, the model that accuracy picks "
                     "costs {acc_cost} per 1,000 decisions and the cost-weighted model {cost_cost}.",
                     c=_g(c),
                     acc_cost=Num(test[acc_pick]["cost_per_1000"], 1),
@@ -557,7 +558,7 @@ uncalibrated model the two routes part.
             ),
             Metric(
                 key="accuracy_pick_recall",
-                label=N_("Recall of the model accuracy picks"),
+                label=N_("Recall of the model that accuracy picks"),
                 value=test[acc_pick]["recall"],
                 unit="share",
             ),
@@ -569,13 +570,13 @@ uncalibrated model the two routes part.
             ),
             Metric(
                 key="accuracy_pick_cost",
-                label=N_("Cost per 1,000 decisions, model accuracy picks"),
+                label=N_("Cost per 1,000 decisions, model that accuracy picks"),
                 value=test[acc_pick]["cost_per_1000"],
                 unit=N_("per 1,000"),
             ),
             Metric(
                 key="cost_pick_cost",
-                label=N_("Cost per 1,000 decisions, model cost picks"),
+                label=N_("Cost per 1,000 decisions, model that cost picks"),
                 value=test[cost_pick]["cost_per_1000"],
                 unit=N_("per 1,000"),
             ),
@@ -682,7 +683,7 @@ uncalibrated model the two routes part.
                 Msg(
                     "Trained with each positive weighing {c}, the model catches {recall} of the "
                     "positives and raises {alarms} false alarms per 1,000 decisions: no "
-                    "different, beyond chance, from the model accuracy picks ({acc_recall} and "
+                    "different, beyond chance, from the model that accuracy picks ({acc_recall} and "
                     "{acc_alarms}).",
                     **values,
                 )
@@ -703,7 +704,7 @@ uncalibrated model the two routes part.
             findings.append(
                 Msg(
                     "Trained with each positive weighing {c}, the model catches {recall} of the "
-                    "positives (against {acc_recall} for the model accuracy picks) and raises "
+                    "positives (against {acc_recall} for the model that accuracy picks) and raises "
                     "{alarms} false alarms per 1,000 decisions (against {acc_alarms}); only "
                     "differences beyond three standard errors count as real here.",
                     **values,
@@ -739,7 +740,7 @@ uncalibrated model the two routes part.
                 Msg(
                     "With a missed positive worth {c} false alarms, the cheapest model is "
                     "'{model}': {cost} per 1,000 decisions against {acc_cost} for the model "
-                    "accuracy picks, {ratio}, beyond chance.",
+                    "that accuracy picks, {ratio}, beyond chance.",
                     ratio=_times_less(test[cost_pick]["cost_per_1000"], a["cost_per_1000"]),
                     **costs,
                 )
