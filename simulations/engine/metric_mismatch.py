@@ -755,12 +755,23 @@ uncalibrated model the two routes part.
                 )
             )
         # 4. The metric decides the model.
+        # Each part carries its own semicolon, so that French puts its no-break space before it.
+        keys = list(SELECTORS)
         chosen = Seq(
             [
-                Msg("{metric}: '{model}'", metric=SELECTORS[key][0], model=MODEL_LABELS[picks[key]])
-                for key in SELECTORS
+                Msg(
+                    "{metric}: '{model}';", metric=SELECTORS[key][0], model=MODEL_LABELS[picks[key]]
+                )
+                for key in keys[:-1]
+            ]
+            + [
+                Msg(
+                    "{metric}: '{model}'",
+                    metric=SELECTORS[keys[-1]][0],
+                    model=MODEL_LABELS[picks[keys[-1]]],
+                )
             ],
-            sep="; ",
+            sep=" ",
         )
         distinct = sorted({picks[key] for key in SELECTORS if key != "recall"})
         differ = any(
