@@ -678,7 +678,16 @@ uncalibrated model the two routes part.
             "alarms": Num(w["false_alarms_per_1000"], 1),
             "acc_alarms": Num(a["false_alarms_per_1000"], 1),
         }
-        if acc_pick == "cost" or (abs(z_recall) <= Z_CLAIM and abs(z_alarms) <= Z_CLAIM):
+        if c == 1:
+            findings.append(
+                Msg(
+                    "With a missed positive costing one false alarm, the cost-weighted loss is "
+                    "the plain log loss; that model catches {recall} of the positives and raises "
+                    "{alarms} false alarms per 1,000 decisions.",
+                    **values,
+                )
+            )
+        elif acc_pick == "cost" or (abs(z_recall) <= Z_CLAIM and abs(z_alarms) <= Z_CLAIM):
             findings.append(
                 Msg(
                     "Trained with each positive weighing {c}, the model catches {recall} of the "

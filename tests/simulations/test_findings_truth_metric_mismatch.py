@@ -36,6 +36,7 @@ def test_equal_costs_never_claim_a_mismatch(prevalence):
         result = SIM.run({**SMALL, "prevalence": prevalence, "cost_ratio": 1.0}, seed=seed)
         assert not _claims_mismatch(result), (seed, result.findings)
         assert "No mismatch between the metric and the need here." in result.findings[2]
+        assert "the cost-weighted loss is the plain log loss" in result.findings[1]
         picks = {str(r["metric"]): str(r["model"]) for r in result.tables[1].rows}
         assert picks["Accuracy"] == picks["Cost per 1,000 decisions"]
         assert all(c.passed for c in result.checks), (seed, result.checks)
