@@ -314,9 +314,9 @@ uncalibrated model the two routes part.
             description=N_(
                 "13,800 households, 13.8 million scaled down 1,000 times; 14.2% positives, the "
                 "share of fraud cases found among the 10,560 accounts analysed for the 2012 "
-                "learning base (today's share is not published). In 2024 the score sent about "
-                "166,000 households to a control: 1.2% of the 13.8 million (our arithmetic). The "
-                "separation and the cost ratio are assumptions."
+                "learning base (today's share is not published). In 2024 the score triggered "
+                "about 166,000 controls, some 12 for every 1,000 households (166,000 ÷ 13.8 "
+                "million, our arithmetic). The separation and the cost ratio are assumptions."
             ),
             params={"prevalence": 14.2, "cost_ratio": 5.0, "separation": 1.5, "cases": 13_800},
             case="cnaf-risk-score",
@@ -327,7 +327,8 @@ uncalibrated model the two routes part.
                 "base: Réseaux & Télécoms, 'Data Mining : 500 000 allocataires de la CNAF "
                 "présenteraient un risque de fraude', 29 May 2012 (one press source). About "
                 "166,000 controls selected by the score in 2024: CNAF figures reported by "
-                "Moneyvox, January 2026. The separation and the cost ratio are assumptions."
+                "Moneyvox, 'Aides de la CAF : ce qui change avec le nouvel algorithme de "
+                "contrôle', January 2026. The separation and the cost ratio are assumptions."
             ),
         ),
         Preset(
