@@ -201,7 +201,7 @@ URL = re.compile(r"(?:https?://|/)[^\s\"'<>{}]*")
 # named here.
 KEPT_NAMES = re.compile(
     r"The Intercept|The Lowdown Blog|Conference on Fairness, Accountability and Transparency"
-    r"|To predict and serve\?"
+    r"|To predict and serve\?|The Foundations of Cost-Sensitive Learning"
 )
 
 
