@@ -19,6 +19,9 @@ CASES = {
     "orientation-from-faces",
     "predictim",
     "killer-robots",
+    # issue 14 (the cases are written on other branches)
+    "compas",
+    "covid-chest-imaging",
 }
 THEMES = {
     "biased-data",
