@@ -145,7 +145,8 @@ ThresholdOptimizer); then compare the positive predictive values (the share of p
 high risk who did reoffend).
 
 **Why both cannot hold.** For each group, with base rate p, Chouldechova (2017) showed that
-FPR = p/(1−p) × (1−PPV)/PPV × (1−FNR). If two groups have the same PPV and the same
+FPR = p/(1−p) × (1−PPV)/PPV × (1−FNR), where FPR is the false-positive rate, FNR the
+false-negative rate and PPV the positive predictive value. If two groups have the same PPV and the same
 false-negative rate but different base rates, their false-positive rates must differ, by the
 ratio of their odds p/(1−p). Kleinberg, Mullainathan and Raghavan (2016) proved the same kind
 of result for calibrated scores: only a perfect score or equal base rates escape it.
@@ -339,16 +340,16 @@ calibrated, nor that re-arrest measures reoffending equally well in both groups.
                 )
         n_a = round(p["people"] * p["share_a"] / 100)
         sizes = {"a": n_a, "b": p["people"] - n_a}
-        for g, name in (("a", GROUP_A), ("b", GROUP_B)):
+        for g, name in (("a", IN_A), ("b", IN_B)):
             base = p[f"base_rate_{g}"] / 100
             fewest = sizes[g] * min(base, 1 - base)
             if fewest < _MIN_EXPECTED:
                 errors.setdefault("people", []).append(
                     Msg(
-                        "{group} would have about {fewest} people who reoffend or who do not: "
-                        "too few to measure error rates. Use more defendants, a larger share "
-                        "for this group or a base rate nearer 50% (at least {minimum} of "
-                        "each expected).",
+                        "With these settings, {group} would have about {fewest} people who "
+                        "reoffend or who do not: too few to measure error rates. Use more "
+                        "defendants, a larger share for this group or a base rate nearer 50% "
+                        "(at least {minimum} of each expected).",
                         group=name,
                         fewest=Num(fewest, 0),
                         minimum=Int(_MIN_EXPECTED),
