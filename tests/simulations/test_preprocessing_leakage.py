@@ -72,7 +72,7 @@ def test_esl_preset_reproduces_the_book_setting():
         "features": 5000,
         "selected": 100,
         "folds": 5,
-        "repeats": 50,
+        "repeats": 25,
         "preprocessing": "select",
     }
     result = SIM.run({"repeats": 5}, seed=0, preset="esl-wrong-and-right-way")
