@@ -152,3 +152,16 @@ def test_api_runs_and_rejects_a_bad_selection():
     assert bad.status_code == 400
     assert "params.selected" in bad.json()["error"]["fields"]
     cache.clear()
+
+
+def test_nearest_neighbour_predicts_as_scikit_learn():
+    import numpy as np
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from simulations.engine.preprocessing_leakage import NearestNeighbour
+
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((60, 40)), rng.integers(0, 2, 60)
+    ours = NearestNeighbour().fit(x[:45], y[:45]).predict(x[45:])
+    theirs = KNeighborsClassifier(n_neighbors=1).fit(x[:45], y[:45]).predict(x[45:])
+    assert list(ours) == list(theirs)
