@@ -57,6 +57,12 @@ def _points(x: float, digits: int | None = None) -> Msg:
     return plural("{size} points", "{size} points", int(size), size=Num(size, digits))
 
 
+def _g_pct(percent: float) -> Pct:
+    """``f"{percent:g}%"`` as a typed percentage with the same decimals (12.5 → '12.5%')."""
+    decimals = f"{percent:g}".partition(".")[2]
+    return Pct(percent / 100, 0 if "e" in decimals else len(decimals))
+
+
 def _crit(repeats: int) -> float:
     """The t value a paired mean over ``repeats`` must exceed, in standard errors."""
     return float(student_t.ppf(1 - ALPHA / 2, repeats - 1))
@@ -268,7 +274,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             step=0.01,
             label=N_("Price of an expert label"),
             help=N_("Euros per example labelled by an expert (always right)."),
-            unit="€",
+            unit=N_("€"),
         ),
         Param(
             name="crowd_price",
@@ -279,7 +285,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             step=0.01,
             label=N_("Price of a crowd label"),
             help=N_("Euros per example labelled by the crowd."),
-            unit="€",
+            unit=N_("€"),
         ),
         Param(
             name="crowd_noise",
@@ -301,7 +307,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             step=1,
             label=N_("Cost of a training run"),
             help=N_("Euros of computing and staff time each time the model is retrained."),
-            unit="€",
+            unit=N_("€"),
         ),
         Param(
             name="value_per_point",
@@ -312,7 +318,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             step=10,
             label=N_("Value of one point of accuracy"),
             help=N_("Euros that one more percentage point of accuracy is worth to you."),
-            unit="€",
+            unit=N_("€"),
         ),
     )
     presets = (
@@ -629,13 +635,13 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                 key="expert_batch_cost",
                 label=N_("Cost of one batch of expert labels and its training run"),
                 value=step_cost["expert"],
-                unit="€",
+                unit=N_("€"),
             ),
             Metric(
                 key="budget",
                 label=N_("Budget compared per euro"),
                 value=budget,
-                unit="€",
+                unit=N_("€"),
             ),
             Metric(
                 key="crowd_minus_expert_per_euro",
@@ -652,7 +658,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                 key="training_cost",
                 label=N_("Cost of those training runs"),
                 value=runs * run_cost,
-                unit="€",
+                unit=N_("€"),
             ),
         ]
         tables, charts = self._tables_and_charts(curve_rows, money_rows, marginal_rows, p, bayes)
@@ -718,6 +724,13 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                 "Expert labels and training runs cost nothing here, so any real gain pays: the "
                 "only question is whether a gain is real."
             )
+        if value == 0:
+            return Msg(
+                "Each batch of {batch} expert labels costs {cost}, and a point of accuracy is "
+                "worth nothing here: no batch can pay for itself.",
+                batch=Int(p["batch"]),
+                cost=_eur(cost),
+            )
         stop = _stop_index(verdicts)
         paid = [k for k, (verdict, _, _) in enumerate(verdicts, start=1) if verdict == PAYS]
         head = Msg(
@@ -727,7 +740,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             cost=_eur(cost),
             labels=_eur(p["batch"] * p["expert_price"]),
             run=_eur(p["run_cost"]),
-            worth=_points(cost / value / 100) if value > 0 else N_("any number of points"),
+            worth=_points(cost / value / 100),
             value=_eur(value),
         )
         if stop is not None and paid:
@@ -761,7 +774,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                 repeats=Int(reps),
                 gain=Msg("{sign}{size}", sign="−" if last[1] < 0 else "+", size=_points(last[1])),
                 band=Num(100 * _crit(reps) * last[2], 1),
-                worth=_points(cost / value / 100) if value > 0 else N_("any number of points"),
+                worth=_points(cost / value / 100),
             )
         return Msg("{sentence} {addition}", sentence=head, addition=rest)
 
@@ -771,7 +784,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
         a_e, a_c = float(acc["expert"][:, -1].mean()), float(acc["crowd"][:, -1].mean())
         values = {
             "n": Int(n_max),
-            "eta": Pct(p["crowd_noise"] / 100, 0),
+            "eta": _g_pct(p["crowd_noise"]),
             "crowd": Pct(a_c, 1),
             "expert": Pct(a_e, 1),
             "gap": _points(noise_gap[0]),
@@ -826,7 +839,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                 )
             return Msg(
                 "Expert labels are free here: {n} of them cost nothing, while the crowd would "
-                "charge {cost} for as many, and err more.",
+                "charge {cost} for as many.",
                 n=Int(n_max),
                 cost=_eur(n_max * pc),
             )
