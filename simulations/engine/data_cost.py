@@ -766,14 +766,21 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                 "have not stopped paying.",
                 n_last=Int(int(sizes[-1])),
             )
-        else:
-            last = verdicts[-1]
+        elif verdicts[-1][0] == PAYS:
             rest = Msg(
-                "With {repeats} repeats it cannot be told whether the last batches pay: the "
-                "last one added {gain} ± {band} points, against a cost worth {worth}.",
+                "The last batch, up to {n_last} labels, still surely paid (+{gain}): within this "
+                "range the labels have not stopped paying.",
+                n_last=Int(int(sizes[-1])),
+                gain=_points(verdicts[-1][1]),
+            )
+        else:
+            _, gain, se = verdicts[-1]
+            rest = Msg(
+                "With {repeats} repeats it cannot be told whether the last batch pays: it added "
+                "{gain} (± {band}), against a cost worth {worth}.",
                 repeats=Int(reps),
-                gain=Msg("{sign}{size}", sign="−" if last[1] < 0 else "+", size=_points(last[1])),
-                band=Num(100 * _crit(reps) * last[2], 1),
+                gain=Msg("{sign}{size}", sign="−" if gain < 0 else "+", size=_points(gain)),
+                band=_points(_crit(reps) * se),
                 worth=_points(cost / value / 100),
             )
         return Msg("{sentence} {addition}", sentence=head, addition=rest)
