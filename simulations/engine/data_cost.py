@@ -677,13 +677,13 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             "n_first": Int(int(sizes[0])),
             "last": Pct(float(mean[-1]), 1),
             "n_last": Int(int(sizes[-1])),
-            "sd": Num(100 * float(expert[:, -1].std(ddof=1)), 1),
+            "sd": _points(float(expert[:, -1].std(ddof=1))),
             "repeats": Int(reps),
             "best": Pct(bayes, 1),
         }
         opening = Msg(
             "With expert labels, accuracy went from {first} with {n_first} labels to {last} with "
-            "{n_last} (mean of {repeats} repeats, which spread by ±{sd} points at the end; the "
+            "{n_last} (mean of {repeats} repeats, which spread by ±{sd} at the end; the "
             "best possible here is {best}).",
             **values,
         )
@@ -706,13 +706,13 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             gain, se = remaining[flat_from]
             rest = Msg(
                 "From {n_flat} labels on, what further labels added up to {n_last} ({gain}) is "
-                "within what chance moves with {repeats} repeats (±{band} points): no gain shows "
+                "within what chance moves with {repeats} repeats (±{band}): no gain shows "
                 "beyond that point.",
                 n_flat=Int(int(sizes[flat_from])),
                 n_last=Int(int(sizes[-1])),
                 gain=Msg("{sign}{size}", sign="−" if gain < 0 else "+", size=_points(gain, 2)),
                 repeats=Int(reps),
-                band=Num(100 * crit * se, 2),
+                band=_points(crit * se, 2),
             )
         return Msg("{sentence} {addition}", sentence=opening, addition=rest)
 
@@ -851,22 +851,25 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                 cost=_eur(n_max * pc),
             )
         if not can_train[dear]:
-            template = (
-                "For the {budget} that {n} crowd labels cost, experts would label only "
-                "{n_dear} examples: too few to estimate a model with {d} features (at least "
-                "{minimum}), so per euro the crowd wins by default."
-                if cheap == "crowd"
-                else "For the {budget} that {n} expert labels cost, the crowd would label only "
-                "{n_dear} examples: too few to estimate a model with {d} features (at least "
-                "{minimum}), so per euro the experts win by default."
-            )
+            values = {
+                "budget": _eur(budget),
+                "n": Int(n_max),
+                "n_dear": Int(matched[dear]),
+                "d": Int(d),
+                "minimum": Int(2 * d),
+            }
+            if cheap == "crowd":
+                return Msg(
+                    "For the {budget} that {n} crowd labels cost, experts would label only "
+                    "{n_dear} examples: too few to estimate a model with {d} features (at least "
+                    "{minimum}), so per euro the crowd wins by default.",
+                    **values,
+                )
             return Msg(
-                template,
-                budget=_eur(budget),
-                n=Int(n_max),
-                n_dear=Int(matched[dear]),
-                d=Int(d),
-                minimum=Int(2 * d),
+                "For the {budget} that {n} expert labels cost, the crowd would label only "
+                "{n_dear} examples: too few to estimate a model with {d} features (at least "
+                "{minimum}), so per euro the experts win by default.",
+                **values,
             )
         diff, se = per_euro
         values = {

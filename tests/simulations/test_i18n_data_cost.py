@@ -89,3 +89,14 @@ def test_parameter_errors_are_french():
         message = localize(info.value.errors["max_labels"][0])
     assert message.startswith("Le nombre maximal d'étiquettes achetées (1")
     assert "doit être un nombre entier de lots de 100" in message
+
+
+@pytest.mark.parametrize("preset", [p.slug for p in SIMULATION.presets])
+def test_no_english_sentence_is_left_in_the_findings(preset):
+    """A message missing from the catalogue renders in English with French numbers, which the
+    comparison above cannot see; English words can."""
+    params = {} if preset == "iborderctrl-32" else SMALL
+    for text in french_findings(SIMULATION.run(params, seed=1, preset=preset)):
+        assert not re.search(r"\b(the|labels|with|per|would|batch)\b", text), text
+    with pytest.raises(AssertionError):  # the pattern does catch English
+        assert not re.search(r"\b(the|labels)\b", "For the €160 that 32 crowd labels cost")
