@@ -1068,15 +1068,15 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             for r in marginal_rows
             for series, key in (
                 (
-                    N_("Value of the gain, expert labels")
+                    N_("Value of the gain, experts")
                     if r["labels_from"] == EXPERTS
-                    else N_("Value of the gain, crowd labels"),
+                    else N_("Value of the gain, crowd"),
                     "value",
                 ),
                 (
-                    N_("Cost of a batch, expert labels")
+                    N_("Cost of a batch, experts")
                     if r["labels_from"] == EXPERTS
-                    else N_("Cost of a batch, crowd labels"),
+                    else N_("Cost of a batch, crowd"),
                     "cost",
                 ),
             )
@@ -1106,7 +1106,6 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
             },
             "encoding": {
                 "x": {"field": "labels", "type": "quantitative", "title": labels_title},
-                "color": {"field": "labels_from", "type": "nominal", "title": N_("Labels from")},
             },
             "layer": [
                 {
@@ -1120,6 +1119,12 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                             "scale": {"zero": False},
                         },
                         "y2": {"field": "high"},
+                        # The band and the line share one colour scale, hence one legend.
+                        "color": {
+                            "field": "labels_from",
+                            "type": "nominal",
+                            "title": N_("Labels from"),
+                        },
                     },
                 },
                 {
@@ -1132,7 +1137,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                             "axis": {"format": ".0%"},
                             "scale": {"zero": False},
                         },
-                        "strokeDash": {
+                        "color": {
                             "field": "labels_from",
                             "type": "nominal",
                             "title": N_("Labels from"),
@@ -1141,6 +1146,20 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                 },
             ],
         }
+        money_spec = line_chart(
+            money.title,
+            money_rows,
+            x="spent",
+            y="accuracy",
+            x_title=N_("Euros spent (labels and training runs)"),
+            y_title=acc_title,
+            color="labels_from",
+            color_title=N_("Labels from"),
+            y_format=".0%",
+            # A log scale shows the cheap curve beside the dear one; it needs amounts above 0.
+            x_scale={"type": "log"} if min(r["spent"] for r in money_rows) > 0 else None,
+        )
+        money_spec["encoding"]["y"]["scale"] = {"zero": False}
         charts = [
             Chart(
                 key="curve",
@@ -1166,17 +1185,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
                     expert_cost=_eur(last_e["spent"]),
                     crowd_cost=_eur(last_c["spent"]),
                 ),
-                spec=line_chart(
-                    money.title,
-                    money_rows,
-                    x="spent",
-                    y="accuracy",
-                    x_title=N_("Euros spent (labels and training runs)"),
-                    y_title=acc_title,
-                    color="labels_from",
-                    color_title=N_("Labels from"),
-                    y_format=".0%",
-                ),
+                spec=money_spec,
                 table=money.key,
             ),
             Chart(
