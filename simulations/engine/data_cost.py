@@ -27,13 +27,10 @@ DOES_NOT_PAY = N_("does not pay")
 UNSURE = N_("cannot tell")
 
 _IBC_SOURCE = N_(
-    "Test size: 32 people in USA Today ('Lie detector tests at airport security? Yep, it's "
-    "coming', 2 Nov 2018) and The Intercept ('We Tested Europe's New Lie Detector for "
-    "Travelers — and Immediately Triggered a False Positive', 26 Jul 2019), about 30 with half "
-    "told to lie in New Scientist ('An AI lie detector will interrogate travellers at some EU "
-    "borders', 2018); the sources disagree. The prices per label and per training run, the "
-    "features and the separation are assumptions (teaching values): no price per label was "
-    "published."
+    "Test size: 32 people in USA Today (2 Nov 2018) and The Intercept (26 Jul 2019), about 30 "
+    "with half told to lie in New Scientist (2018); the sources disagree. The prices per label "
+    "and per training run, the features and the separation are assumptions (teaching values): "
+    "no price per label was published."
 )
 _TEACHING_SOURCE = N_(
     "Teaching values. The prices per label and per training run and the value of a point of "
