@@ -19,6 +19,7 @@ CASES = {
     "orientation-from-faces",
     "predictim",
     "killer-robots",
+    "health-cost-proxy",
 }
 THEMES = {
     "biased-data",
