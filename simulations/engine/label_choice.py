@@ -99,10 +99,11 @@ of active chronic conditions, drawn at random, with a higher average in group B 
 A year's cost is a base amount plus a cost per condition, times random noise, **minus a fixed
 amount for group B**: at equal need, less is spent on group B patients. The models see what
 insurance claims show, never the group: the diagnosed conditions (some missed, some spurious),
-last year's cost, and the type of insurance plan, which is more common in group B. One linear regression (scikit-learn) is trained to predict next year's
-**cost**, another, on the same features, to predict **need**. Patients in the top share of each
-score are selected for extra care, as the programme studied by Obermeyer and colleagues
-selected those above the 97th percentile.
+last year's cost, and the type of insurance plan, which is more common in group B. One linear
+regression (scikit-learn) is trained to predict next year's **cost**, another, on the same
+features, to predict **need**. Patients in the top share of each score are selected for extra
+care, as the programme studied by Obermeyer and colleagues selected those above the 97th
+percentile.
 
 **What to try.** Set the amount spent less on group B to 0: the two models then select the same
 patients up to noise. Raise it, or lower the share selected, and compare group B's share of
@@ -113,12 +114,11 @@ model and a ranking by true need (which no real model can see). And among the pa
 cost model selects, how many conditions each group has: at the same score, group B patients
 are sicker.
 
-**Limits.** A toy generator with one kind of need and two features. The group share, the cost
-wedge and the average numbers of conditions can be set to the values the paper published, but
-base cost, cost per condition, noise, the insurance plans and the other claims features are
-teaching values: the run shows
-the mechanism, it does not reproduce the paper's 17.7% and 46.5%, and it is not checked
-against them.
+**Limits.** A toy generator with one kind of need and three claims features. The group share,
+the cost wedge and the average numbers of conditions can be set to the values the paper
+published, but base cost, cost per condition, noise, the insurance plans and the other claims
+features are teaching values: the run shows the mechanism, it does not reproduce the paper's
+17.7% and 46.5%, and it is not checked against them.
 """)
     params: ClassVar[tuple[Param, ...]] = (
         Param(
