@@ -142,3 +142,13 @@ def test_the_api_runs_a_preset_and_rejects_a_bad_field():
     assert bad.status_code == 400
     assert "wedge" in json.dumps(bad.json())
     cache.clear()
+
+
+def test_with_the_papers_inputs_the_need_label_helps_but_does_not_reach_true_need():
+    """The health-cost-proxy quiz says so of this preset: keep it true."""
+    for seed in range(10):
+        result = SIMULATION.run(seed=seed, preset="obermeyer-cost-label")
+        cost, need, oracle = (
+            result.metric(k).value for k in ("share_b_cost", "share_b_need", "share_b_oracle")
+        )
+        assert cost < need < oracle, (seed, cost, need, oracle)
