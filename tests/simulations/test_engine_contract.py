@@ -19,6 +19,7 @@ CASES = {
     "orientation-from-faces",
     "predictim",
     "killer-robots",
+    "cnaf-risk-score",
 }
 THEMES = {
     "biased-data",
