@@ -91,7 +91,7 @@ CNAF_REPLICATES = 12
 
 def _points(x: float) -> Msg:
     """A difference of shares in percentage points: 0.052 → '5.2 points' ('5,2 points')."""
-    return plural("{n} points", "{n} points", int(abs(100 * x)), n=Num(100 * abs(x), 1))
+    return plural("{size} points", "{size} points", int(abs(100 * x)), size=Num(100 * abs(x), 1))
 
 
 def _rank(values: np.ndarray, index: int) -> int:
@@ -822,7 +822,7 @@ and the real model is not public in full.
                 title=N_("Performance on the scored population"),
                 columns=[
                     ("model", N_("Model")),
-                    ("auc", "AUC"),
+                    ("auc", N_("AUC")),
                     ("accuracy", N_("Accuracy (threshold 50%)")),
                 ],
                 rows=perf_rows,
