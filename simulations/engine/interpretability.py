@@ -91,7 +91,8 @@ CNAF_REPLICATES = 12
 
 def _points(x: float) -> Msg:
     """A difference of shares in percentage points: 0.052 → '5.2 points' ('5,2 points')."""
-    return plural("{size} points", "{size} points", int(abs(100 * x)), size=Num(100 * abs(x), 1))
+    shown = round(100 * abs(x), 1)  # the count the reader sees decides singular or plural
+    return plural("{size} points", "{size} points", int(shown), size=Num(shown, 1))
 
 
 def _rank(values: np.ndarray, index: int) -> int:
@@ -1230,8 +1231,8 @@ and the real model is not public in full.
             )
         else:
             agree = Msg(
-                "The explanations disagree on what matters most: across models and fits, "
-                "first place goes to {features}.",
+                "The explanations disagree on what matters most: across models and fits, the "
+                "feature ranked first is one of {features}.",
                 features=Seq(sorted((names[FEATURES[i]] for i in all_firsts), key=str)),
             )
         if c_gb and not c_lr:
