@@ -769,7 +769,7 @@ and the real model is not public in full.
                     ("feature", N_("Feature")),
                     ("coefficient", N_("Coefficient (log-odds)")),
                     ("se", N_("Standard error")),
-                    ("truth", N_("True effect (known here only)")),
+                    ("truth", N_("Effect in the model that generated the data")),
                 ],
                 rows=coef_rows,
             ),
