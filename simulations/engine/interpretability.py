@@ -336,7 +336,10 @@ regression is then the right model and the black box buys nothing. Lower the tre
 carries it: the selected people are still mostly from the group. A readable model shows it in
 one coefficient; a black box shows it only through an explanation computed after the fact, and
 that explanation depends on the model and the seed. The coefficient of factor C is near zero
-although factor C matters a lot: a coefficient only sees straight lines. The black box's gain in
+although factor C matters a lot: a coefficient only sees straight lines. The coefficients table
+puts each coefficient beside the effect in the model that generated the data: they agree only
+when the logistic regression has the right shape (the "A world of straight lines" preset);
+otherwise they are pulled towards zero. The black box's gain in
 AUC is called real only when it exceeds three standard errors (DeLong's test, the same people
 scored by both models).
 
