@@ -19,7 +19,6 @@ from .text import N_, Int, Msg, Num, Pct
 # (two-sided, about 0.3%), as in the other simulations.
 Z_CLAIM = 3.0
 MIN_GROUP = 100
-MIN_SELECTED = 20
 
 GROUP_LABELS = {0: N_("Dutch nationality"), 1: N_("Other nationality")}
 RULE_LABELS = {"all_or_nothing": N_("all-or-nothing"), "proportional": N_("proportional")}
@@ -393,14 +392,6 @@ standard errors).
                     "too few to compare the groups. Raise the number of applicants or the share.",
                     n=Int(n),
                     min=Int(MIN_GROUP),
-                )
-            ]
-        if round(n * p["selected_share"]) < MIN_SELECTED:
-            errors["selected_share"] = [
-                Msg(
-                    "With {n} applicants this share checks fewer than {min} files.",
-                    n=Int(n),
-                    min=Int(MIN_SELECTED),
                 )
             ]
         if p["slip_part"] > p["irregular_part"]:

@@ -19,6 +19,9 @@ CASES = {
     "orientation-from-faces",
     "predictim",
     "killer-robots",
+    # issue 14 (the cases are written on another branch, cases-welfare)
+    "toeslagenaffaire",
+    "cnaf-risk-score",
 }
 THEMES = {
     "biased-data",
