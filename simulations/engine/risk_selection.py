@@ -102,11 +102,12 @@ class RiskSelectionSimulation(Simulation):
     themes: ClassVar[tuple[str, ...]] = ("proxies", "acceptance-of-errors", "accountability")
     explanation: ClassVar[str] = N_("""
 **What this shows: a mechanism, not a reconstruction.** No published figure about a real system
-can be reproduced from published inputs here: the weights of the Dutch tax administration's
-risk-classification model were never published, and neither were the numbers of applications
-checked per group. Every number in this simulation is illustrative. It shows how a mechanism of
-the kind described for the Dutch childcare-benefit scandal turns a small weight into a large
-harm; it does not estimate what happened.
+can be reproduced here from published inputs. The Dutch tax administration's risk-classification
+model weighted its indicators together and was constantly adjusted; the state secretary for
+Finance wrote that the effect of a single indicator on the risk score could not be stated. Every
+number in this simulation is illustrative, not an estimate. It shows how a mechanism of the kind
+described for the Dutch childcare-benefit scandal turns a small weight into a large harm; it does
+not estimate what happened.
 
 **The model.** Synthetic applicants for a yearly benefit belong to two groups: with Dutch
 nationality or without. Some applications are truly irregular (a real error in income or hours),
@@ -310,8 +311,7 @@ standard errors).
             description=N_(
                 "A nationality indicator and a proxy of it in the risk score, the top of the "
                 "score checked by hand, and all-or-nothing recovery. The parameters are "
-                "illustrative, not estimates: no weight, rate or amount of the real model was "
-                "published."
+                "illustrative, not estimates of the real model's weights, rates or amounts."
             ),
             params={
                 "weight_nationality": 0.3,
