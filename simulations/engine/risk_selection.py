@@ -374,9 +374,11 @@ standard errors).
             },
             case="cnaf-risk-score",
             source=N_(
-                "Illustrative parameters. CNAF says its 2026 model excludes nationality: "
-                '"Modèle de datamining « données entrantes »", Caisse nationale des '
-                "allocations familiales, January 2026."
+                "Illustrative parameters. When it published its 2026 model, CNAF said it had "
+                "excluded the most sensitive variables, such as nationality, as reported in "
+                '"Aides de la CAF : ce qui change avec le nouvel algorithme de contrôle" '
+                '(Moneyvox, January 2026) and "Oui, la CAF a ouvert son algorithme, mais la '
+                "transparence s'arrête là\" (Clubic, 27 February 2026)."
             ),
         ),
     )
