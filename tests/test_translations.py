@@ -202,6 +202,14 @@ URL = re.compile(r"(?:https?://|/)[^\s\"'<>{}]*")
 KEPT_NAMES = re.compile(
     r"The Intercept|The Lowdown Blog|Conference on Fairness, Accountability and Transparency"
     r"|To predict and serve\?|The Foundations of Cost-Sensitive Learning"
+    r"|How We Analyzed the COMPAS Recidivism Algorithm"
+    r"|Inherent Trade-Offs in the Fair Determination of Risk Scores"
+    r"|Fair Prediction with Disparate Impact: A Study of Bias in Recidivism Prediction Instruments"
+    r"|Guide to AS and A level results for England, 2020"
+    r"|Dissecting racial bias in an algorithm used to manage the health of populations"
+    r"|The Elements of Statistical Learning|The Wrong and Right Way to Do Cross-validation"
+    r"|Common pitfalls and recommendations for using machine learning to detect and"
+    r" prognosticate for COVID-19 using chest radiographs and CT scans"
 )
 
 
