@@ -331,3 +331,34 @@ def test_french_paths_and_texts(loaded, client):
     assert "12,5\u00a0%" in html
     assert client.get("/fr/parcours/carte/").status_code == 200
     assert client.get("/en/parcours/").status_code == 404
+
+
+def test_the_home_page_opens_on_the_path_with_the_base_rate_guess(loaded, client):
+    html = client.get("/en/").content.decode()
+    hook = html.index('class="home-hook"')
+    assert hook < html.index('id="ways-heading"')  # above the rest of the home page
+    assert f'action="{reverse("course:predict", args=[BASE_RATE_STEP])}"' in html
+    assert "What share of the travellers it flags are actually lying?" in html
+    assert f'href="{reverse("course:path")}"' in html and "Start the course" in html
+    assert "Featured cases" in html  # the rest of the home page stays
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token is not None
+    response = client.post(reverse("course:predict", args=[BASE_RATE_STEP]), {"guess": "80"})
+    assert response["Location"] == reverse("course:reveal", args=[BASE_RATE_STEP])
+    html = client.get("/fr/").content.decode()
+    assert "Commencer le parcours" in html and 'action="/fr/parcours/16/prevoir/"' in html
+
+
+def test_old_anonymous_guesses_are_pruned_and_the_total_is_capped(loaded, student, settings):
+    from course.retention import prune_guesses
+
+    old = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    for n in range(3):
+        Guess.objects.create(owner="x", simulation="base-rate", metric="ppv", guess=n)
+    Guess.objects.create(user=student, simulation="base-rate", metric="ppv", guess=9)
+    Guess.objects.filter(guess=0).update(created_at=old)
+    Guess.objects.filter(guess=9).update(created_at=old)
+    assert prune_guesses(dry_run=True) == 1 and Guess.objects.count() == 4
+    assert prune_guesses() == 1  # the old anonymous one; the student's stays
+    assert prune_guesses(max_rows=2) == 1  # over the cap: the oldest anonymous goes
+    assert sorted(Guess.objects.values_list("guess", flat=True)) == [2, 9]
