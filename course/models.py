@@ -87,10 +87,10 @@ class Slide(models.Model):
 class Part(models.TextChoices):
     """What a student does on one step of the course path, in order."""
 
-    READ = "read", _("Read")
-    PREDICT = "predict", _("Predict")
-    RUN = "run", _("Run")
-    QUIZ = "quiz", _("Quiz")
+    READ = "read", pgettext_lazy("course step", "Read")
+    PREDICT = "predict", pgettext_lazy("course step", "Predict")
+    RUN = "run", pgettext_lazy("course step", "Run")
+    QUIZ = "quiz", pgettext_lazy("course step", "Quiz")
 
 
 class StepProgress(models.Model):
