@@ -62,7 +62,9 @@ def course_page(request):
                 }
             )
         sections[-1]["steps"].append(step)
-    next_step = next((s for s in steps if not s.complete), None)
+    # Where to go on: the first step begun and not finished, else the first not finished.
+    started = [s for s in steps if s.done and not s.complete]
+    next_step = started[0] if started else next((s for s in steps if not s.complete), None)
     return render(
         request,
         "course/path.html",
@@ -71,6 +73,7 @@ def course_page(request):
             "steps": steps,
             "done_count": sum(1 for s in steps if s.complete),
             "next_step": next_step,
+            "started": any(s.done for s in steps),
         },
     )
 
