@@ -362,3 +362,11 @@ def test_old_anonymous_guesses_are_pruned_and_the_total_is_capped(loaded, studen
     assert prune_guesses() == 1  # the old anonymous one; the student's stays
     assert prune_guesses(max_rows=2) == 1  # over the cap: the oldest anonymous goes
     assert sorted(Guess.objects.values_list("guess", flat=True)) == [2, 9]
+
+
+def test_guesses_are_listed_read_only_in_the_admin(loaded, admin_client, client):
+    client.post(reverse("course:predict", args=[BASE_RATE_STEP]), {"guess": "33"})
+    response = admin_client.get("/admin/course/guess/")
+    assert response.status_code == 200
+    assert "base-rate" in response.content.decode()
+    assert admin_client.get("/admin/course/guess/add/").status_code == 403

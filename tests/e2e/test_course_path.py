@@ -89,6 +89,12 @@ def test_phone_home_to_one_whole_step(open_page, browser_errors):
     expect(quiz_link).to_have_attribute("href", quiz.get_absolute_url())
     quiz_link.click()
     expect(phone).to_have_url(re.compile(r"/en/quizzes/iborderctrl/$"))
+    # The slide-to-site map, for teachers: a table whose cells link the site's pages.
+    phone.goto("/en/course/map/")
+    row = phone.locator("#slide-16")
+    expect(row.get_by_role("link", name="iBorderCtrl check")).to_be_visible()
+    expect(row.get_by_role("link", name=re.compile("Base-rate fallacy"))).to_have_count(2)
+    assert_accessible(phone, name="map")
     assert not browser_errors, browser_errors
 
 
