@@ -6,7 +6,7 @@ from modeltranslation.admin import TranslationAdmin
 from simulations import engine
 from simulations.i18n import localize
 
-from .models import Slide
+from .models import Guess, Slide
 
 
 def simulation_choices():
@@ -50,3 +50,31 @@ class SlideAdmin(TranslationAdmin):
     search_fields = ["text_fr", "text_en"]
     filter_horizontal = ["themes", "cases", "quizzes"]
     fields = SlideForm.Meta.fields
+
+
+@admin.register(Guess)
+class GuessAdmin(admin.ModelAdmin):
+    """Students' guesses before a simulation's result ("predict, then see"): read-only, for a
+    teacher to see which numbers students expect."""
+
+    list_display = ["created_at", "simulation", "preset", "guess", "actual", "slide", "user"]
+    list_filter = ["simulation"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "simulation",
+        "preset",
+        "metric",
+        "guess",
+        "actual",
+        "slide",
+        "user",
+        "run_key",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

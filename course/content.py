@@ -96,10 +96,20 @@ def load_slides(path: Path) -> int:
     if errors:
         raise ContentError(errors)
     with transaction.atomic():
-        Slide.objects.all().delete()
+        # Slides are updated in place by number (students' progress points at them); a slide
+        # the file no longer has is deleted.
+        Slide.objects.exclude(number__in=[s.number for s, *_ in prepared]).delete()
+        existing = {s.number: s.pk for s in Slide.objects.all()}
         for slide, themes, cases, quizzes in prepared:
+            slide.pk = existing.get(slide.number)
             slide.save()
-            slide.themes.set(themes)
-            slide.cases.set(cases)
-            slide.quizzes.set(quizzes)
+            # One by one, so the links keep the file's order (the course path takes the first).
+            for related, objects in (
+                (slide.themes, themes),
+                (slide.cases, cases),
+                (slide.quizzes, quizzes),
+            ):
+                related.clear()
+                for obj in objects:
+                    related.add(obj)
     return len(prepared)

@@ -82,3 +82,87 @@ class Slide(models.Model):
                     )
                 }
             )
+
+
+class Part(models.TextChoices):
+    """What a student does on one step of the course path, in order."""
+
+    READ = "read", pgettext_lazy("course step", "Read")
+    PREDICT = "predict", pgettext_lazy("course step", "Predict")
+    RUN = "run", pgettext_lazy("course step", "Run")
+    QUIZ = "quiz", pgettext_lazy("course step", "Quiz")
+
+
+class StepProgress(models.Model):
+    """A part of a course step a logged-in student has done (anonymous progress lives in the
+    session and is copied here at log-in)."""
+
+    user = models.ForeignKey(
+        "auth.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    slide = models.ForeignKey(
+        Slide, verbose_name=_("slide"), on_delete=models.CASCADE, related_name="progress"
+    )
+    part = models.CharField(verbose_name=_("part"), max_length=10, choices=Part.choices)
+    done_at = models.DateTimeField(verbose_name=_("done at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course progress")
+        verbose_name_plural = _("course progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "slide", "part"], name="course_progress_once_per_part"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.slide.number} · {self.part}"
+
+
+class Guess(models.Model):
+    """A student's guess of a simulation's headline number before seeing it ("predict, then
+    see"), with the value the run gave: for a teacher's view of misconceptions."""
+
+    owner = models.CharField(
+        verbose_name=_("anonymous owner"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("The browser session's random token (the quiz's), while anonymous."),
+    )
+    user = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    slide = models.ForeignKey(
+        Slide,
+        verbose_name=_("slide"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guesses",
+    )
+    simulation = models.SlugField(verbose_name=_("simulation"), max_length=80)
+    preset = models.SlugField(verbose_name=_("preset"), max_length=80, blank=True)
+    metric = models.CharField(verbose_name=_("metric"), max_length=80)
+    guess = models.FloatField(verbose_name=_("guess"))
+    actual = models.FloatField(
+        verbose_name=_("value of the run"),
+        null=True,
+        blank=True,
+        help_text=_("In the unit the question asks for (a percentage for a share)."),
+    )
+    run_key = models.CharField(verbose_name=_("run"), max_length=64, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("guess")
+        verbose_name_plural = _("guesses")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.simulation}: {self.guess} ({self.actual})"

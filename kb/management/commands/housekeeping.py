@@ -1,11 +1,12 @@
 """python manage.py housekeeping [--dry-run]: every periodic clean-up, for cron (README).
 
 1. Stored simulation runs: pruned by the retention policy (simulations.retention).
-2. Expired sessions: Django's ``clearsessions`` (anonymous API submissions and quiz visitors
+2. Course guesses (course.retention): anonymous ones past a session's life, and over a cap.
+3. Expired sessions: Django's ``clearsessions`` (anonymous API submissions and quiz visitors
    each leave a session row).
-3. Expired rows of every database cache (throttle counts, log-in failures and cached pages
+4. Expired rows of every database cache (throttle counts, log-in failures and cached pages
    when a cache uses Django's DatabaseCache), which that backend culls only when it is full.
-4. SQLite: the write-ahead log is checkpointed and truncated, so it does not keep the size
+5. SQLite: the write-ahead log is checkpointed and truncated, so it does not keep the size
    of the busiest moment.
 """
 
@@ -18,6 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, connections, router
 from django.utils import timezone
 
+from course.retention import prune_guesses
 from simulations.retention import prune_runs
 
 
@@ -43,6 +45,10 @@ class Command(BaseCommand):
             f"({report.expired_unkept} unused for too long, {report.over_cap} over the cap, "
             f"{report.expired_kept} kept runs unused for too long); "
             f"{report.pinned} pinned runs stay."
+        )
+        guesses = prune_guesses(dry_run=dry_run)
+        self.stdout.write(
+            f"Course guesses: {verb} {guesses} (anonymous past a session's life, or over the cap)."
         )
         expired = Session.objects.filter(expire_date__lt=timezone.now()).count()
         if not dry_run:
