@@ -153,7 +153,14 @@ function init() {
       if (isFlagged(fs)) states.push(gettext("flagged for review"));
       button.classList.toggle("is-answered", isAnswered(fs));
       button.classList.toggle("is-flagged", isFlagged(fs));
-      button.querySelector(".pager-state").textContent = `, ${states.join(", ")}`;
+      button.setAttribute(
+        "aria-label",
+        interpolate(
+          gettext("Question %(number)s, %(state)s"),
+          { number: i + 1, state: states.join(", ") },
+          true,
+        ),
+      );
     });
     jumps.forEach((button, i) => {
       if (mode === "paged" && i === current) button.setAttribute("aria-current", "step");
@@ -172,8 +179,9 @@ function init() {
       box.hidden = list.length === 0;
       box.querySelector(".review-list").replaceChildren(...list.map(questionButton));
     }
-    // The review lists what is unanswered right above the button: no second warning page.
-    if (unanswered.length) {
+    // On the review screen the unanswered questions are listed right above the button: no
+    // second warning page. All questions on one page keep the server's warning, as before.
+    if (mode === "paged" && unanswered.length) {
       submit.name = "submit_anyway";
       submit.value = "1";
     } else {
@@ -416,6 +424,8 @@ function init() {
     if (event.submitter && event.submitter.name === "check") return;
     local.submitted = true; // the next page tells whether it went through
     saveLocal();
+    stopped = true; // the form carries every answer; a draft now would only be refused
+    clearTimeout(timer);
   });
   for (const fs of questions) {
     fs.querySelector(".flag-button").addEventListener("click", () => {
