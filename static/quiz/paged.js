@@ -375,9 +375,11 @@ function init() {
   const pageAttempt = hidden("attempt").value;
   if (
     (local.attempt && pageAttempt && local.attempt !== pageAttempt) ||
-    (local.submitted && local.attempt !== pageAttempt)
+    (local.submitted && (!pageAttempt || local.attempt !== pageAttempt))
   ) {
-    local = freshLocal(); // another attempt (this one was submitted): nothing of it applies
+    // Another attempt, or the form was submitted (this page then shows what the server has):
+    // nothing kept here applies.
+    local = freshLocal();
   }
   delete local.submitted;
   if (pageAttempt) local.attempt = pageAttempt;
