@@ -689,6 +689,40 @@ class AnswerChoice(models.Model):
         return self.choice_text
 
 
+class DraftAnswer(models.Model):
+    """An answer being given, saved as the student gives it (the quiz page's script), so that an
+    attempt in progress survives a reload or a lost connection. Never graded and never counted:
+    the submission grades what the form posts (prefilled from the drafts); submitting deletes
+    them."""
+
+    attempt = models.ForeignKey(
+        Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="drafts"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="drafts"
+    )
+    value = models.JSONField(
+        verbose_name=_("value"),
+        default=list,
+        blank=True,
+        help_text=_("The choice ids picked (a list), or the number as typed (text)."),
+    )
+    flagged = models.BooleanField(verbose_name=_("flagged for review"), default=False)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft answer")
+        verbose_name_plural = _("draft answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="quiz_one_draft_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attempt_id}: {self.question_id}"
+
+
 def answers_for_result():
     """Answers with what the result page shows, in a fixed number of queries."""
     return Answer.objects.select_related("question", "question__case").prefetch_related(

@@ -20,7 +20,16 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Answer, AnswerChoice, Attempt, Choice, Question, QuestionType, Quiz
+from .models import (
+    Answer,
+    AnswerChoice,
+    Attempt,
+    Choice,
+    DraftAnswer,
+    Question,
+    QuestionType,
+    Quiz,
+)
 
 ATTEMPT_ALREADY_SUBMITTED = _("This attempt has already been submitted.")
 NO_ATTEMPTS_LEFT = _("You have used all {n} attempts allowed for this quiz.")
@@ -458,6 +467,8 @@ def submit_attempt(
         rows.append(row)
         links.extend(row_links)
     Answer.objects.bulk_create(rows)
+    if not new:  # drafts never count: what was submitted is graded, and they are done with
+        DraftAnswer.objects.filter(attempt=attempt).delete()
     AnswerChoice.objects.bulk_create(links)  # answers have their pk now (all supported databases)
     every = list(recorded.values()) + rows
     attempt.score = sum((a.points for a in every), Decimal(0))

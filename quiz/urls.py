@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import drafts, views
 
 app_name = "quiz"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("attempts/<uuid:public_id>/", views.attempt_detail, name="attempt-detail"),
     path("<slug:slug>/", views.quiz_detail, name="quiz-detail"),
     path("<slug:slug>/check/", views.check_answer, name="check-answer"),
+    path("<slug:slug>/draft/", drafts.save_draft, name="save-draft"),
     path("<slug:slug>/stats/", views.quiz_stats_view, name="stats"),
     path("<slug:slug>/stats/attempts.csv", views.quiz_attempts_csv, name="attempts-csv"),
 ]

@@ -23,6 +23,7 @@ from config.spreadsheet import csv_format, csv_response, safe_cell
 from config.throttles import SignupThrottle, SubmissionThrottle, throttle_wait, too_many_message
 from kb.models import CaseStudy, Theme
 
+from .drafts import drafts_of
 from .forms import AttemptForm, SignupForm, field_name
 from .models import Answer, Attempt, FeedbackTiming, Quiz, answers_for_result, is_teacher
 from .services import (
@@ -103,18 +104,26 @@ def quiz_list(request):
     )
 
 
-def _items(questions, form, recorded):
-    """What the template shows for each question: its choices, what is selected, any feedback."""
+def _items(questions, form, recorded, drafts=None):
+    """What the template shows for each question: its choices, what is selected, any feedback;
+    before a post, the answers saved as drafts (quiz.drafts) fill the form."""
     items = []
+    drafts = drafts or {}
     for number, question in enumerate(questions, start=1):
         name = field_name(question)
         answer = recorded.get(question.pk)
+        draft = drafts.get(question.pk)
         if answer is not None:
             selected = {str(ac.choice_id) for ac in answer.answer_choices.all()}
             value = answer.given_text
         elif form.is_bound:
             selected = set(form.data.getlist(name))
             value = form.data.get(name, "")
+        elif draft is not None:
+            if isinstance(draft.value, list):
+                selected, value = {str(v) for v in draft.value}, ""
+            else:
+                selected, value = set(), str(draft.value)
         else:
             selected, value = set(), ""
         items.append(
@@ -127,6 +136,7 @@ def _items(questions, form, recorded):
                 "value": value,
                 "answer": answer,
                 "errors": form.errors.get(name) if form.is_bound else None,
+                "flagged": draft is not None and draft.flagged,
             }
         )
     return items
@@ -265,7 +275,7 @@ def quiz_detail(request, slug):
             "quiz": quiz,
             "attempt": attempt,
             "form": form,
-            "items": _items(questions, form, recorded),
+            "items": _items(questions, form, recorded, drafts_of(attempt)),
             "unanswered": unanswered,
             "each": quiz.feedback_timing == FeedbackTiming.EACH,
             "left": attempts_left(quiz=quiz, user=user, token=token),

@@ -61,6 +61,8 @@ async function check(button) {
     slot.innerHTML = result.html;
     for (const input of fieldset.querySelectorAll("input")) input.disabled = true;
     button.remove();
+    // paged.js marks the question final in its navigation panel and stops saving its draft.
+    fieldset.dispatchEvent(new CustomEvent("quiz:checked", { bubbles: true }));
     slot.focus();
     return;
   }

@@ -100,6 +100,7 @@ def charts_drawn(page) -> None:
 def take_quiz(page) -> None:
     """Answer the PredPol quiz (first choice everywhere, 1 for numbers) and submit it."""
     page.goto(f"{BASE}/quizzes/predpol/")
+    page.get_by_role("button", name="All questions").click()  # phones show one at a time
     for fieldset in page.locator("fieldset.question").all():
         choice = fieldset.locator("input[type=radio], input[type=checkbox]")
         if choice.count():

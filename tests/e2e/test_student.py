@@ -79,6 +79,9 @@ def test_student_on_a_phone_takes_the_case_quiz_and_reads_the_feedback(phone, br
     phone.goto(case.get_absolute_url())
     phone.locator(".quiz-panel").get_by_role("link", name=quiz.title).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(quiz.title)
+    # A phone shows one question at a time (tests/e2e/test_quiz_paged.py); this student
+    # prefers the whole form.
+    phone.get_by_role("button", name="All questions").click()
 
     phone.get_by_label(WRONG).check()
     phone.get_by_label("Counting reported incidents").check()
@@ -110,6 +113,7 @@ def test_student_checks_answers_one_by_one_without_reloading_then_submits(phone,
     quiz.save()
     phone.goto(quiz.get_absolute_url())
     assert not Attempt.objects.exists()  # opening the quiz started nothing
+    phone.get_by_role("button", name="All questions").click()
     url = phone.url
 
     first = phone.locator("#question-1")
