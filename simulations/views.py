@@ -281,7 +281,10 @@ def run_detail(request, key):
     local: LocalSimulation | None = local_simulation(simulation) if simulation else None
     result = localize_result(run.result)
     charts, other_tables = _charts_with_tables(result)
-    charts = extra_charts(run, result) + charts
+    charts = [
+        {**chart, "dom_id": f"chart-{n}", "spec_id": f"chart-{n}-spec"}
+        for n, chart in enumerate(extra_charts(run, result) + charts, start=1)
+    ]
     params = _param_rows(run, local)
     rerun_form = None
     if simulation is not None and simulation.version == run.version:

@@ -217,3 +217,62 @@ def test_compare_a_run_with_itself_goes_to_the_run(client, fake_sim):
     a, _ = get_or_run(slug=FAKE_SLUG, params={}, seed=1)
     response = client.get(compare_url(a, a))
     assert response.status_code == 302 and response["Location"] == a.get_absolute_url()
+
+
+# --- the unit chart (base-rate) ------------------------------------------------------------------
+def test_whole_dots_add_up_to_a_thousand():
+    from simulations.extra_charts import whole_dots
+
+    assert whole_dots([8, 241, 2, 749]) == [8, 241, 2, 749]
+    assert sum(whole_dots([76, 2376, 24, 97524])) == 1000
+    assert whole_dots([1, 1, 1]) == [334, 333, 333]
+    assert whole_dots([0, 0]) == [0, 0]
+
+
+def test_base_rate_run_opens_on_1000_travellers_as_dots(client):
+    import json
+
+    run, _ = get_or_run(slug="base-rate", params={}, seed=1)
+    html = client.get(run.get_absolute_url()).content.decode()
+    first = re.search(
+        r'<script id="chart-1-spec" type="application/json">(.*?)</script>', html, re.S
+    )
+    spec = json.loads(first.group(1))
+    assert spec["data"] == {"sequence": {"start": 0, "stop": 1000, "as": "i"}}
+    assert spec["width"] / 40 == spec["height"] / 25  # a 40 × 25 grid of equal cells
+    groups = spec["encoding"]["fill"]["scale"]["domain"]
+    assert [g.split(":")[0] for g in groups] == [
+        "Lying, flagged",
+        "Honest, flagged",
+        "Lying, cleared",
+        "Honest, cleared",
+    ]
+    dots = [int(g.split(": ")[1].replace(",", "")) for g in groups]
+    assert sum(dots) == 1000
+    # not colour alone: shape for the truth, filled or hollow for the flag
+    assert spec["encoding"]["shape"]["scale"]["range"] == [
+        "triangle-up",
+        "circle",
+        "triangle-up",
+        "circle",
+    ]
+    assert spec["encoding"]["fill"]["scale"]["range"][2:] == ["#ffffff", "#ffffff"]
+    assert "rounded to whole dots so they add up to 1,000" in html
+    assert html.index('id="chart-1"') < html.index('id="findings-heading"')
+    assert "The 1,000 dots by group" in html  # its data table
+
+
+def test_unit_chart_in_french(client):
+    import json
+
+    run, _ = get_or_run(slug="base-rate", params={}, seed=1)
+    with translation.override("fr"):
+        url = run.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "1\u00a0000 voyageurs" in html
+    first = re.search(
+        r'<script id="chart-1-spec" type="application/json">(.*?)</script>', html, re.S
+    )
+    groups = json.loads(first.group(1))["encoding"]["fill"]["scale"]["domain"]
+    assert groups[0].startswith("Ment, signalé\u00a0: ")
+    assert groups[3].startswith("Honnête, laissé passer\u00a0: ")
