@@ -147,6 +147,8 @@ def overlay_spec(spec_a: dict, spec_b: dict, label_a: str, label_b: str) -> tupl
                 **run_field,
                 "scale": {"domain": [label_a, label_b], "range": [[1, 0], [6, 4]]},
             }
+            # Its own legend above the chart: beside the series legend it runs off a phone.
+            encoding["strokeDash"]["legend"] = {"orient": "top", "direction": "horizontal"}
             encoding["detail"] = {"field": RUN_FIELD}
             how = gettext("Each series keeps its colour: “{a}” is drawn solid, “{b}” dashed.")
         else:

@@ -108,12 +108,13 @@ def test_keyboard_only_pin_and_compare(open_page, browser_errors):
     assert not browser_errors, browser_errors
 
 
+@pytest.mark.parametrize("slug", ["feedback-loop", "base-rate"])
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_run_page_is_accessible(open_page, browser_errors, device):
-    run, _ = get_or_run(slug="feedback-loop", params={}, seed=1)
+def test_run_page_is_accessible(open_page, browser_errors, device, slug):
+    run, _ = get_or_run(slug=slug, params={}, seed=1)
     page = open_page(device)
     page.goto(run.get_absolute_url())
     charts_drawn(page)
     page.locator("#checks summary").click()
-    assert_accessible(page, name=f"run ({device})")
+    assert_accessible(page, name=f"run {slug} ({device})")
     assert not browser_errors, browser_errors
