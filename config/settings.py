@@ -408,7 +408,8 @@ PAGE_CACHE = {
     ],
     # A quiz page is personal for a visitor with a session (attempt in progress, attempts
     # left); a new visitor's page depends only on its question order, one of 8 per quiz.
-    "SESSIONLESS_VIEWS": ["quiz:quiz-detail"],
+    # A run page offers "compare with the pinned run" to a visitor who pinned one (session).
+    "SESSIONLESS_VIEWS": ["quiz:quiz-detail", "simulations:run-detail"],
     "VARIANTS": {"quiz:quiz-detail": 8},
 }
 

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.throttles import RunThrottle, form_throttle
 from kb.markdown import render_markdown
 from kb.models import CaseStudy, Theme
 
 from . import engine
+from .compare import compare_charts, compare_metrics, compare_params
 from .engine import ParamError, Simulation
+from .extra_charts import extra_charts
 from .forms import RunForm, initial_from_params
 from .i18n import LocalSimulation, local_simulation, localize, localize_result
 from .links import render_run_links
@@ -236,6 +239,34 @@ def _charts_with_tables(result: dict) -> tuple[list[dict], list[dict]]:
     return charts, others
 
 
+def _param_rows(run: SimulationRun, local: LocalSimulation | None) -> list[dict]:
+    """The run's parameters as people read them: label, unit and the value (a choice's label)."""
+    params = []
+    for name, value in (run.params or {}).items():
+        label, unit = name, ""
+        if local is not None:
+            try:
+                param = local.param(name)
+                label, unit = param.label, param.unit
+                if param.type == "choice":
+                    value = dict(param.choices).get(value, value)  # the label people read
+            except KeyError:
+                pass
+        params.append({"name": name, "label": label, "unit": unit, "value": value})
+    return params
+
+
+PINNED_RUN = "simulations_pinned_run"  # session key: {"key": …, "slug": …}
+
+
+def _pinned(request) -> dict | None:
+    """The run this visitor pinned, read only when they have a session (no query otherwise)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    pinned = request.session.get(PINNED_RUN)
+    return pinned if isinstance(pinned, dict) else None
+
+
 @require_GET
 def run_detail(request, key):
     """A stored run, exactly as computed: never runs the engine."""
@@ -250,24 +281,18 @@ def run_detail(request, key):
     local: LocalSimulation | None = local_simulation(simulation) if simulation else None
     result = localize_result(run.result)
     charts, other_tables = _charts_with_tables(result)
-    params = []
-    for name, value in (run.params or {}).items():
-        label, unit = name, ""
-        if local is not None:
-            try:
-                param = local.param(name)
-                label, unit = param.label, param.unit
-                if param.type == "choice":
-                    value = dict(param.choices).get(value, value)  # the label people read
-            except KeyError:
-                pass
-        params.append({"name": name, "label": label, "unit": unit, "value": value})
+    charts = [
+        {**chart, "dom_id": f"chart-{n}", "spec_id": f"chart-{n}-spec"}
+        for n, chart in enumerate(extra_charts(run, result) + charts, start=1)
+    ]
+    params = _param_rows(run, local)
     rerun_form = None
     if simulation is not None and simulation.version == run.version:
         rerun_form = RunForm(simulation, initial=initial_from_params(simulation, run.params))
     preset = None
     if local is not None and run.preset:
         preset = next((p for p in local.presets if p.slug == run.preset), None)
+    metrics = [m for m in result.get("metrics") or [] if isinstance(m, dict)]
     return render(
         request,
         "simulations/run_detail.html",
@@ -278,11 +303,83 @@ def run_detail(request, key):
             "charts": charts,
             "other_tables": other_tables,
             "params": params,
+            "metrics_with_help": [m for m in metrics if m.get("help")],
             "rerun_form": rerun_form,
             "preset": preset,
+            "pinned": _pinned(request),
             "cases": [{"slug": s, "title": cases[s]} for s in declared_cases if s in cases],
             "themes": [{"slug": s, "title": themes[s]} for s in declared_themes if s in themes],
             "link_groups": render_run_links(run.slug, run.preset, request),
             **split_checks(result.get("checks", [])),
+        },
+    )
+
+
+@require_POST
+def pin_run(request, key):
+    """Keep this run's key in the visitor's session (no account needed) to compare it with the
+    next run of the same simulation; "unpin" forgets it. No computation: one indexed read."""
+    if not is_run_key(key):
+        raise Http404("No run with this key.")
+    run = get_object_or_404(SimulationRun.objects.only("key", "slug"), key=key)
+    if request.POST.get("action") == "unpin":
+        request.session.pop(PINNED_RUN, None)
+    else:
+        request.session[PINNED_RUN] = {"key": run.key, "slug": run.slug}
+    return redirect(reverse("simulations:run-detail", kwargs={"key": run.key}) + "#run-actions")
+
+
+@require_GET
+def run_compare(request, key, other):
+    """Two stored runs of one simulation side by side; never runs the engine."""
+    if not (is_run_key(key) and is_run_key(other)):
+        raise Http404("No run with this key.")
+    if key == other:
+        return redirect(reverse("simulations:run-detail", kwargs={"key": key}))
+    runs = {r.key: r for r in SimulationRun.objects.filter(key__in=[key, other])}
+    if len(runs) != 2:
+        raise Http404("No run with this key.")
+    run_a, run_b = runs[key], runs[other]
+    if run_a.slug != run_b.slug:
+        raise Http404(gettext("These two runs are of different simulations."))
+    simulation = engine.REGISTRY.get(run_a.slug)
+    local = local_simulation(simulation) if simulation else None
+    result_a, result_b = localize_result(run_a.result), localize_result(run_b.result)
+    label_a = gettext("Pinned run (seed {seed})").format(seed=run_a.seed)
+    label_b = gettext("Other run (seed {seed})").format(seed=run_b.seed)
+    if run_a.seed == run_b.seed:
+        label_a, label_b = gettext("Pinned run"), gettext("Other run")
+    charts_a = extra_charts(run_a, result_a) + result_a.get("charts", [])
+    charts_b = extra_charts(run_b, result_b) + result_b.get("charts", [])
+    params = compare_params(_param_rows(run_a, local), _param_rows(run_b, local))
+    if run_a.seed != run_b.seed:
+        params.append(
+            {
+                "label": gettext("Seed"),
+                "unit": "",
+                "a": run_a.seed,
+                "b": run_b.seed,
+                "changed": True,
+                "raw": True,
+            }
+        )
+    return render(
+        request,
+        "simulations/run_compare.html",
+        {
+            "run_a": run_a,
+            "run_b": run_b,
+            "label_a": label_a,
+            "label_b": label_b,
+            "simulation": local,
+            "slug": run_a.slug,
+            "params": params,
+            "changed_count": sum(1 for p in params if p["changed"]),
+            "metrics": compare_metrics(
+                result_a.get("metrics") or [], result_b.get("metrics") or []
+            ),
+            "findings_a": result_a.get("findings", []),
+            "findings_b": result_b.get("findings", []),
+            "chart_pairs": compare_charts(charts_a, charts_b, label_a, label_b),
         },
     )

@@ -135,6 +135,25 @@ def shoot(browser, device: str) -> None:
         "document.getElementById('charts-heading').getBoundingClientRect().top + window.scrollY"
     )
     save(page, "run-charts", device, top=max(0, int(charts_top) - 16))
+    # Pin this run, run the next preset, and compare the two.
+    page.get_by_role("button", name="Pin this run").click()
+    page.goto(f"{BASE}/simulations/feedback-loop/")
+    page.locator(".sim-preset-button").nth(1).click()
+    expect(page).to_have_url(re.compile(r"/en/simulations/runs/"))
+    page.get_by_role("button", name="Compare with the pinned run").click()
+    expect(page).to_have_url(re.compile(r"/compare/"))
+    charts_drawn(page)
+    save(page, "compare", device)
+    charts_top = page.evaluate(
+        "document.getElementById('charts-heading').getBoundingClientRect().top + window.scrollY"
+    )
+    save(page, "compare-charts", device, top=max(0, int(charts_top) - 16))
+    # base-rate at its defaults: the 1,000 travellers as dots come first.
+    page.goto(f"{BASE}/simulations/base-rate/")
+    page.get_by_role("button", name="Run the simulation").click()
+    expect(page).to_have_url(re.compile(r"/en/simulations/runs/"))
+    charts_drawn(page)
+    save(page, "run-base-rate", device)
     page.goto(f"{BASE}/quizzes/predpol/")
     save(page, "quiz", device)
     take_quiz(page)

@@ -377,7 +377,11 @@ def test_every_real_simulation_runs_from_its_page(client, slug):
     assert permalink.status_code == 200
     for finding in run.result["findings"]:
         assert escape(localize(finding))[:60] in html  # a stored message, read in English
-    assert html.count('class="sim-chart"') == len(run.result["charts"])
+    # The engine's charts, plus any the page draws from the stored numbers (base-rate's dots).
+    from simulations.extra_charts import extra_charts
+
+    drawn = len(run.result["charts"]) + len(extra_charts(run, run.result))
+    assert html.count('class="sim-chart"') == drawn
 
 
 # --- admin -------------------------------------------------------------------------------------
