@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.http import urlencode
 
-from . import runner
+from . import result_cache, runner
 from .engine import Simulation
 from .engine.base import error_message
 from .forms import RunForm
@@ -167,6 +167,7 @@ def preview(simulation: Simulation, form: RunForm) -> tuple[dict, bool]:
         started = time.perf_counter()
         result = runner.compute(simulation, params, seed)
         ms = round((time.perf_counter() - started) * 1000)
+    result_cache.remember(simulation, params, seed, result, ms)
     data = payload(simulation, result, params, seed, ms)
     cache.set(key, data, preview_config()["PREVIEW_CACHE_SECONDS"])
     return data, False

@@ -33,7 +33,7 @@ from .i18n import LocalSimulation, local_simulation, localize, localize_result
 from .links import render_run_links
 from .models import SimulationRun, is_run_key
 from .preview import form_data, full_errors, has_state, preview
-from .runner import SimulationsBusy, SimulationTimeout
+from .runner import SimulationsBusy, SimulationTimeout, form_slot_wait
 from .services import DEFAULT_SEED, get_or_run, parse_seed, split_checks
 
 PRESET_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
@@ -232,7 +232,12 @@ def simulation_run(request, slug):
         try:
             seed = parse_seed(request.POST.get("seed", DEFAULT_SEED) or DEFAULT_SEED)
             run, _ = get_or_run(
-                slug=simulation.slug, params={}, seed=seed, preset=preset, take_slot=True
+                slug=simulation.slug,
+                params={},
+                seed=seed,
+                preset=preset,
+                take_slot=True,
+                slot_wait=form_slot_wait(),
             )
         except ParamError as exc:
             message = " ".join(localize(m) for messages in exc.errors.values() for m in messages)
@@ -251,6 +256,7 @@ def simulation_run(request, slug):
                 seed=form.cleaned_data["seed"],
                 preset=form.cleaned_data["preset_slug"] or None,
                 take_slot=True,
+                slot_wait=form_slot_wait(),
             )
         except ParamError as exc:
             for name, messages in exc.errors.items():

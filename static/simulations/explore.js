@@ -242,6 +242,9 @@
     }
 
     var retried = false;
+    var inFlight = null;  // the preview being computed, if any
+    var submitting = false;
+    var moved = false;  // the visitor has changed a value
 
     function update(isRetry) {
       timer = null;
@@ -256,7 +259,7 @@
       var requestSeq = seq;
       var query = params();
       panel.setAttribute("aria-busy", "true");
-      fetch(endpoint + "?" + query.toString(), {
+      var request = fetch(endpoint + "?" + query.toString(), {
         signal: controller.signal,
         headers: { Accept: "application/json" },
         credentials: "same-origin"
@@ -289,7 +292,8 @@
         lastSeed = data.seed;
         status.textContent = "";
         var address = "?" + data.query;
-        if (form.dataset.exploreUrl === "page") {
+        // The address changes once the visitor has changed something (not on arrival).
+        if (form.dataset.exploreUrl === "page" && moved) {
           history.replaceState(history.state, "", window.location.pathname + address + window.location.hash);
         }
         if (link) {
@@ -307,9 +311,19 @@
         status.textContent = gettext("The result could not be updated.");
         panel.removeAttribute("aria-busy");
       });
+      inFlight = request;
+      request.then(function () {
+        if (inFlight === request) {
+          inFlight = null;
+        }
+      });
     }
 
     function schedule(event) {
+      if (submitting) {
+        return;
+      }
+      moved = true;
       // event.timeStamp and performance.now() share one clock (the page's time origin).
       inputAt = event && event.timeStamp ? event.timeStamp : performance.now();
       if (timer) {
@@ -352,7 +366,27 @@
       seedButton.addEventListener("click", schedule);
     }
     // "Keep this run" stores exactly what is shown: the seed of the preview, not a random one.
+    // A preview still computing holds one of the server's run slots: the run waits for it
+    // (the form is sent when it answers) instead of finding the machine busy.
     form.addEventListener("submit", function (event) {
+      submitting = true;
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      if (inFlight) {
+        event.preventDefault();
+        var submitter = event.submitter && event.submitter.form === form ? event.submitter : null;
+        inFlight.then(function () {
+          inFlight = null;
+          if (submitter) {
+            form.requestSubmit(submitter);
+          } else {
+            form.requestSubmit();
+          }
+        });
+        return;
+      }
       if (event.submitter && event.submitter.name === "keep" && lastSeed !== null) {
         if (randomSeed) {
           randomSeed.checked = false;

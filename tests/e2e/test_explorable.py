@@ -104,3 +104,31 @@ def test_the_explorable_page_is_accessible(open_page, browser_errors, device):
     rendered(page, 1)
     assert_accessible(page, name=f"explorable {device}")
     assert browser_errors == []
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_a_case_page_embeds_the_explorable_near_its_top(open_page, browser_errors, device):
+    from tests.kb.factories import CaseStudyFactory
+
+    case = CaseStudyFactory(slug="predpol", title="Predictive policing")
+    page = open_page(device)
+    page.goto(case.get_absolute_url())
+    page.get_by_role("navigation", name="On this page").get_by_role(
+        "link", name="Run it yourself"
+    ).click()
+    expect(page).to_have_url(re.compile(r"#run-it$"))
+    form = page.locator("#explore-feedback-loop")
+    rendered(page, 1)
+    expect(form.locator(".sim-chart svg")).to_have_count(1)  # compact: the first chart only
+    expect(form.locator("[data-explore-findings] li")).to_have_count(1)
+    page.evaluate("() => { window.__explorableMarker = 'still here'; }")
+    form.locator("#explore-rate_a-range").focus()
+    page.keyboard.press("ArrowLeft")
+    rendered(page, 2)
+    assert page.evaluate("() => window.__explorableMarker") == "still here"
+    link = form.get_by_role("link", name="Open the whole simulation with these values")
+    expect(link).to_have_attribute(
+        "href", re.compile(r"/en/simulations/feedback-loop/\?.*rate_a=0\.29")
+    )
+    assert_accessible(page, name=f"case explorable {device}")
+    assert browser_errors == []

@@ -42,9 +42,14 @@ def test_a_preview_answers_charts_findings_and_metrics_and_stores_nothing(client
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_same_as_the_stored_run(client, fake_sim):
-    """A preview shows what "Keep this run" then stores: same engine, same inputs."""
+def test_keeping_a_previewed_run_stores_it_without_computing_again(client, fake_sim, monkeypatch):
+    """A preview shows what "Keep this run" then stores, from the preview's own result."""
     data = client.get(PREVIEW, {"n": "200", "p": "0.4", "seed": "5"}).json()
+
+    def boom(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(runner, "compute", boom)
     post = client.post(
         reverse("simulations:simulation-run", kwargs={"slug": FAKE_SLUG}),
         {"n": "200", "p": "0.4", "side": "heads", "seed": "5"},
@@ -175,3 +180,49 @@ def test_a_page_without_state_is_unbound(client, fake_sim):
     html = client.get(DETAIL, {"utm_source": "x"}).content.decode()
     assert field_value(html, "n") == "100"
     assert "sim-error" not in html
+
+
+# --- the compact explorable on a case page ----------------------------------------------------
+def test_a_case_page_embeds_its_first_simulation_near_the_top_with_a_menu_entry(client, fake_sim):
+    from tests.kb.factories import CaseStudyFactory
+
+    case = CaseStudyFactory(slug=fakes.FAKE_CASE, title="The fake case")
+    html = client.get(case.get_absolute_url()).content.decode()
+    menu = html.index('class="on-this-page"')
+    assert html.index('href="#run-it"', menu) < html.index('href="#story"', menu)
+    embed = html.index('id="run-it"')
+    assert embed < html.index('id="story"')  # after the summary and menu, before the story
+    form = html[html.index(f'id="explore-{FAKE_SLUG}"') :]
+    form = form[: form.index("</form>")]
+    assert f'data-explore="{PREVIEW}"' in form
+    # main parameters shown (sizes hidden), the case's preset as the starting point
+    assert 'type="number" name="p" value="0.5"' in form
+    assert 'type="hidden" name="n"' in form
+    assert 'name="seed" value="0"' in form
+    assert 'data-explore-max-charts="1"' in form
+    assert "simulations/explore.js" in html and "simulations/simulations.css" in html
+
+
+def test_a_form_run_waits_briefly_for_the_slot_a_preview_holds(settings, tmp_path):
+    """The page's form waits (SIMULATION_SLOT_WAIT) for a slot a preview holds for a moment."""
+    import threading
+    import time
+
+    settings.SIMULATIONS = {**settings.SIMULATIONS, "LOCK_DIR": str(tmp_path), "MAX_CONCURRENT": 1}
+    held = threading.Event()
+
+    def preview_holding_the_slot():
+        with runner.slot():
+            held.set()
+            time.sleep(0.3)
+
+    thread = threading.Thread(target=preview_holding_the_slot)
+    thread.start()
+    held.wait()
+    with pytest.raises(runner.SimulationsBusy), runner.slot():
+        pass  # no wait: busy at once (the API, a preview)
+    started = time.monotonic()
+    with runner.slot(wait=5):
+        waited = time.monotonic() - started
+    thread.join()
+    assert 0.1 < waited < 5
