@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: messages run test lint install install-dev migrate load-content lock bench bench-sims bench-multihost backup restore clean-venv
+.PHONY: messages run test lint install install-dev migrate load-content lock bench bench-sims bench-multihost bench-browser backup restore clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ test: install-dev lint
 bench: install
 	$(PY) benchmarks/run.py $(ARGS)
 	$(PY) benchmarks/multihost.py
+
+# Explorable simulations in Chromium: input → redrawn chart p50/p95 per simulation at defaults
+# (its own runserver on a scratch database; needs /usr/bin/chromium). ARGS='--moves 10 --only base-rate'.
+bench-browser: install-dev
+	$(PY) benchmarks/browser.py $(ARGS)
 
 # One instance against two behind nginx (PostgreSQL + Redis); needs DATABASE_URL=postgres://…,
 # Debian's wrk, redis-server and nginx, else it says what is missing and does nothing.

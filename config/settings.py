@@ -7,7 +7,8 @@ API_THROTTLE_ANON_RUNS, API_THROTTLE_ANON_SUBMISSIONS, DJANGO_PAGE_CACHE,
 DJANGO_PAGE_CACHE_GENERATION_MAX_AGE, DJANGO_TRUSTED_PROXIES, THROTTLE_SIGNUPS,
 SIMULATION_MAX_CONCURRENT, SIMULATION_TIME_LIMIT, SIMULATION_RETRY_AFTER, SIMULATION_LOCK_DIR,
 LOGIN_MAX_FAILURES_PER_ACCOUNT, DJANGO_MAX_BODY_BYTES, DJANGO_SQLITE_WRITE_WAIT,
-SIMULATION_RUNS_UNKEPT_DAYS, SIMULATION_RUNS_UNKEPT_MAX, SIMULATION_RUNS_KEPT_DAYS.
+SIMULATION_RUNS_UNKEPT_DAYS, SIMULATION_RUNS_UNKEPT_MAX, SIMULATION_RUNS_KEPT_DAYS,
+THROTTLE_PREVIEWS, SIMULATION_PREVIEW_CACHE_SECONDS, SIMULATION_SLOT_WAIT.
 """
 
 import hashlib
@@ -332,6 +333,9 @@ REST_FRAMEWORK = {
         "anon_runs": os.environ.get("API_THROTTLE_ANON_RUNS", "30/minute"),
         "anon_submissions": os.environ.get("API_THROTTLE_ANON_SUBMISSIONS", "30/minute"),
         "signups": os.environ.get("THROTTLE_SIGNUPS", "10/hour"),
+        # Explorable simulations: each debounced slider position asks for one preview (never
+        # stored; cached; a computed one takes a run slot like a run).
+        "previews": os.environ.get("THROTTLE_PREVIEWS", "120/minute"),
     },
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -377,6 +381,12 @@ SIMULATIONS = {
     "TIME_LIMIT": env_float("SIMULATION_TIME_LIMIT", 10.0),
     "RETRY_AFTER": env_int("SIMULATION_RETRY_AFTER", 5),
     "LOCK_DIR": os.environ.get("SIMULATION_LOCK_DIR", "").strip() or _default_lock_dir(),
+    # A run posted through the page's form waits this long for a slot before the 503 (a
+    # preview of the explorable page may hold it for a moment); the API and previews do not
+    # wait. Kept short: a waiting request holds a sync worker.
+    "FORM_SLOT_WAIT": env_float("SIMULATION_SLOT_WAIT", 2.0),
+    # Previews (explorable pages) stay in the "default" cache this long (simulations/preview.py).
+    "PREVIEW_CACHE_SECONDS": env_int("SIMULATION_PREVIEW_CACHE_SECONDS", 600),
 }
 # Whole pages served to anonymous visitors from the cache until content changes (pagecache/).
 PAGE_CACHE = {

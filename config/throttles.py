@@ -51,6 +51,12 @@ class RunThrottle(ClientRateThrottle):
     scope = "anon_runs"
 
 
+class PreviewThrottle(ClientRateThrottle):
+    """Simulation previews (computed, never stored) for the explorable pages (THROTTLE_PREVIEWS)."""
+
+    scope = "previews"
+
+
 class SubmissionThrottle(ClientRateThrottle):
     """Quiz submissions by a client (API_THROTTLE_ANON_SUBMISSIONS), page and API together."""
 

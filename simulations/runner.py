@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import time
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,16 +75,13 @@ def _config() -> dict:
     )
 
 
-@contextmanager
-def slot():
-    """Hold one of the machine's run slots for the duration, or raise :class:`SimulationsBusy`."""
-    config = _config()
-    count = int(config["MAX_CONCURRENT"])
-    if count <= 0:  # 0: no cap
-        yield
-        return
-    directory = Path(config["LOCK_DIR"])
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+def form_slot_wait() -> float:
+    """Seconds a run posted through the page's form waits for a slot (SIMULATION_SLOT_WAIT):
+    a preview of the explorable page may hold the slot for a moment (simulations.preview)."""
+    return float(_config().get("FORM_SLOT_WAIT", 0))
+
+
+def _free_slot(directory: Path, count: int) -> int | None:
     for index in range(count):
         fd = os.open(directory / f"slot-{index}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -91,6 +89,27 @@ def slot():
         except BlockingIOError:
             os.close(fd)
             continue
+        return fd
+    return None
+
+
+@contextmanager
+def slot(wait: float = 0.0):
+    """Hold one of the machine's run slots for the duration, or raise :class:`SimulationsBusy`
+    (at once, or after ``wait`` seconds of trying every 50 ms)."""
+    config = _config()
+    count = int(config["MAX_CONCURRENT"])
+    if count <= 0:  # 0: no cap
+        yield
+        return
+    directory = Path(config["LOCK_DIR"])
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    deadline = time.monotonic() + max(0.0, wait)
+    fd = _free_slot(directory, count)
+    while fd is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        fd = _free_slot(directory, count)
+    if fd is not None:
         try:
             yield
         finally:

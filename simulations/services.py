@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from . import engine, runner
+from . import engine, result_cache, runner
 from .engine import MAX_SEED, ParamError, Simulation
 from .engine.base import SEED_MESSAGE
 from .models import SimulationRun, run_key
@@ -68,6 +68,7 @@ def get_or_run(
     seed: Any,
     preset: str | None = None,
     take_slot: bool = False,
+    slot_wait: float = 0.0,
 ) -> tuple[SimulationRun, bool]:
     """Return the stored run for these inputs, running and storing it first if there is none.
 
@@ -82,7 +83,9 @@ def get_or_run(
     A new run is computed within the time limit (:func:`simulations.runner.compute`, which may
     raise :class:`~simulations.runner.SimulationTimeout`); with ``take_slot`` (the web doors) it
     first takes one of the machine's run slots or raises
-    :class:`~simulations.runner.SimulationsBusy`. A stored run needs neither.
+    :class:`~simulations.runner.SimulationsBusy` (after ``slot_wait`` seconds of trying). A
+    stored run needs neither, nor does one a
+    preview has just computed (:mod:`simulations.result_cache`): it is stored as computed then.
     """
     simulation = get_simulation(slug)
     seed = parse_seed(seed)
@@ -92,10 +95,14 @@ def get_or_run(
     if existing is not None:
         SimulationRun.objects.touch(existing)
         return existing, False
-    with runner.slot() if take_slot else nullcontext():
-        started = time.perf_counter()
-        result = runner.compute(simulation, values, seed)
-        duration_ms = round((time.perf_counter() - started) * 1000)
+    previewed = result_cache.recall(simulation, values, seed)
+    if previewed is not None:  # just shown by a preview: stored as computed then
+        result, duration_ms = previewed["result"], previewed["duration_ms"]
+    else:
+        with runner.slot(slot_wait) if take_slot else nullcontext():
+            started = time.perf_counter()
+            result = runner.compute(simulation, values, seed)
+            duration_ms = round((time.perf_counter() - started) * 1000)
     try:
         with transaction.atomic():
             run = SimulationRun.objects.create(

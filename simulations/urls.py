@@ -17,4 +17,5 @@ urlpatterns = [
     path(_("runs/<str:key>/compare/<str:other>/"), views.run_compare, name="run-compare"),
     path("<slug:slug>/", views.simulation_detail, name="simulation-detail"),
     path("<slug:slug>/run/", views.simulation_run, name="simulation-run"),
+    path("<slug:slug>/preview/", views.simulation_preview, name="simulation-preview"),
 ]

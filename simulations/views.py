@@ -9,14 +9,21 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.http import Http404
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.throttles import RunThrottle, form_throttle
+from config.throttles import (
+    PreviewThrottle,
+    RunThrottle,
+    form_throttle,
+    throttle_wait,
+    too_many_message,
+)
 from kb.markdown import render_markdown
 from kb.models import CaseStudy, Theme
 
@@ -28,7 +35,8 @@ from .forms import RunForm, initial_from_params
 from .i18n import LocalSimulation, local_simulation, localize, localize_result
 from .links import render_run_links
 from .models import SimulationRun, is_run_key
-from .runner import SimulationsBusy, SimulationTimeout
+from .preview import form_data, full_errors, has_state, preview
+from .runner import SimulationsBusy, SimulationTimeout, form_slot_wait
 from .services import DEFAULT_SEED, get_or_run, parse_seed, split_checks
 
 PRESET_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
@@ -129,7 +137,8 @@ def _detail_context(
 
 @require_GET
 def simulation_detail(request, slug):
-    """The explanation, presets and the run form; ``?run=<key>`` or ``?preset=<slug>`` prefill it."""
+    """The explanation, presets and the run form; ``?run=<key>``, ``?preset=<slug>`` or the
+    parameters and seed themselves (``?base_rate=2&seed=7``, the explorable's URL) prefill it."""
     simulation = _simulation_or_404(slug)
     initial = {}
     run_key = request.GET.get("run", "")
@@ -144,8 +153,41 @@ def simulation_detail(request, slug):
             initial = simulation.validate(preset=preset_slug)
         except ParamError:
             initial = {}
+    elif has_state(simulation, request.GET):
+        return render(
+            request,
+            "simulations/simulation_detail.html",
+            _detail_context(simulation, _form_from_query(simulation, request.GET)),
+        )
     form = RunForm(simulation, initial=initial)
     return render(request, "simulations/simulation_detail.html", _detail_context(simulation, form))
+
+
+def _form_from_query(simulation: Simulation, query) -> RunForm:
+    """The form pre-filled from an explorable permalink (``?base_rate=2&seed=7``).
+
+    Valid values fill the form; a bad one is ignored (the field keeps its default) and its
+    message shows beside it, as the form shows it after a post. Values failing together (the
+    simulation's own cross-checks) give back every default with the message above the form.
+    """
+    data = form_data(simulation, query)
+    form = RunForm(simulation, data)
+    if form.is_valid():
+        return RunForm(simulation, initial={**form.cleaned_data["params"], "seed": data["seed"]})
+    errors = full_errors(simulation, form)
+    defaults = form_data(simulation, {})
+    fixed = {
+        name: (defaults.get(name) if name in errors else value) for name, value in data.items()
+    }
+    if "__all__" in errors:
+        fixed = defaults
+    fixed = {name: value for name, value in fixed.items() if value is not None}
+    shown = RunForm(simulation, fixed)
+    shown.is_valid()
+    shown._errors = ErrorDict(
+        {name: ErrorList(messages) for name, messages in errors.items()}
+    )  # the messages about the values given, beside their fields
+    return shown
 
 
 def _not_now(request, simulation: Simulation, exc: Exception):
@@ -193,7 +235,12 @@ def simulation_run(request, slug):
         try:
             seed = parse_seed(request.POST.get("seed", DEFAULT_SEED) or DEFAULT_SEED)
             run, _ = get_or_run(
-                slug=simulation.slug, params={}, seed=seed, preset=preset, take_slot=True
+                slug=simulation.slug,
+                params={},
+                seed=seed,
+                preset=preset,
+                take_slot=True,
+                slot_wait=form_slot_wait(),
             )
         except ParamError as exc:
             message = " ".join(localize(m) for messages in exc.errors.values() for m in messages)
@@ -212,6 +259,7 @@ def simulation_run(request, slug):
                 seed=form.cleaned_data["seed"],
                 preset=form.cleaned_data["preset_slug"] or None,
                 take_slot=True,
+                slot_wait=form_slot_wait(),
             )
         except ParamError as exc:
             for name, messages in exc.errors.items():
@@ -383,3 +431,38 @@ def run_compare(request, key, other):
             "chart_pairs": compare_charts(charts_a, charts_b, label_a, label_b),
         },
     )
+
+
+def _json_error(message: str, status: int, *, retry_after: int | None = None, **extra):
+    response = JsonResponse({"detail": message, **extra}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_GET
+def simulation_preview(request, slug):
+    """JSON for the explorable page: the charts, findings and key metrics of these parameters
+    and seed, computed without storing a run (simulations.preview). 400 names every bad field
+    (``errors``: field → messages, the form's own); 429 past the client's preview budget; 503
+    when every run slot is taken (Retry-After) or the run went past its time limit."""
+    simulation = _simulation_or_404(slug)
+    wait = throttle_wait(request, PreviewThrottle)
+    if wait is not None:
+        return _json_error(too_many_message(wait), 429, retry_after=wait)
+    form = RunForm(simulation, form_data(simulation, request.GET))
+    if not form.is_valid():
+        errors = {
+            (name if name != "__all__" else "non_field_errors"): messages
+            for name, messages in full_errors(simulation, form).items()
+        }
+        return _json_error(gettext("Some values need fixing."), 400, errors=errors)
+    try:
+        data, cached = preview(simulation, form)
+    except SimulationsBusy as exc:
+        return _json_error(str(exc), 503, retry_after=exc.retry_after)
+    except SimulationTimeout as exc:
+        return _json_error(str(exc), 503)
+    response = JsonResponse({**data, "cached": cached})
+    response["Cache-Control"] = "private, no-store"
+    return response

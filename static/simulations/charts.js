@@ -137,6 +137,26 @@
     return spec;
   }
 
+  // Draws one spec into an element; resolves with vega-embed's result (its view to finalize).
+  function draw(element, spec) {
+    spec = fitToWidth(spec, element.clientWidth || window.innerWidth);
+    element.classList.add("sim-chart-drawing");
+    return window.vegaEmbed(element, spec, options).then(function (result) {
+      element.classList.remove("sim-chart-drawing", "sim-chart-failed");
+      element.classList.add("sim-chart-drawn");
+      return result;
+    }, function (error) {
+      element.classList.remove("sim-chart-drawing");
+      element.classList.add("sim-chart-failed");
+      if (window.console) {
+        console.error("Chart could not be drawn:", error);
+      }
+      throw error;
+    });
+  }
+  // For the explorable pages (explore.js), which redraw a chart as its parameters move.
+  window.RealityCheckCharts = { draw: draw };
+
   document.querySelectorAll(".sim-chart[data-spec]").forEach(function (element) {
     var source = document.getElementById(element.dataset.spec);
     if (!source) {
@@ -148,22 +168,12 @@
     } catch (error) {
       return;
     }
-    spec = fitToWidth(spec, element.clientWidth || window.innerWidth);
-    element.classList.add("sim-chart-drawing");
-    window.vegaEmbed(element, spec, options).then(function () {
-      element.classList.remove("sim-chart-drawing");
-      element.classList.add("sim-chart-drawn");
+    draw(element, spec).then(function () {
       var figure = element.closest("figure");
       var details = figure && figure.querySelector("details.sim-data");
       if (details) {
         details.open = false;
       }
-    }).catch(function (error) {
-      element.classList.remove("sim-chart-drawing");
-      element.classList.add("sim-chart-failed");
-      if (window.console) {
-        console.error("Chart could not be drawn:", error);
-      }
-    });
+    }).catch(function () {});
   });
 })();

@@ -38,7 +38,7 @@ def test_student_on_a_phone_reads_a_case_and_runs_its_simulation(phone, browser_
     panel.get_by_role("link", name="Change the parameters").click()
     expect(phone).to_have_url(re.compile(r"/en/simulations/feedback-loop/#run-form$"))
 
-    rate = phone.get_by_label("Incident rate in region A")
+    rate = phone.get_by_role("spinbutton", name="Incident rate in region A")
     expect(rate).to_have_value("0.3")
     rate.fill("0.45")
     phone.get_by_role("button", name="Run the simulation").click()

@@ -1,0 +1,182 @@
+"""Browser benchmark of the explorable simulations: input → redrawn chart, per simulation.
+
+For each simulation at its defaults, opens /en/simulations/<slug>/ in Chromium (Playwright, Debian's
+/usr/bin/chromium), waits for the first drawing, then moves the first slider N times (one arrow
+key each, waiting for the redraw each time: every position is new, so each one is computed) and
+prints p50/p95 of:
+
+- input → chart: from the key's input event (its timeStamp) to the end of the redraw, as
+  static/simulations/explore.js reports it in its "sim:rendered" event; this includes the
+  250 ms debounce;
+- request → chart: the same minus the debounce (the server's compute and the drawing);
+- draw: vega-embed's part alone.
+
+Without --url it starts its own server (runserver, DEBUG, a scratch SQLite database, the preview
+throttle lifted) on a free port and stops it at the end.
+
+    .venv/bin/python benchmarks/browser.py [--moves 5] [--only base-rate,leakage] [--url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CHROMIUM = "/usr/bin/chromium"
+DEBOUNCE_MS = 250
+RECORDER = """
+window.__renders = [];
+document.addEventListener("sim:rendered", (e) => { window.__renders.push(e.detail); });
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server() -> tuple[subprocess.Popen, str, str]:
+    workdir = tempfile.mkdtemp(prefix="rc-bench-browser-")
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
+        "THROTTLE_PREVIEWS": "100000/minute",
+        "SIMULATION_LOCK_DIR": f"{workdir}/slots",
+    }
+    python = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    return server, url, workdir
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def bench(url: str, slugs: list[str], moves: int) -> list[dict]:
+    from playwright.sync_api import expect, sync_playwright
+
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_init_script(RECORDER)
+        for slug in slugs:
+            page = context.new_page()
+            page.goto(f"{url}/en/simulations/{slug}/")
+            panel = page.locator("[data-explore-panel]")
+            expect(panel).to_have_attribute("data-rendered", "1", timeout=120_000)
+            slider = page.locator("input.sim-range").first
+            if slider.count() == 0:
+                print(f"{slug}: no slider", flush=True)
+                page.close()
+                continue
+            slider.focus()
+            for n in range(moves):
+                key = (
+                    "ArrowRight"
+                    if page.evaluate(
+                        "(e) => Number(e.value) < Number(e.max)", slider.element_handle()
+                    )
+                    else "ArrowLeft"
+                )
+                page.keyboard.press(key)
+                expect(panel).to_have_attribute("data-rendered", str(n + 2), timeout=120_000)
+            renders = page.evaluate("() => window.__renders")[1:]  # leave out the arrival
+            total = [r["ms"] for r in renders]
+            draw = [r["drawMs"] for r in renders]
+            row = {
+                "slug": slug,
+                "n": len(total),
+                "p50": percentile(total, 0.5),
+                "p95": percentile(total, 0.95),
+                "req_p50": percentile([t - DEBOUNCE_MS for t in total], 0.5),
+                "req_p95": percentile([t - DEBOUNCE_MS for t in total], 0.95),
+                "draw_p50": statistics.median(draw) if draw else float("nan"),
+            }
+            rows.append(row)
+            print(
+                f"{slug:24} n={row['n']:2}  input→chart p50 {row['p50']:6.0f} ms  "
+                f"p95 {row['p95']:6.0f} ms   request→chart p50 {row['req_p50']:6.0f} ms  "
+                f"p95 {row['req_p95']:6.0f} ms   draw p50 {row['draw_p50']:5.0f} ms",
+                flush=True,
+            )
+            page.close()
+        browser.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=5, help="slider moves per simulation")
+    parser.add_argument("--only", default="", help="comma-separated simulation slugs")
+    parser.add_argument("--url", default="", help="a running site (else one is started)")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import django
+
+    django.setup()
+    from simulations import engine
+
+    slugs = [s.slug for s in engine.all_simulations()]
+    if args.only:
+        wanted = [s.strip() for s in args.only.split(",") if s.strip()]
+        slugs = [s for s in slugs if s in wanted]
+    print(
+        f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
+        f"{os.getloadavg()[2]:.2f} on {os.cpu_count()} cores",
+        flush=True,
+    )
+    server = None
+    url = args.url.rstrip("/")
+    if not url:
+        server, url, _ = start_server()
+    try:
+        rows = bench(url, slugs, args.moves)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+    totals = [r["p95"] for r in rows]
+    if totals:
+        print(
+            f"all simulations: median of p95 {statistics.median(totals):.0f} ms; "
+            f"under 300 ms at p95: {sum(1 for t in totals if t < 300)} of {len(totals)}"
+        )
+    print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,410 @@
+/* Explorable simulations: the parameters of a run form become sliders (steppers for small whole
+ * numbers) and the chart, the findings and the key metrics follow them in place.
+ *
+ * Progressive enhancement: without JavaScript the form posts and opens a stored run. With it,
+ * each change asks the preview endpoint (form[data-explore], JSON, computed and never stored)
+ * after a 250 ms pause, aborting the request still in flight; the answer is drawn with
+ * charts.js (vega-embed). On the simulation page (data-explore-url="page") the address follows
+ * the state (history.replaceState), so it stays a permalink; elsewhere a link
+ * (a[data-explore-link]) does. "Keep this run" submits the form: the run is stored then.
+ *
+ * After every redraw the panel gets data-rendered="<n>" and dispatches "sim:rendered"
+ * (detail: {seq, ms}); the browser benchmark and the tests wait for it. */
+(function () {
+  "use strict";
+  var DEBOUNCE_MS = 250;
+  var STEPPER_MAX_VALUES = 12;  // whole numbers with at most this many values get − and +
+  var gettext = typeof window.gettext === "function" ? window.gettext : function (s) { return s; };
+  var interpolate = typeof window.interpolate === "function" ? window.interpolate
+    : function (fmt, obj) { return fmt.replace(/%\((\w+)\)s/g, function (m, k) { return obj[k]; }); };
+
+  function labelText(form, input) {
+    var label = form.querySelector('label[for="' + input.id + '"]');
+    return label ? label.textContent.trim() : input.name;
+  }
+
+  function decimals(step) {
+    var text = String(step);
+    return text.indexOf(".") < 0 ? 0 : text.length - text.indexOf(".") - 1;
+  }
+
+  function rangeStep(input) {
+    var step = input.getAttribute("step");
+    if (step && step !== "any") {
+      return step;
+    }
+    var span = Number(input.max) - Number(input.min);
+    return String(span / 100);
+  }
+
+  // A range input beside each bounded number field, both kept in step.
+  function addSlider(form, input, onChange) {
+    var range = document.createElement("input");
+    range.type = "range";
+    range.min = input.min;
+    range.max = input.max;
+    range.step = rangeStep(input);
+    range.value = input.value;
+    range.className = "sim-range";
+    range.id = input.id + "-range";
+    range.setAttribute("aria-label", labelText(form, input));
+    if (input.getAttribute("aria-describedby")) {
+      range.setAttribute("aria-describedby", input.getAttribute("aria-describedby"));
+    }
+    range.addEventListener("input", function (event) {
+      var digits = decimals(range.step);
+      var value = Number(range.value);
+      input.value = digits ? String(Number(value.toFixed(digits))) : String(Math.round(value));
+      onChange(event);
+    });
+    input.addEventListener("input", function (event) {
+      if (input.value !== "" && !isNaN(Number(input.value))) {
+        range.value = input.value;
+      }
+      onChange(event);
+    });
+    var row = document.createElement("div");
+    row.className = "sim-range-row";
+    input.parentNode.insertBefore(row, input);
+    row.appendChild(range);
+    row.appendChild(input);
+    input.classList.add("sim-range-number");
+    return range;
+  }
+
+  // − and + around a small whole number.
+  function addStepper(form, input, onChange) {
+    var step = Number(input.step) || 1;
+    var name = labelText(form, input);
+    var row = document.createElement("div");
+    row.className = "sim-stepper";
+    input.parentNode.insertBefore(row, input);
+    function button(text, label, delta) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "secondary outline sim-step";
+      b.textContent = text;
+      b.setAttribute("aria-label", interpolate(label, { name: name }, true));
+      b.addEventListener("click", function (event) {
+        var value = Number(input.value);
+        if (isNaN(value)) {
+          value = Number(input.min);
+        }
+        value = Math.min(Number(input.max), Math.max(Number(input.min), value + delta));
+        input.value = String(value);
+        onChange(event);
+      });
+      return b;
+    }
+    row.appendChild(button("\u2212", gettext("Decrease %(name)s"), -step));
+    row.appendChild(input);
+    row.appendChild(button("+", gettext("Increase %(name)s"), step));
+    input.addEventListener("input", onChange);
+  }
+
+  function clear(element) {
+    while (element.firstChild) {
+      element.removeChild(element.firstChild);
+    }
+  }
+
+  function setup(form) {
+    var panel = form.querySelector("[data-explore-panel]");
+    var charts = window.RealityCheckCharts;
+    if (!panel || !charts || typeof window.fetch !== "function") {
+      return;
+    }
+    var endpoint = form.dataset.explore;
+    var status = panel.querySelector("[data-explore-status]");
+    var chartsBox = panel.querySelector("[data-explore-charts]");
+    var findingsBox = panel.querySelector("[data-explore-findings]");
+    var metricsBox = panel.querySelector("[data-explore-metrics]");
+    var maxCharts = Number(chartsBox.dataset.exploreMaxCharts) || Infinity;
+    var maxFindings = Number(findingsBox.dataset.exploreMaxFindings) || Infinity;
+    var link = form.querySelector("[data-explore-link]");
+    var seedInput = form.querySelector('[name="seed"]');
+    var randomSeed = form.querySelector('[name="random_seed"]');
+    var timer = null;
+    var controller = null;
+    var seq = 0;
+    var drawn = 0;
+    var views = [];
+    var lastSeed = null;
+    var inputAt = 0;
+
+    function params() {
+      var query = new URLSearchParams();
+      var fields = form.querySelectorAll("[data-explore-param]");
+      fields.forEach(function (field) {
+        if (field.type === "checkbox") {
+          query.append(field.name, field.checked ? "on" : "false");
+        } else if (field.type === "radio") {
+          if (field.checked) {
+            query.append(field.name, field.value);
+          }
+        } else {
+          query.append(field.name, field.value);
+        }
+      });
+      if (seedInput && seedInput.value.trim() !== "" && !(randomSeed && randomSeed.checked)) {
+        query.append("seed", seedInput.value.trim());
+      }
+      return query;
+    }
+
+    function showErrors(errors) {
+      form.querySelectorAll("[data-explore-param], [name=seed]").forEach(function (field) {
+        if (errors && errors[field.name]) {
+          field.setAttribute("aria-invalid", "true");
+        } else if (field.dataset.exploreInvalid !== "server") {
+          field.removeAttribute("aria-invalid");
+        }
+      });
+      var messages = [];
+      Object.keys(errors || {}).forEach(function (name) {
+        var field = form.querySelector('[name="' + name + '"]');
+        var label = field ? labelText(form, field) : "";
+        errors[name].forEach(function (message) {
+          messages.push(label ? label + gettext(": ") + message : message);
+        });
+      });
+      return messages.join(" ");
+    }
+
+    function render(data, requestSeq) {
+      var started = performance.now();
+      views.forEach(function (view) { view.finalize(); });
+      views = [];
+      var specs = data.charts.slice(0, maxCharts);
+      var figures = chartsBox.querySelectorAll("figure");
+      // One figure per chart, kept across redraws (only its drawing is replaced).
+      specs.forEach(function (chart, index) {
+        var figure = figures[index];
+        if (!figure) {
+          figure = document.createElement("figure");
+          figure.className = "sim-figure";
+          var title = document.createElement("p");
+          title.className = "sim-live-chart-title";
+          var element = document.createElement("div");
+          element.className = "sim-chart";
+          element.setAttribute("role", "img");
+          figure.appendChild(title);
+          figure.appendChild(element);
+          chartsBox.appendChild(figure);
+        }
+        figure.querySelector(".sim-live-chart-title").textContent = chart.title;
+        figure.querySelector(".sim-chart").setAttribute(
+          "aria-label", chart.description ? chart.title + gettext(": ") + chart.description : chart.title);
+      });
+      for (var extra = specs.length; extra < figures.length; extra += 1) {
+        figures[extra].remove();
+      }
+      clear(findingsBox);
+      var list = document.createElement("ul");
+      data.findings.slice(0, maxFindings).forEach(function (finding) {
+        var item = document.createElement("li");
+        item.textContent = finding;
+        list.appendChild(item);
+      });
+      findingsBox.appendChild(list);
+      if (metricsBox) {
+        clear(metricsBox);
+        data.metrics.forEach(function (metric) {
+          var box = document.createElement("div");
+          box.className = "sim-metric";
+          var dt = document.createElement("dt");
+          dt.textContent = metric.label;
+          var dd = document.createElement("dd");
+          var strong = document.createElement("strong");
+          strong.textContent = metric.value;
+          dd.appendChild(strong);
+          box.appendChild(dt);
+          box.appendChild(dd);
+          metricsBox.appendChild(box);
+        });
+      }
+      var elements = chartsBox.querySelectorAll(".sim-chart");
+      return Promise.all(specs.map(function (chart, index) {
+        return charts.draw(elements[index], chart.spec).then(function (result) {
+          views.push(result.view);
+        });
+      })).then(function () {
+        if (requestSeq !== seq) {
+          return;
+        }
+        drawn += 1;
+        panel.dataset.rendered = String(drawn);
+        panel.dispatchEvent(new CustomEvent("sim:rendered", {
+          bubbles: true,
+          detail: { seq: requestSeq, ms: performance.now() - inputAt, drawMs: performance.now() - started }
+        }));
+      });
+    }
+
+    var retried = false;
+    var inFlight = null;  // the preview being computed, if any
+    var submitting = false;
+    var moved = false;  // the visitor has changed a value
+
+    function update(isRetry) {
+      timer = null;
+      if (!isRetry) {
+        retried = false;
+      }
+      if (controller) {
+        controller.abort();
+      }
+      controller = new AbortController();
+      seq += 1;
+      var requestSeq = seq;
+      var query = params();
+      panel.setAttribute("aria-busy", "true");
+      var request = fetch(endpoint + "?" + query.toString(), {
+        signal: controller.signal,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          return { response: response, data: data };
+        });
+      }).then(function (answer) {
+        if (requestSeq !== seq) {
+          return null;
+        }
+        var data = answer.data;
+        if (!answer.response.ok) {
+          var message = data.errors ? showErrors(data.errors) : "";
+          status.textContent = message || data.detail || gettext("The result could not be updated.");
+          panel.removeAttribute("aria-busy");
+          // Every run slot taken: try once more when the server says, unless moved meanwhile.
+          var retry = Number(answer.response.headers.get("Retry-After"));
+          if (answer.response.status === 503 && retry > 0 && !retried) {
+            retried = true;
+            setTimeout(function () {
+              if (requestSeq === seq && timer === null) {
+                update(true);
+              }
+            }, retry * 1000);
+          }
+          return null;
+        }
+        showErrors(null);
+        lastSeed = data.seed;
+        status.textContent = "";
+        var address = "?" + data.query;
+        // The address changes once the visitor has changed something (not on arrival).
+        if (form.dataset.exploreUrl === "page" && moved) {
+          history.replaceState(history.state, "", window.location.pathname + address + window.location.hash);
+        }
+        if (link) {
+          link.href = link.dataset.exploreLink + address;
+        }
+        return render(data, requestSeq).then(function () {
+          if (requestSeq === seq) {
+            panel.removeAttribute("aria-busy");
+          }
+        });
+      }).catch(function (error) {
+        if (error && error.name === "AbortError") {
+          return;
+        }
+        status.textContent = gettext("The result could not be updated.");
+        panel.removeAttribute("aria-busy");
+      });
+      inFlight = request;
+      request.then(function () {
+        if (inFlight === request) {
+          inFlight = null;
+        }
+      });
+    }
+
+    function schedule(event) {
+      if (submitting) {
+        return;
+      }
+      moved = true;
+      // event.timeStamp and performance.now() share one clock (the page's time origin).
+      inputAt = event && event.timeStamp ? event.timeStamp : performance.now();
+      if (timer) {
+        clearTimeout(timer);
+      }
+      timer = setTimeout(update, DEBOUNCE_MS);
+    }
+
+    form.querySelectorAll(".sim-fields input, .sim-fields select").forEach(function (field) {
+      if (field.type === "hidden") {
+        return;
+      }
+      field.dataset.exploreParam = "1";
+      if (field.getAttribute("aria-invalid") === "true") {
+        field.dataset.exploreInvalid = "server";
+      }
+      if (field.type === "number" && field.min !== "" && field.max !== "") {
+        var span = (Number(field.max) - Number(field.min)) / (Number(field.step) || 1);
+        if (field.getAttribute("inputmode") === "numeric" && span < STEPPER_MAX_VALUES) {
+          addStepper(form, field, schedule);
+        } else {
+          addSlider(form, field, schedule);
+        }
+      } else {
+        field.addEventListener("change", schedule);
+      }
+    });
+    form.querySelectorAll('.sim-fields input[type="hidden"]').forEach(function (field) {
+      field.dataset.exploreParam = "1";
+    });
+    if (seedInput && seedInput.type !== "hidden") {
+      seedInput.addEventListener("input", schedule);
+      seedInput.addEventListener("change", schedule);
+    }
+    if (randomSeed) {
+      randomSeed.addEventListener("change", schedule);
+    }
+    var seedButton = form.querySelector("button.sim-new-seed");
+    if (seedButton) {
+      seedButton.addEventListener("click", schedule);
+    }
+    // "Keep this run" stores exactly what is shown: the seed of the preview, not a random one.
+    // A preview still computing holds one of the server's run slots: the run waits for it
+    // (the form is sent when it answers) instead of finding the machine busy.
+    form.addEventListener("submit", function (event) {
+      submitting = true;
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      if (inFlight) {
+        event.preventDefault();
+        var submitter = event.submitter && event.submitter.form === form ? event.submitter : null;
+        inFlight.then(function () {
+          inFlight = null;
+          if (submitter) {
+            form.requestSubmit(submitter);
+          } else {
+            form.requestSubmit();
+          }
+        });
+        return;
+      }
+      if (event.submitter && event.submitter.name === "keep" && lastSeed !== null) {
+        if (randomSeed) {
+          randomSeed.checked = false;
+        }
+        if (seedInput) {
+          seedInput.value = String(lastSeed);
+        }
+      }
+    });
+    panel.hidden = false;
+    var hint = form.querySelector("[data-explore-hint]");
+    if (hint) {
+      hint.hidden = false;
+    }
+    form.classList.add("sim-explorable");
+    inputAt = performance.now();
+    update();
+  }
+
+  document.querySelectorAll("form[data-explore]").forEach(setup);
+})();
