@@ -260,7 +260,12 @@ function init() {
       if (!fs || isChecked(fs)) removeFrom("pending", name);
     }
     local.pendingFlags = local.pendingFlags.filter((name) => byName.has(name));
-    const names = [...local.pending];
+    // An answer being checked right now is not sent: once checked it is final, and a draft
+    // arriving after the check would be refused. It stays pending until the check's outcome
+    // ("quiz:checked" drops it; a failed check leaves it to the next save).
+    const checking = (name) => !!byName.get(name).querySelector("button[name=check][aria-busy=true]");
+    const names = local.pending.filter((name) => !checking(name));
+    if (names.length < local.pending.length) schedule(RETRY_MS);
     const flagNames = [...local.pendingFlags];
     if (!names.length && !flagNames.length) return;
     if (!navigator.onLine) {
