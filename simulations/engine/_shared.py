@@ -1,5 +1,5 @@
 """Small helpers shared by the proxy-scoring, asymmetric-costs, overfitting, vanishing-gradient,
-seed-variance and missing-data simulations: number wording and chart tweaks."""
+seed-variance, missing-data and later simulations: number wording and chart tweaks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from fairlearn.metrics import MetricFrame
 
-from .text import N_, Int, Msg, Num
+from .text import N_, Int, Msg, Num, Pct, plural
 
 
 def log_axis(spec: dict[str, Any], channel: str = "y") -> dict[str, Any]:
@@ -126,3 +126,16 @@ def group_metric_frame(
         sensitive_features=labels[combos // 4],
         sample_params={name: {"sample_weight": counts} for name in metrics},
     )
+
+
+def g_pct(percent: float) -> Pct:
+    """``f"{percent:g}%"`` as a typed percentage with the same decimals (0.5 → '0.5%')."""
+    decimals = f"{percent:g}".partition(".")[2]
+    return Pct(percent / 100, 0 if "e" in decimals else len(decimals))
+
+
+def counted_points(x: float, digits: int = 1) -> Msg:
+    """A difference of shares in percentage points, counted: 0.052 → '5.2 points', French
+    '0,9 point' (singular below 2). The shown value, not the raw one, decides the form."""
+    shown = round(100 * abs(x), digits)
+    return plural("{size} points", "{size} points", int(shown), size=Num(shown, digits))

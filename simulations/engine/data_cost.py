@@ -11,9 +11,10 @@ import numpy as np
 from scipy.stats import norm
 from scipy.stats import t as student_t
 
+from ._shared import counted_points, g_pct
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table
 from .charts import SCHEMA, line_chart
-from .text import N_, Int, Msg, Num, Pct, plural
+from .text import N_, Int, Msg, Num, Pct
 
 ALPHA = 0.001
 """Two-sided level of every "beyond chance" claim (a paired t test over the repeats): with
@@ -48,16 +49,9 @@ def _eur(x: float) -> Msg:
 def _points(x: float, digits: int | None = None) -> Msg:
     """A difference of accuracies as percentage points ('1.2 points'; French '1,2 point'),
     with two decimals below one point unless ``digits`` says otherwise."""
-    size = 100 * abs(x)
     if digits is None:
-        digits = 2 if size < 1 else 1
-    return plural("{size} points", "{size} points", int(size), size=Num(size, digits))
-
-
-def _g_pct(percent: float) -> Pct:
-    """``f"{percent:g}%"`` as a typed percentage with the same decimals (12.5 → '12.5%')."""
-    decimals = f"{percent:g}".partition(".")[2]
-    return Pct(percent / 100, 0 if "e" in decimals else len(decimals))
+        digits = 2 if 100 * abs(x) < 1 else 1
+    return counted_points(x, digits)
 
 
 def _crit(repeats: int) -> float:
@@ -118,11 +112,6 @@ def _accuracies(models, xt: np.ndarray, yt: np.ndarray) -> np.ndarray:
     return out
 
 
-def _phi(z: float) -> float:
-    """The standard normal distribution function."""
-    return 0.5 * (1 + math.erf(z / math.sqrt(2)))
-
-
 def _exact(model, separation: float) -> float:
     """Accuracy of a linear rule on the whole population: classes N(±δ/2·e₁, I), half each.
 
@@ -136,7 +125,7 @@ def _exact(model, separation: float) -> float:
     if norm_w == 0:
         return 0.5
     half = float(w[0]) * separation / 2
-    return 0.5 * (_phi((half + b) / norm_w) + _phi((half - b) / norm_w))
+    return 0.5 * (norm.cdf((half + b) / norm_w) + norm.cdf((half - b) / norm_w))
 
 
 class DataCostSimulation(Simulation):
@@ -788,7 +777,7 @@ price per label underlies them. Sheng, Provost and Ipeirotis (KDD 2008) and Snow
         a_e, a_c = float(acc["expert"][:, -1].mean()), float(acc["crowd"][:, -1].mean())
         values = {
             "n": Int(n_max),
-            "eta": _g_pct(p["crowd_noise"]),
+            "eta": g_pct(p["crowd_noise"]),
             "crowd": Pct(a_c, 1),
             "expert": Pct(a_e, 1),
             "gap": _points(noise_gap[0]),

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ._shared import counted_points
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table
 from .charts import bar_chart
 from .text import N_, Int, Msg, Num, Pct, plural
@@ -47,12 +48,6 @@ def _cum_rows(counts: np.ndarray) -> np.ndarray:
     cum = np.cumsum(counts[:, ::-1], axis=1) / totals
     cum[:, -1] = 1.0
     return cum
-
-
-def _points(share: float) -> Msg:
-    """A difference of shares as percentage points, "0,3 point" / "7,1 points" in French."""
-    size = 100 * abs(share)
-    return plural("{size} points", "{size} points", int(size), size=Num(size, 1))
 
 
 def blend_weight(n: int, exempt_max: int, model_min: int) -> float:
@@ -671,8 +666,8 @@ Ofqual's own.
             share_i = type_rows[0]["exempt"]
             share_s = type_rows[1]["exempt"]
             values = {
-                "gi": _points(gi),
-                "gs": _points(gs),
+                "gi": counted_points(gi),
+                "gs": counted_points(gs),
                 "share_i": Pct(share_i),
                 "share_s": Pct(share_s),
                 "hi": Int(hi),

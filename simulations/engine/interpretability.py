@@ -14,11 +14,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.tree import DecisionTreeClassifier
 
-from ._shared import sig
+from ._shared import counted_points, sig
 from ._stats import binomial_acceptance, two_proportion_z
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart, line_chart
-from .text import N_, Int, Msg, Num, Pct, Seq, plural
+from .text import N_, Int, Msg, Num, Pct, Seq
 
 # -- the world ------------------------------------------------------------------------------
 #: True log-odds effects of the two linear factors (per standard deviation).
@@ -87,12 +87,6 @@ HIRING_SOURCE = N_(
 # The published setting of the CNAF preset: the reference check runs there only.
 CNAF_GROUP_SHARE, CNAF_TOP_SHARE, CNAF_CONTROLLED_SHARE = 16.0, 1.2, 0.36
 CNAF_REPLICATES = 12
-
-
-def _points(x: float) -> Msg:
-    """A difference of shares in percentage points: 0.052 → '5.2 points' ('5,2 points')."""
-    shown = round(100 * abs(x), 1)  # the count the reader sees decides singular or plural
-    return plural("{size} points", "{size} points", int(shown), size=Num(shown, 1))
 
 
 def _rank(values: np.ndarray, index: int) -> int:
@@ -1260,8 +1254,8 @@ and the real model is not public in full.
             "lr": Num(perf["logistic"]["auc"], 3),
             "gain": Num(abs(auc_gain), 3),
             "margin": Num(Z * auc_se, 3),
-            "acc_gain": _points(acc_gain),
-            "acc_margin": _points(Z * acc_se),
+            "acc_gain": counted_points(acc_gain),
+            "acc_margin": counted_points(Z * acc_se),
         }
         if abs(acc_gain) <= Z * acc_se:
             accuracy = Msg(
@@ -1371,10 +1365,10 @@ and the real model is not public in full.
                         "36% ± {tolerance} (4 standard errors: sampling of the {k} controlled, "
                         "{binomial}, and of the training set, {fit}, from {replicates} "
                         "resampled fits)",
-                        tolerance=_points(tolerance),
+                        tolerance=counted_points(tolerance),
                         k=Int(k),
-                        binomial=_points(binomial_sd),
-                        fit=_points(fit_sd),
+                        binomial=counted_points(binomial_sd),
+                        fit=counted_points(fit_sd),
                         replicates=Int(replicates),
                     ),
                     observed=Msg("{n} of {k} ({share})", n=Int(k_g), k=Int(k), share=Pct(share, 1)),

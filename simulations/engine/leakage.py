@@ -10,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from ._shared import g_pct
 from ._stats import binomial_tolerance, hanley_mcneil_se
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
@@ -35,12 +36,6 @@ def _in_points(value: Num, size: float) -> Msg:
     """``value`` followed by "points"; the count lets French write "0,5 point" (singular
     below 2) while English always says "points"."""
     return plural("{size} points", "{size} points", int(abs(size)), size=value)
-
-
-def _g_pct(percent: float) -> Pct:
-    """``f"{percent:g}%"`` as a typed percentage with the same decimals (0.1 → '0.1%')."""
-    decimals = f"{percent:g}".partition(".")[2]
-    return Pct(percent / 100, 0 if "e" in decimals else len(decimals))
 
 
 class LeakageSimulation(Simulation):
@@ -204,7 +199,7 @@ teaching values. Press reports of NDAS's "accuracy" did not define the metric.
                         "{expected} would offend: too few to train and test a model. Use more "
                         "people or a higher base rate (at least {minimum} expected offenders).",
                         people=Int(p["people"]),
-                        base_rate=_g_pct(p["base_rate"]),
+                        base_rate=g_pct(p["base_rate"]),
                         expected=Num(expected, 0),
                         minimum=Int(_MIN_EXPECTED_OFFENDERS),
                     )

@@ -12,7 +12,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from ._shared import sig
+from ._shared import g_pct, sig
 from ._stats import binomial_acceptance, two_proportion_z, wilson_interval
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table, derive_seed
 from .charts import bar_chart
@@ -57,12 +57,6 @@ TEACHING_SOURCE = N_(
     "Teaching values, not published figures. The method follows C. Elkan, 'The Foundations of "
     "Cost-Sensitive Learning', Proceedings of IJCAI 2001; the metrics are scikit-learn's."
 )
-
-
-def _g_pct(percent: float) -> Pct:
-    """``f"{percent:g}%"`` as a typed percentage with the same decimals (0.5 → '0.5%')."""
-    decimals = f"{percent:g}".partition(".")[2]
-    return Pct(percent / 100, 0 if "e" in decimals else len(decimals))
 
 
 def _g(x: float) -> Int | Num:
@@ -355,7 +349,7 @@ uncalibrated model the two routes part.
                         "model. Use more cases or a higher prevalence (at least {minimum} "
                         "expected positives).",
                         cases=Int(p["cases"]),
-                        prevalence=_g_pct(p["prevalence"]),
+                        prevalence=g_pct(p["prevalence"]),
                         expected=Num(expected, 0),
                         minimum=Int(_MIN_EXPECTED_POSITIVES),
                     )
