@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "simulations",
     "quiz",
     "course",
+    "classroom",
     "pagecache",
 ]
 
@@ -453,3 +454,6 @@ SIMULATION_RUN_RETENTION = {
     # last opening.
     "KEPT_DAYS": env_int("SIMULATION_RUNS_KEPT_DAYS", 730),
 }
+# Classes (classroom.retention; pruned by `manage.py housekeeping`): a class with no activity
+# (join, submission, live session) for this many days is deleted with everything its students sent.
+CLASSROOM_RETENTION_DAYS = env_int("CLASSROOM_RETENTION_DAYS", 365)

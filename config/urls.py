@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("quizzes/", include("quiz.urls")),
     # Translators: the course path's address (/fr/parcours/): lower case, ends with "/".
     path(_("course/"), include("course.urls")),
+    # Classes: /join/ for students, /teach/ for teachers, the live check-in (classroom/urls*.py).
+    path("", include("classroom.urls")),
     path("accounts/signup/", quiz_views.signup, name="signup"),
     # Before django.contrib.auth's routes: the log-in form that says when an account is locked.
     path(

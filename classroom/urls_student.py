@@ -1,0 +1,3 @@
+"""URLs of the classroom's student part."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the classroom's teach part."""
+
+urlpatterns = []
