@@ -158,9 +158,9 @@ patients up to noise. Raise it, or lower the share selected, and compare group B
 the selected patients under each label.
 
 **What to look for.** Group B's share among the selected patients, for the cost model, the
-corrected cost model, the need model and a ranking by true need (which no real model can see). And among the patients the
-cost model selects, how many conditions each group has: at the same score, group B patients
-are sicker.
+corrected cost model, the need model and a ranking by true need (which no real model can see).
+And among the patients the cost model selects, how many conditions each group has: at the same
+score, group B patients are sicker.
 
 **Limits.** A toy generator with one kind of need and three claims features. The group share,
 the cost wedge, the average numbers of conditions and the threshold are the paper's; base cost,
