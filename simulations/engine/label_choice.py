@@ -120,7 +120,7 @@ def _corrected(selected: np.ndarray, b: np.ndarray, need: np.ndarray) -> int:
 
 def _ranking(key: str) -> Msg:
     return {
-        "corrected": N_("Cost model, corrected as in the paper"),
+        "corrected": N_("Cost model, corrected"),
         "cost": N_("Model trained on cost"),
         "need": N_("Model trained on need"),
         "oracle": N_("True need (not observable)"),
@@ -420,6 +420,7 @@ conditions, compares the run with a number it was not fitted to.
                     x_title=N_("Ranking"),
                     y_title=N_("Group B's share of the selected"),
                     y_format=".0%",
+                    sort=[row["ranking"] for row in share_rows],
                 ),
                 table="group-b-share",
             )
