@@ -12,10 +12,14 @@ HARM = "Training on cost instead of need selects"
 LABEL_CAUSE = "comes from the cost label"
 
 
+CALIBRATED = {"cost_per_condition": 550.0, "need_variation": 0.28}  # the Obermeyer preset's
+
+
 def test_no_finding_blames_the_label_when_there_is_no_cost_gap():
-    for need_gap in (0.7, 0.0):
+    for need_gap, extra in ((0.7, {}), (0.0, {}), (0.7, CALIBRATED)):
         for seed in SEEDS:
-            result = SIMULATION.run({**SMALL, "wedge": 0.0, "need_gap": need_gap}, seed=seed)
+            params = {**SMALL, "wedge": 0.0, "need_gap": need_gap, **extra}
+            result = SIMULATION.run(params, seed=seed)
             text = " ".join(result.findings)
             assert HARM not in text and LABEL_CAUSE not in text, (seed, text)
             assert "nan" not in text.lower()

@@ -141,6 +141,8 @@ def test_the_correction_follows_the_papers_procedure():
     # 3 > 2 swaps; 3 > 4 does not: one swap.
     assert _corrected(selected, b, need) == 1
     assert _corrected(selected, b, need + 3 * b) == 3  # B left out: 6, 6, 5, 3 against 2, 4, 4, 5
+    # B left out: 5, 5, 4, 2 against 2, 4, 4, 5: 4 against 4 is a tie, not a swap.
+    assert _corrected(selected, b, need + 2 * b) == 2
 
 
 def test_the_cost_label_selects_fewer_of_group_b_over_seeds():
@@ -222,3 +224,18 @@ def test_with_the_papers_inputs_the_need_label_helps_but_does_not_reach_true_nee
             result.metric(k).value for k in ("share_b_cost", "share_b_need", "share_b_oracle")
         )
         assert cost < need < oracle, (seed, cost, need, oracle)
+
+
+def test_the_no_gap_checks_statistic_fails_when_there_is_a_gap():
+    """The check on proportional weights can fail: with the cost gap on, the cost model gives
+    the insurance plan (common in group B) a weight the need model does not."""
+    import numpy as np
+    from sklearn.linear_model import LinearRegression
+
+    from simulations.engine.label_choice import WALD_LIMIT, _patients, _proportional_weights
+
+    for wedge, expect_pass in ((0.0, True), (1801.0, False)):
+        p = SIMULATION.validate({"n_patients": 20000, "wedge": wedge})
+        train = _patients(p["n_patients"], p, np.random.default_rng(4))
+        need_model = LinearRegression().fit(train["x"], train["need"])
+        assert (_proportional_weights(train, need_model) <= WALD_LIMIT) is expect_pass, wedge
