@@ -177,7 +177,8 @@ left out, as long as that patient is strictly sicker.
 
 **What to try.** Set the amount spent less on group B to 0: the two models then select the same
 patients up to noise. Raise it, or lower the share selected, and compare group B's share of
-the selected patients under each label.
+the selected patients under each label. In the preset with the paper's numbers, set the cost per
+condition back to $3,000 or the variation of illness to 0: a calibrated check then fails.
 
 **What to look for.** Group B's share among the selected patients, for the cost model, the
 corrected cost model, the need model and a ranking by true need (which no real model can see).
