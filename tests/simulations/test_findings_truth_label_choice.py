@@ -12,10 +12,14 @@ HARM = "Training on cost instead of need selects"
 LABEL_CAUSE = "comes from the cost label"
 
 
+CALIBRATED = {"cost_per_condition": 550.0, "need_variation": 0.28}  # the Obermeyer preset's
+
+
 def test_no_finding_blames_the_label_when_there_is_no_cost_gap():
-    for need_gap in (0.7, 0.0):
+    for need_gap, extra in ((0.7, {}), (0.0, {}), (0.7, CALIBRATED)):
         for seed in SEEDS:
-            result = SIMULATION.run({**SMALL, "wedge": 0.0, "need_gap": need_gap}, seed=seed)
+            params = {**SMALL, "wedge": 0.0, "need_gap": need_gap, **extra}
+            result = SIMULATION.run(params, seed=seed)
             text = " ".join(result.findings)
             assert HARM not in text and LABEL_CAUSE not in text, (seed, text)
             assert "nan" not in text.lower()
@@ -64,3 +68,20 @@ def test_the_first_finding_prints_the_metrics():
     text = result.findings[0]
     for key in ("share_b_cost", "share_b_need", "share_b_oracle"):
         assert f"{100 * result.metric(key).value:.1f}%" in text
+
+
+def test_the_correction_finding_prints_the_metrics_and_claims_no_swap_it_did_not_make():
+    """The correction sentence quotes the run's shares, and says the correction changes nothing
+    exactly when the corrected share equals the cost model's (with and without a cost gap)."""
+    for seed in range(20):
+        params = {**SMALL, "wedge": 0.0 if seed % 2 else 1801.0}
+        result = SIMULATION.run(params, seed=seed)
+        cost = result.metric("share_b_cost").value
+        corrected = result.metric("share_b_corrected").value
+        text = next(f for f in result.findings if "correction" in f)
+        assert corrected >= cost
+        if corrected > cost:
+            assert text.startswith("The paper's correction swaps"), text
+            assert f"from {100 * cost:.1f}% to {100 * corrected:.1f}%" in text, text
+        else:
+            assert "changes nothing here" in text, text

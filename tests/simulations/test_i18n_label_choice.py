@@ -52,7 +52,10 @@ def test_every_text_is_french(preset, params):
         explanation = localize(SIM.explanation)
         presets = [localize(p["title"]) for p in SIM.describe()["presets"]]
     assert "**Le modèle.**" in explanation and "besoin réel" in explanation
-    assert "Les données publiées\u00a0: 11,9\u00a0% de groupe B, 1\u00a0801\u00a0$" in presets[0]
+    assert (
+        "Les chiffres de l'article\u00a0: 11,9\u00a0% de groupe B, 1\u00a0801\u00a0$" in presets[0]
+    )
+    assert "un calage n'est pas une validation" in explanation.replace("\n", " ")
 
 
 def test_numbers_and_dollars_are_french():

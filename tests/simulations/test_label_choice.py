@@ -30,7 +30,7 @@ def test_defaults_run_without_warnings_and_checks_pass():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = SIMULATION.run(seed=1)
-    assert len(result.findings) == 3
+    assert len(result.findings) == 4
     assert all(check.passed for check in result.checks)
 
 
@@ -44,7 +44,7 @@ def test_result_schema_is_json_with_charts_tied_to_tables():
         assert spec["title"] and spec["data"]["values"]
         assert spec["encoding"]["x"]["title"] and spec["encoding"]["y"]["title"]
     shares = next(t for t in data["tables"] if t["key"] == "group-b-share")
-    assert len(shares["rows"]) == 3
+    assert len(shares["rows"]) == 4
     assert all(0 <= row["share_b"] <= 1 for row in shares["rows"])
 
 
@@ -61,16 +61,88 @@ def test_presets_run_and_their_checks_pass_over_seeds(preset):
         assert not failed, (seed, failed)
 
 
-def test_the_published_inputs_preset_uses_the_papers_numbers_and_claims_no_reference():
+def test_the_papers_preset_uses_its_inputs_and_says_what_was_calibrated():
     preset = SIMULATION.preset("obermeyer-cost-label")
     assert preset.params["wedge"] == 1801.0
     assert preset.params["group_b_share"] == 0.119
+    assert preset.params["need_gap"] == 0.7
     assert preset.params["top_share"] == 0.03
-    assert preset.case == "health-cost-proxy" and "Science, 2019" in preset.source
-    # Not calibrated to the paper's outputs: no check compares a run with 17.7% or 46.5%.
+    assert preset.case == "health-cost-proxy" and "Science 366" in preset.source
+    assert "fitted by us to 17.7% and 46.5%" in preset.source
+    assert "calibration is not a validation" in SIMULATION.explanation.replace("\n", " ")
+
+
+def test_the_papers_preset_reproduces_its_published_numbers():
+    """17.7% and 46.5% (calibrated) and one more condition (not calibrated), as reference
+    checks that pass on every seed tried (0–99 offline; four here) and say which is which."""
+    for seed in range(4):
+        result = SIMULATION.run(seed=seed, preset="obermeyer-cost-label")
+        checks = {c.key: c for c in result.checks if c.kind == "reference"}
+        assert set(checks) == {
+            "obermeyer-cost-share",
+            "obermeyer-corrected-share",
+            "obermeyer-conditions",
+        }
+        assert all(c.passed for c in checks.values()), (seed, checks)
+        assert abs(result.metric("share_b_cost").value - 0.177) <= 0.03
+        assert abs(result.metric("share_b_corrected").value - 0.465) <= 0.03
+    assert checks["obermeyer-cost-share"].label.startswith("Calibrated")
+    assert "calibration, not a validation" in checks["obermeyer-corrected-share"].reference
+    assert checks["obermeyer-conditions"].label.startswith("Not calibrated")
+    assert "17.7%" in checks["obermeyer-cost-share"].expected
+    assert "46.5%" in checks["obermeyer-corrected-share"].expected
+
+
+def test_the_papers_checks_fail_when_the_calibration_is_undone():
+    """The teaching values the preset replaced (a Poisson count, $3,000 a condition) do not
+    give the paper's numbers, and the checks say so."""
+    for seed in range(2):
+        teaching = SIMULATION.run(
+            {"cost_per_condition": 3000.0}, seed=seed, preset="obermeyer-cost-label"
+        )
+        failed = {c.key for c in teaching.checks if not c.passed}
+        assert "obermeyer-cost-share" in failed, seed
+        poisson = SIMULATION.run({"need_variation": 0.0}, seed=seed, preset="obermeyer-cost-label")
+        failed = {c.key for c in poisson.checks if not c.passed}
+        assert "obermeyer-corrected-share" in failed, seed
+
+
+def test_the_papers_checks_fail_on_wrong_published_numbers(monkeypatch):
+    from simulations.engine import label_choice
+
+    monkeypatch.setattr(label_choice, "PUBLISHED_COST_SHARE", 0.141)  # Table 2's cost label
+    monkeypatch.setattr(label_choice, "PUBLISHED_CORRECTED_SHARE", 0.4)
+    monkeypatch.setattr(label_choice, "PUBLISHED_CONDITIONS", (4.8, 4.3))
     result = SIMULATION.run(seed=0, preset="obermeyer-cost-label")
-    assert all(c.kind == "consistency" for c in result.checks)
-    assert not any("17.7" in c.expected or "46.5" in c.expected for c in result.checks)
+    failed = {c.key for c in result.checks if not c.passed}
+    assert failed == {"obermeyer-cost-share", "obermeyer-corrected-share", "obermeyer-conditions"}
+
+
+def test_the_papers_checks_apply_only_to_its_inputs_at_the_presets_size():
+    keys = lambda r: {c.key for c in r.checks}  # noqa: E731
+    assert "obermeyer-cost-share" not in keys(SIMULATION.run(seed=0))
+    other_size = SIMULATION.run({"n_patients": 40000}, seed=0, preset="obermeyer-cost-label")
+    assert not any(k.startswith("obermeyer") for k in keys(other_size))
+    other_gap = SIMULATION.run({"wedge": 1000.0}, seed=0, preset="obermeyer-cost-label")
+    assert not any(k.startswith("obermeyer") for k in keys(other_gap))
+
+
+def test_the_correction_follows_the_papers_procedure():
+    """Swap the healthiest selected group A patient for the sickest group B patient left out
+    while the latter is strictly sicker: worked by hand on ten patients."""
+    import numpy as np
+
+    from simulations.engine.label_choice import _corrected
+
+    need = np.array([5, 4, 4, 2, 1, 6, 3, 3, 2, 0], dtype=float)
+    b = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1], dtype=bool)
+    selected = np.array([1, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool)
+    # Selected A, healthiest first: 2, 4, 4, 5. B left out, sickest first: 3, 3, 2, 0.
+    # 3 > 2 swaps; 3 > 4 does not: one swap.
+    assert _corrected(selected, b, need) == 1
+    assert _corrected(selected, b, need + 3 * b) == 3  # B left out: 6, 6, 5, 3 against 2, 4, 4, 5
+    # B left out: 5, 5, 4, 2 against 2, 4, 4, 5: 4 against 4 is a tie, not a swap.
+    assert _corrected(selected, b, need + 2 * b) == 2
 
 
 def test_the_cost_label_selects_fewer_of_group_b_over_seeds():
@@ -152,3 +224,18 @@ def test_with_the_papers_inputs_the_need_label_helps_but_does_not_reach_true_nee
             result.metric(k).value for k in ("share_b_cost", "share_b_need", "share_b_oracle")
         )
         assert cost < need < oracle, (seed, cost, need, oracle)
+
+
+def test_the_no_gap_checks_statistic_fails_when_there_is_a_gap():
+    """The check on proportional weights can fail: with the cost gap on, the cost model gives
+    the insurance plan (common in group B) a weight the need model does not."""
+    import numpy as np
+    from sklearn.linear_model import LinearRegression
+
+    from simulations.engine.label_choice import WALD_LIMIT, _patients, _proportional_weights
+
+    for wedge, expect_pass in ((0.0, True), (1801.0, False)):
+        p = SIMULATION.validate({"n_patients": 20000, "wedge": wedge})
+        train = _patients(p["n_patients"], p, np.random.default_rng(4))
+        need_model = LinearRegression().fit(train["x"], train["need"])
+        assert (_proportional_weights(train, need_model) <= WALD_LIMIT) is expect_pass, wedge
