@@ -161,6 +161,13 @@ def rules_for_link(link: AssignmentAttempt, attempt: Attempt, now) -> AttemptRul
 class ClassroomPolicy:
     """The classroom's provider for quiz.policy (registered in ClassroomConfig.ready)."""
 
+    def start_attempt(self, *, quiz, request, assignment=None, **context):
+        if assignment is None:
+            return None
+        from .api_student import start_api_attempt
+
+        return start_api_attempt(quiz=quiz, assignment_id=assignment, request=request)
+
     def rules(self, attempt, now):
         link = link_of(attempt)
         if link is None:

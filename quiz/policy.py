@@ -12,7 +12,9 @@ A provider is an object with:
 - ``check_submission(attempt, now) -> bool``, called inside submit_attempt's transaction: raises
   ValidationError (code "late" — the answers are shown back, nothing is lost — or "closed")
   when the submission must be refused, returns True when it governs the attempt (then the
-  quiz's own attempts limit does not apply), False otherwise.
+  quiz's own attempts limit does not apply), False otherwise;
+- optionally ``start_attempt(quiz=, request=, **context) -> Attempt | None``: the API's start of
+  an attempt in a context (``{"assignment": id}``), None when the context is not its own.
 """
 
 from dataclasses import dataclass
@@ -62,3 +64,13 @@ def check_submission(attempt, now=None) -> bool:
     """Raise ValidationError if a provider refuses this submission; True if one governs it."""
     now = now or timezone.now()
     return any(provider.check_submission(attempt, now) for provider in _providers)
+
+
+def start_attempt(*, quiz, request, **context):
+    """The attempt a provider starts (or resumes) in `context`; None if no provider knows it."""
+    for provider in _providers:
+        starter = getattr(provider, "start_attempt", None)
+        attempt = starter(quiz=quiz, request=request, **context) if starter else None
+        if attempt is not None:
+            return attempt
+    return None
