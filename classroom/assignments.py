@@ -36,6 +36,10 @@ LATE = _(
     "This assignment closed on {date} ({zone}): your answers were not submitted. "
     "They are kept below, so you can copy them or show them to your teacher."
 )
+LATE_NOTE = _(
+    "The assignment closed on {date} ({zone}): this attempt can no longer be submitted. "
+    "Your answers are kept below."
+)
 NO_ATTEMPTS_LEFT = _("You have used all {n} attempts allowed for this assignment.")
 NOT_A_MEMBER = _("Join the class first.")
 
@@ -144,6 +148,8 @@ def rules_for_link(link: AssignmentAttempt, attempt: Attempt, now) -> AttemptRul
             b and not a for a, b in zip((score, feedback, right), later, strict=True)
         ):
             notes.append(gettext("You will see more about your answers after the close."))
+    elif not submitted:
+        notes.append(str(LATE_NOTE).format(date=when(assignment.closes_at), zone=zone_name()))
     return AttemptRules(
         check_each=check,
         score=score,
