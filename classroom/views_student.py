@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -26,8 +27,10 @@ class JoinForm(forms.Form):
     code = forms.CharField(
         label=_("Class code"),
         max_length=40,  # typed with spaces or dashes: normalised before the look-up
-        help_text=_("The %(n)d letters and digits your teacher shows (case does not matter).")
-        % {"n": CODE_LENGTH},
+        help_text=format_lazy(
+            _("The {n} letters and digits your teacher shows (case does not matter)."),
+            n=CODE_LENGTH,
+        ),
     )
     nickname = forms.CharField(
         label=_("Your nickname"),

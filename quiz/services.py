@@ -454,7 +454,8 @@ def submit_attempt(
     # and then applies its own attempts limit instead of the quiz's.
     from . import policy
 
-    if not policy.check_submission(attempt):
+    # An attempt created in this transaction has no context yet (no query for a new visitor).
+    if new or not policy.check_submission(attempt):
         # Two attempts of one student opened before either was submitted must not both count.
         _check_attempts_left(attempt)
     if questions is None:
