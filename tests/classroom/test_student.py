@@ -324,3 +324,16 @@ def test_a_public_attempt_is_unchanged(client, class_quiz):
     result = client.get(response["Location"]).content.decode()
     assert "You scored" in result and "The right answer" in result
     assert "CHOICE-FEEDBACK" in result and "This attempt counts" not in result
+
+
+def test_the_student_pages_speak_french(client, open_assignment):
+    classroom = open_assignment.classroom
+    page = client.get(f"/fr/join/{classroom.code}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Rejoindre la classe" in page and "pseudonyme" in page
+    response = client.post(f"/fr/join/{classroom.code}/", {"nickname": "ada"})
+    assert response["Location"] == f"/fr/class/{classroom.code}/"
+    taken = client.__class__().post(f"/fr/join/{classroom.code}/", {"nickname": "ADA"})
+    assert "est déjà pris dans cette classe" in taken.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "À rendre" in page and "1\u00a0tentative restante" not in page
+    assert "1 tentative restante" in page and "Commencer" in page
