@@ -12,6 +12,12 @@ class ClassroomConfig(AppConfig):
 
         user_logged_in.connect(hand_over_on_login, dispatch_uid="classroom-hand-over")
 
+        from quiz import policy
+
+        from .assignments import ClassroomPolicy
+
+        policy.register(ClassroomPolicy())  # an assignment's attempt follows its rules
+
 
 def hand_over_on_login(sender, request, user, **kwargs):
     """The class memberships of this browser session become the account's at login."""

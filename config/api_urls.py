@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from classroom import api_student as classroom_student_api
 from config.api_support import docs_csp
 from kb.api import views as kb_api
 from quiz.api import views as quiz_api
@@ -40,6 +41,11 @@ v1_patterns = [
         name="quiz-attempts",
     ),
     path("attempts/<uuid:public_id>/", quiz_api.AttemptDetailView.as_view(), name="attempt-detail"),
+    path(
+        "classes/<str:code>/join/",
+        classroom_student_api.ClassJoinView.as_view(),
+        name="class-join",
+    ),
     *router.urls,
 ]
 

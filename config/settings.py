@@ -8,7 +8,8 @@ DJANGO_PAGE_CACHE_GENERATION_MAX_AGE, DJANGO_TRUSTED_PROXIES, THROTTLE_SIGNUPS,
 SIMULATION_MAX_CONCURRENT, SIMULATION_TIME_LIMIT, SIMULATION_RETRY_AFTER, SIMULATION_LOCK_DIR,
 LOGIN_MAX_FAILURES_PER_ACCOUNT, DJANGO_MAX_BODY_BYTES, DJANGO_SQLITE_WRITE_WAIT,
 SIMULATION_RUNS_UNKEPT_DAYS, SIMULATION_RUNS_UNKEPT_MAX, SIMULATION_RUNS_KEPT_DAYS,
-THROTTLE_PREVIEWS, SIMULATION_PREVIEW_CACHE_SECONDS, SIMULATION_SLOT_WAIT.
+THROTTLE_PREVIEWS, SIMULATION_PREVIEW_CACHE_SECONDS, SIMULATION_SLOT_WAIT,
+THROTTLE_CLASS_JOINS, THROTTLE_CLASS_CODE_MISSES, CLASSROOM_MAX_MEMBERS.
 """
 
 import hashlib
@@ -457,3 +458,11 @@ SIMULATION_RUN_RETENTION = {
 # Classes (classroom.retention; pruned by `manage.py housekeeping`): a class with no activity
 # (join, submission, live session) for this many days is deleted with everything its students sent.
 CLASSROOM_RETENTION_DAYS = env_int("CLASSROOM_RETENTION_DAYS", 365)
+# Joining a class (/join/ and POST /api/v1/classes/<code>/join/), per client (address, or
+# account): every join spends THROTTLE_CLASS_JOINS (a lecture hall behind one address joins in a
+# couple of minutes); a code that matches no class also spends THROTTLE_CLASS_CODE_MISSES, and
+# once that is spent no code is looked up (guessing codes: 887 million of them); a class holds
+# at most CLASSROOM_MAX_MEMBERS students.
+THROTTLE_CLASS_JOINS = os.environ.get("THROTTLE_CLASS_JOINS", "120/minute")
+THROTTLE_CLASS_CODE_MISSES = os.environ.get("THROTTLE_CLASS_CODE_MISSES", "30/hour")
+CLASSROOM_MAX_MEMBERS = env_int("CLASSROOM_MAX_MEMBERS", 500)

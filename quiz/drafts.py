@@ -164,6 +164,23 @@ def save_drafts(attempt: Attempt, values: dict, flags: dict) -> None:
             draft.save()
 
 
+def keep_posted(attempt: Attempt, questions, post, recorded=()) -> None:
+    """Keep a refused submission's answers as drafts (a late class assignment): the answers
+    that validate are saved as the script would have saved them; nothing is graded."""
+    answers = {}
+    for question in questions:
+        name = field_name(question)
+        if question.pk in recorded or name not in post:
+            continue
+        if question.type == QuestionType.NUMERIC:
+            answers[name] = post.get(name, "")
+        else:
+            answers[name] = post.getlist(name)
+    values, flags, _errors = validate_drafts(questions, answers, {}, set(recorded))
+    with transaction.atomic():
+        save_drafts(attempt, values, flags)
+
+
 def drafts_of(attempt: Attempt) -> dict[int, DraftAnswer]:
     if attempt.pk is None:
         return {}

@@ -450,8 +450,14 @@ def submit_attempt(
     else:
         attempt = _lock_open_attempt(attempt)
         recorded = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
-    # Two attempts of one student opened before either was submitted must not both count.
-    _check_attempts_left(attempt)
+    # A context (a class assignment, quiz.policy) may refuse the submission (after its close)
+    # and then applies its own attempts limit instead of the quiz's.
+    from . import policy
+
+    # An attempt created in this transaction has no context yet (no query for a new visitor).
+    if new or not policy.check_submission(attempt):
+        # Two attempts of one student opened before either was submitted must not both count.
+        _check_attempts_left(attempt)
     if questions is None:
         questions = attempt_questions(attempt)
     else:  # back to the quiz's own order, then the attempt's

@@ -23,7 +23,8 @@ from config.spreadsheet import csv_format, csv_response, safe_cell
 from config.throttles import SignupThrottle, SubmissionThrottle, throttle_wait, too_many_message
 from kb.models import CaseStudy, Theme
 
-from .drafts import drafts_of
+from . import policy
+from .drafts import drafts_of, keep_posted
 from .forms import AttemptForm, SignupForm, field_name
 from .models import Answer, Attempt, FeedbackTiming, Quiz, answers_for_result, is_teacher
 from .services import (
@@ -183,6 +184,16 @@ def quiz_detail(request, slug):
     token = owner_token(request.session, create=False)
     session_changed = False
     attempt = None
+    if request.method == "GET" and request.GET.get("attempt"):
+        # An attempt started elsewhere (a class assignment's "Start"): the student's own only.
+        public_id = _uuid(request.GET["attempt"].strip())
+        attempt = (
+            Attempt.objects.owned_by(user, token).filter(quiz=quiz, public_id=public_id).first()
+            if public_id is not None
+            else None
+        )
+        if attempt is not None and attempt.is_submitted:
+            return redirect(attempt)
     if request.method == "POST":
         posted = request.POST.get("attempt", "").strip()
         if posted:
@@ -212,6 +223,8 @@ def quiz_detail(request, slug):
     recorded = _recorded(attempt)
     data = request.POST if request.method == "POST" else None
     form = AttemptForm(data, questions=questions, locked=recorded)
+    rules = policy.rules_for(attempt)  # its context's rules (a class assignment), re-read each time
+    each = quiz.feedback_timing == FeedbackTiming.EACH and rules.check_each
     unanswered = []
     status = 200
     retry_after = None
@@ -219,7 +232,7 @@ def quiz_detail(request, slug):
         form.is_valid()  # shows the posted answers and their errors; nothing is recorded
     elif data is not None and form.is_valid():
         check = request.POST.get("check")
-        if check and quiz.feedback_timing == FeedbackTiming.EACH:
+        if check and each:
             try:
                 qid = int(check)
                 with transaction.atomic():
@@ -264,8 +277,14 @@ def quiz_detail(request, slug):
                         return redirect(started)
                     if code == "closed":
                         return _closed(request, quiz, exc.messages[0], token)
+                    if code == "late":  # refused, but nothing the student typed is lost
+                        if attempt.pk is not None:
+                            keep_posted(attempt, questions, data, recorded)
+                        status = 409
                     form.add_error(None, exc)
                     unanswered = []
+                    rules = policy.rules_for(attempt)
+                    each = each and rules.check_each
     elif data is not None and not session_changed:
         status = 400
     response = render(
@@ -277,8 +296,11 @@ def quiz_detail(request, slug):
             "form": form,
             "items": _items(questions, form, recorded, drafts_of(attempt)),
             "unanswered": unanswered,
-            "each": quiz.feedback_timing == FeedbackTiming.EACH,
-            "left": attempts_left(quiz=quiz, user=user, token=token),
+            "each": each,
+            "rules": rules,
+            "left": rules.attempts_left
+            if rules.governs_limit
+            else attempts_left(quiz=quiz, user=user, token=token),
         },
         status=status,
     )
@@ -315,6 +337,9 @@ def check_answer(request, slug):
         attempt = open_attempt(quiz=quiz, user=user, token=token) or unsaved_attempt(
             quiz, seed=parse_seed(request.POST.get("seed"))
         )
+    rules = policy.rules_for(attempt)
+    if not rules.check_each:  # its context allows no check now (a class assignment)
+        raise Http404
     questions = attempt_questions(attempt)
     try:
         qid = int(request.POST.get("question", ""))
@@ -338,7 +363,9 @@ def check_answer(request, slug):
     attempt = started
     answer = answers_for_result().get(attempt=attempt, question_id=qid)
     html = render_to_string(
-        "quiz/includes/feedback.html", {"answer": answer, "question": question}, request=request
+        "quiz/includes/feedback.html",
+        {"answer": answer, "question": question, "review": rules},
+        request=request,
     )
     return JsonResponse(
         {
@@ -362,7 +389,12 @@ def attempt_detail(request, public_id):
         return redirect(attempt.quiz)
     answers = list(answers_for_result().filter(attempt=attempt))
     owner = _is_owner(attempt, request.user, token)
-    left = attempts_left(quiz=attempt.quiz, user=request.user, token=token) if owner else None
+    rules = policy.rules_for(attempt) if owner else policy.DEFAULT_RULES  # teachers see all
+    if rules.can_retake is not None:
+        can_retake = owner and rules.can_retake
+    else:
+        left = attempts_left(quiz=attempt.quiz, user=request.user, token=token) if owner else None
+        can_retake = owner and left != 0 and not attempt.quiz.is_archived
     return render(
         request,
         "quiz/attempt_detail.html",
@@ -371,7 +403,8 @@ def attempt_detail(request, public_id):
             "quiz": attempt.quiz,
             "answers": answers,
             "owner": owner,
-            "can_retake": owner and left != 0 and not attempt.quiz.is_archived,
+            "can_retake": can_retake,
+            "rules": rules,
             "correct_count": sum(a.is_correct for a in answers),
         },
     )

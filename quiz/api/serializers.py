@@ -129,6 +129,16 @@ class AttemptInputSerializer(serializers.Serializer):
             '{"12": [40], "13": [41, 43], "14": 237600}. Missing questions count as unanswered.'
         ),
     )
+    assignment = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=(
+            "A class assignment of this quiz (its id, from POST /api/v1/classes/<code>/join/): "
+            "the attempt counts for the class. The caller must be a member (session or "
+            "account) and the assignment open; the result then shows only what the "
+            "assignment's review options allow now (hidden values are null or empty)."
+        ),
+    )
 
 
 class AnswerResultSerializer(serializers.ModelSerializer):

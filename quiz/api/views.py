@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from config.api_support import CacheHeadersMixin
 from config.throttles import SubmissionThrottle
-from quiz.models import Attempt, Quiz, answers_for_result
+from quiz import policy
+from quiz.models import Attempt, Quiz, answers_for_result, is_teacher
 from quiz.services import (
     can_view_attempt,
     get_or_start_attempt,
@@ -66,6 +67,27 @@ class QuizViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
         return self._cache_object
 
 
+def redact(data: dict, rules: policy.AttemptRules) -> dict:
+    """A result without what the attempt's context does not show now (quiz.policy)."""
+    if rules.shows_everything:
+        return data
+    if not rules.score:
+        data.update(score=None, max_score=None, percent=None, passed=None)
+    for answer in data.get("answers", []):
+        if not rules.score:
+            answer.update(is_correct=None, points=None)
+        if not rules.right_answers:
+            answer["right_answer_text"] = ""
+        if not rules.feedback:
+            answer["general_feedback_html"] = ""
+        for chosen in answer["chosen"]:
+            if not rules.score:
+                chosen["was_correct"] = None
+            if not rules.feedback:
+                chosen.update(feedback_html="", misconception="")
+    return data
+
+
 def attempt_with_result(attempt_id) -> Attempt:
     attempt = Attempt.objects.select_related("quiz").prefetch_related(
         Prefetch("answers", queryset=answers_for_result(), to_attr="result_answers")
@@ -93,13 +115,19 @@ class AttemptSubmitView(APIView):
         incoming.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
         token = None if user else owner_token(request.session, create=True)
+        assignment = incoming.validated_data.get("assignment")
         with transaction.atomic():  # one write transaction: start and submit
-            attempt = get_or_start_attempt(quiz=quiz, user=user, token=token)
+            if assignment is not None:  # a class assignment's attempt (quiz.policy)
+                attempt = policy.start_attempt(quiz=quiz, request=request, assignment=assignment)
+                if attempt is None:
+                    raise NotFound("No assignment of yours has this id.")
+            else:
+                attempt = get_or_start_attempt(quiz=quiz, user=user, token=token)
             attempt = submit_attempt(attempt=attempt, answers=incoming.validated_data["answers"])
         data = serializers.AttemptResultSerializer(
             attempt_with_result(attempt.pk), context={"request": request}
         ).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(redact(data, policy.rules_for(attempt)), status=status.HTTP_201_CREATED)
 
 
 class AttemptViewSet(CacheHeadersMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -143,4 +171,6 @@ class AttemptDetailView(CacheHeadersMixin, APIView):
         data = serializers.AttemptResultSerializer(
             attempt_with_result(attempt.pk), context={"request": request}
         ).data
+        if not is_teacher(request.user):  # what the attempt's context shows its owner now
+            data = redact(data, policy.rules_for(attempt))
         return Response(data)
