@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from classroom import api_teach as classroom_api
 from config.api_support import docs_csp
 from kb.api import views as kb_api
 from quiz.api import views as quiz_api
@@ -40,6 +41,17 @@ v1_patterns = [
         name="quiz-attempts",
     ),
     path("attempts/<uuid:public_id>/", quiz_api.AttemptDetailView.as_view(), name="attempt-detail"),
+    path("classes/", classroom_api.ClassroomListView.as_view(), name="class-list"),
+    path(
+        "classes/<str:code>/assignments/",
+        classroom_api.AssignmentListView.as_view(),
+        name="class-assignments",
+    ),
+    path(
+        "classes/<str:code>/results/",
+        classroom_api.ClassResultsView.as_view(),
+        name="class-results",
+    ),
     *router.urls,
 ]
 
