@@ -6,6 +6,7 @@ teacher may see (owner, co-teacher, superuser): any other code is a 404, whoever
 """
 
 from functools import wraps
+from io import BytesIO
 
 import segno
 from django.contrib import messages
@@ -133,11 +134,14 @@ def class_detail(request, code):
 @teacher_required
 def class_qr(request, code):
     classroom = teacher_class(request, code)
-    qr = segno.make(join_url(request, classroom), error="m")
-    svg = qr.svg_inline(scale=8, border=2, dark="#000", light="#fff", omitsize=True)
-    response = HttpResponse(
-        '<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml"
-    )
+    url = join_url(request, classroom)
+    qr = segno.make(url, error="m")
+    buffer = BytesIO()
+    qr.save(buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", title=url)
+    # segno writes width and height; a viewBox as well lets the image scale (phone, projector).
+    width, height = qr.symbol_size(scale=8, border=2)
+    svg = buffer.getvalue().replace(b"<svg ", f'<svg viewBox="0 0 {width} {height}" '.encode(), 1)
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
