@@ -117,3 +117,91 @@ def assignment_stats(assignment: Assignment, *, all_attempts: bool = False) -> Q
     return quiz_stats(
         assignment.quiz, all_attempts=all_attempts, attempts=class_attempts(assignment)
     )
+
+
+# --- guesses of the course path ("predict, then see") -----------------------------------------
+
+GUESS_BINS = 5
+
+
+@dataclass
+class GuessSummary:
+    prediction: object  # course.predictions.Prediction
+    count: int
+    median: float
+    actual: float | None
+    bins: list[dict]
+
+
+def class_guesses(classroom: Classroom, members: list[Member] | None = None) -> list[GuessSummary]:
+    """The class's guesses per simulation question of the course path, beside the true value.
+
+    A student counts once per question, with their first guess (made before seeing the run);
+    a guess is theirs when made in their browser session (anonymous) or with their account.
+    """
+    import numpy as np
+    from django.db.models import Q
+
+    from course.models import Guess
+    from course.predictions import PREDICTIONS
+
+    if members is None:
+        members = list(classroom.members.all())
+    tokens = {m.owner_token: m.pk for m in members if m.owner_token}
+    users = {m.user_id: m.pk for m in members if m.user_id}
+    if not tokens and not users:
+        return []
+    guesses = (
+        Guess.objects.filter(
+            Q(user__isnull=True, owner__in=list(tokens)) | Q(user_id__in=list(users))
+        )
+        .order_by("created_at", "pk")
+        .values_list("simulation", "metric", "owner", "user_id", "guess", "actual")
+    )
+    first: dict[tuple, dict[int, tuple[float, float | None]]] = {}
+    for simulation, metric, owner, user_id, guess, actual in guesses:
+        member = users.get(user_id) if user_id else tokens.get(owner)
+        if member is None:
+            continue
+        first.setdefault((simulation, metric), {}).setdefault(member, (guess, actual))
+    summaries = []
+    for (simulation, metric), by_member in first.items():
+        prediction = PREDICTIONS.get(simulation)
+        if prediction is None or prediction.metric != metric:
+            continue
+        values = np.array([g for g, _a in by_member.values()], dtype=float)
+        actuals = [a for _g, a in by_member.values() if a is not None]
+        counts, edges = np.histogram(
+            np.clip(values, prediction.minimum, prediction.maximum),
+            bins=GUESS_BINS,
+            range=(prediction.minimum, prediction.maximum),
+        )
+        actual = float(np.median(actuals)) if actuals else None
+        peak = int(counts.max())
+        bins = []
+        for i, count in enumerate(counts):
+            low, high = float(edges[i]), float(edges[i + 1])
+            last = i == len(counts) - 1
+            holds_actual = actual is not None and (
+                low <= actual < high or (last and low <= actual <= high)
+            )
+            bins.append(
+                {
+                    "low": low,
+                    "high": high,
+                    "count": int(count),
+                    "peak": peak,
+                    "actual": holds_actual,
+                }
+            )
+        summaries.append(
+            GuessSummary(
+                prediction=prediction,
+                count=len(values),
+                median=float(np.median(values)),
+                actual=actual,
+                bins=bins,
+            )
+        )
+    summaries.sort(key=lambda s: s.prediction.simulation)
+    return summaries

@@ -33,7 +33,13 @@ from .forms import (
     ClassroomForm,
 )
 from .models import Assignment, Classroom
-from .results import Status, assignment_results, assignment_stats, class_results
+from .results import (
+    Status,
+    assignment_results,
+    assignment_stats,
+    class_guesses,
+    class_results,
+)
 from .services import delete_classroom
 
 LIVE_START_TEMPLATE = "classroom/live/_start_form.html"
@@ -122,6 +128,7 @@ def class_detail(request, code):
         "classroom": classroom,
         "members": members,
         "results": results,
+        "guesses": class_guesses(classroom, members),
         "join_url": join_url(request, classroom),
         "can_manage": can_manage(classroom, request.user),
         "co_teachers": list(classroom.co_teachers.order_by("username")),

@@ -271,3 +271,33 @@ def test_status_of_a_closed_assignment_is_shown_closed(client, teacher_a, classr
     client.force_login(teacher_a)
     page = client.get(url("teach-class", classroom.code)).content.decode()
     assert ">closed<" in page
+
+
+# --- guesses of the course path ----------------------------------------------------------------
+
+
+def test_the_class_page_shows_the_members_first_guesses_beside_the_true_value(
+    client, teacher_a, classroom, student
+):
+    from course.models import Guess
+
+    ada, bob = add_member(classroom, "Ada"), add_member(classroom, "Bob")
+    bob.user = student
+    bob.save()
+    common = {"simulation": "base-rate", "metric": "ppv", "actual": 3.1}
+    Guess.objects.create(owner=ada.owner_token, guess=70, **common)
+    Guess.objects.create(owner=ada.owner_token, guess=5, **common)  # a second try: not counted
+    Guess.objects.create(user=student, guess=90, **common)
+    Guess.objects.create(owner="someone-else", guess=1, **common)  # not in the class
+
+    from classroom.results import class_guesses
+
+    [summary] = class_guesses(classroom)
+    assert summary.count == 2 and summary.median == 80 and summary.actual == 3.1
+    assert [b["count"] for b in summary.bins] == [0, 0, 0, 1, 1]
+    assert [b["actual"] for b in summary.bins] == [True, False, False, False, False]
+
+    client.force_login(teacher_a)
+    page = client.get(url("teach-class", classroom.code)).content.decode()
+    assert "What the class guessed" in page
+    assert "2 students guessed" in page and "3.1 %" in page
