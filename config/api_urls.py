@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from classroom import api_student as classroom_student_api
+from classroom import api_teach as classroom_api
 from config.api_support import docs_csp
 from kb.api import views as kb_api
 from quiz.api import views as quiz_api
@@ -45,6 +46,17 @@ v1_patterns = [
         "classes/<str:code>/join/",
         classroom_student_api.ClassJoinView.as_view(),
         name="class-join",
+    ),
+    path("classes/", classroom_api.ClassroomListView.as_view(), name="class-list"),
+    path(
+        "classes/<str:code>/assignments/",
+        classroom_api.AssignmentListView.as_view(),
+        name="class-assignments",
+    ),
+    path(
+        "classes/<str:code>/results/",
+        classroom_api.ClassResultsView.as_view(),
+        name="class-results",
     ),
     *router.urls,
 ]

@@ -107,10 +107,15 @@ def histogram(percents: list[float], bins: int = HISTOGRAM_BINS) -> list[dict]:
     ]
 
 
-def quiz_stats(quiz: Quiz, *, all_attempts: bool = False) -> QuizStats:
-    """Compute the quiz's statistics in a fixed number of queries (4)."""
+def quiz_stats(quiz: Quiz, *, all_attempts: bool = False, attempts=None) -> QuizStats:
+    """Compute the quiz's statistics in a fixed number of queries (4).
+
+    ``attempts``: an Attempt queryset to restrict the figures to (a class's assignment, say);
+    only its submitted, non-preview attempts of this quiz count. Default: every one of the quiz.
+    """
+    base = Attempt.objects.all() if attempts is None else attempts
     attempts = list(
-        Attempt.objects.for_stats()
+        base.for_stats()
         .filter(quiz=quiz)
         .only("pk", "user_id", "anonymous_owner", "submitted_at", "score", "max_score")
     )

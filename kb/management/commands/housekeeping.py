@@ -2,11 +2,13 @@
 
 1. Stored simulation runs: pruned by the retention policy (simulations.retention).
 2. Course guesses (course.retention): anonymous ones past a session's life, and over a cap.
-3. Expired sessions: Django's ``clearsessions`` (anonymous API submissions and quiz visitors
+3. Classes inactive for CLASSROOM_RETENTION_DAYS (classroom.retention), with their students'
+   attempts.
+4. Expired sessions: Django's ``clearsessions`` (anonymous API submissions and quiz visitors
    each leave a session row).
-4. Expired rows of every database cache (throttle counts, log-in failures and cached pages
+5. Expired rows of every database cache (throttle counts, log-in failures and cached pages
    when a cache uses Django's DatabaseCache), which that backend culls only when it is full.
-5. SQLite: the write-ahead log is checkpointed and truncated, so it does not keep the size
+6. SQLite: the write-ahead log is checkpointed and truncated, so it does not keep the size
    of the busiest moment.
 """
 
@@ -19,6 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, connections, router
 from django.utils import timezone
 
+from classroom.retention import prune_classes
 from course.retention import prune_guesses
 from simulations.retention import prune_runs
 
@@ -49,6 +52,12 @@ class Command(BaseCommand):
         guesses = prune_guesses(dry_run=dry_run)
         self.stdout.write(
             f"Course guesses: {verb} {guesses} (anonymous past a session's life, or over the cap)."
+        )
+        classes = prune_classes(dry_run=dry_run)
+        self.stdout.write(
+            f"Classes: {verb} {classes.classes} inactive for "
+            f"{settings.CLASSROOM_RETENTION_DAYS} days ({classes.students} students, "
+            f"{classes.attempts} attempts)."
         )
         expired = Session.objects.filter(expire_date__lt=timezone.now()).count()
         if not dry_run:
