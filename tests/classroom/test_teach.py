@@ -196,6 +196,8 @@ def test_an_unpublished_quiz_cannot_be_assigned(client, teacher_a, classroom, cl
 
 def test_each_students_status_and_best_score(classroom, open_assignment):
     quiz = open_assignment.quiz
+    open_assignment.max_attempts = 2  # Ada submits twice: the best of her two scores counts
+    open_assignment.save()
     ada, bob, cy, dee = (add_member(classroom, n) for n in ("Ada", "Bob", "Cy", "Dee"))
     take(open_assignment, ada, wrong_answers(quiz))
     take(open_assignment, ada, right_answers(quiz))
