@@ -99,7 +99,14 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
-    list_display = ["title", "is_published", "is_archived", "question_total", "links"]
+    list_display = [
+        "title",
+        "is_published",
+        "is_archived",
+        "question_total",
+        "attempt_total",
+        "links",
+    ]
     list_filter = ["is_published", "is_archived", "feedback_timing"]
     search_fields = ["title_fr", "title_en", "slug", "description_fr", "description_en"]
     prepopulated_fields = {"slug": ["title"]}
@@ -130,14 +137,34 @@ class QuizAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin
     def question_total(self, obj):
         return obj.active_question_total
 
-    def get_queryset(self, request):
-        from django.db.models import Count, Q
+    @admin.display(description=_("attempts"), ordering="submitted_attempts")
+    def attempt_total(self, obj):
+        """Submitted attempts that count in the statistics (not teachers' previews)."""
+        n = obj.submitted_attempts or 0
+        if not n:
+            return 0
+        return format_html('<a href="{}">{}</a>', reverse("quiz:stats", args=[obj.slug]), n)
 
+    def get_queryset(self, request):
+        from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+        from django.db.models.functions import Coalesce
+
+        # One query for the list: the attempts are counted in a subquery (a second Count over
+        # another join would multiply the question count).
+        attempts = (
+            Attempt.objects.for_stats()
+            .filter(quiz=OuterRef("pk"))
+            .order_by()
+            .values("quiz")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
             .annotate(
-                active_question_total=Count("questions", filter=Q(questions__is_archived=False))
+                active_question_total=Count("questions", filter=Q(questions__is_archived=False)),
+                submitted_attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), 0),
             )
         )
 
