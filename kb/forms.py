@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.urls import reverse_lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -182,7 +183,7 @@ class KeyFactSourceField(forms.ChoiceField):
 class KeyFactInlineForm(forms.ModelForm):
     """A key fact; its source may be a source added in the same save (see KeyFactInlineFormSet)."""
 
-    source = KeyFactSourceField(label=_("source"), help_text=KEYFACT_SOURCE_HELP)
+    source = KeyFactSourceField(label=capfirst(_("source")), help_text=KEYFACT_SOURCE_HELP)
 
     def __init__(self, *args, sources_formset=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,6 +113,9 @@ class QuizAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin
     filter_horizontal = ["cases", "themes"]
     readonly_fields = ["links", "quality_checks"]
     inlines = [QuestionInline]
+
+    class Media:
+        css = {"all": ["kb/admin/admin.css"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "links"]}),
         (_("Quality checks"), {"fields": ["quality_checks"]}),

@@ -8,10 +8,18 @@ from django.urls import reverse
 
 from kb.models import FactStatus, KeyFact, Source
 
-from .factories import KeyFactFactory, SourceFactory
-from .test_admin import CHANGE_URL, case, case_form_data, errors_of  # noqa: F401 (fixture)
+from .factories import CaseStudyFactory, KeyFactFactory, SourceFactory
+from .test_admin import CHANGE_URL, case_form_data, errors_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case():
+    case = CaseStudyFactory(title="PredPol", body="Original body.", start_year=2011, end_year=2020)
+    SourceFactory(case=case, title="Original source")
+    return case
+
 
 RAND = {
     "title": "Predictive Policing: The Role of Crime Forecasting",
@@ -108,9 +116,7 @@ def test_a_new_key_fact_goes_after_the_curated_ones(teacher_client, case):
     assert case.key_facts.get(statement__startswith="RAND").order == 6
 
 
-def test_the_change_form_shows_statements_in_a_text_area_and_sources_numbered(
-    teacher_client, case
-):
+def test_the_change_form_shows_statements_in_a_text_area_and_sources_numbered(teacher_client, case):
     SourceFactory(case=case, title="Second source", order=9)
     html = teacher_client.get(reverse(CHANGE_URL, args=[case.pk])).content.decode()
     assert re.search(r'<textarea name="key_facts-__prefix__-statement_en"[^>]*rows="3"', html)
