@@ -43,6 +43,19 @@ def test_simulation_and_preset_are_menus_grouped_by_simulation(teacher_client):
     assert "presets: " not in html  # the printed list of slugs is gone
 
 
+def test_without_javascript_every_field_shows_with_a_note(teacher_client):
+    quiz = QuizFactory()
+    html = teacher_client.get(reverse("admin:quiz_question_add") + f"?quiz={quiz.pk}").content
+    html = html.decode()
+    assert "With JavaScript, the other fields are hidden." in html
+    for name in ("all_or_nothing", "numeric_value", "numeric_tolerance", "choices-0-text_fr"):
+        assert f'name="{name}"' in html
+    # The type-only fieldsets are marked for quiz/admin-question.js, which hides the others.
+    assert re.search(r'<fieldset class="[^"]*question-type-only for-numeric', html)
+    assert re.search(r'<fieldset class="[^"]*question-type-only for-multiple', html)
+    assert "quiz/admin-question.js" in html
+
+
 def test_a_preset_chosen_alone_brings_its_simulation(teacher_client):
     from simulations import engine
 
