@@ -128,12 +128,11 @@ class CaseStudyAdmin(FirstErrorAdminMixin, DeclaredFieldsetsAdmin, SimpleHistory
     list_display = [
         "title",
         "sector",
-        "status",
         "years",
         "is_published",
         "source_count",
         "updated",
-    ]
+    ]  # fits 1280 px beside both sidebars; the status is one of the filters
     list_display_links = ["title"]
     list_filter = ["is_published", "is_featured", "sector", "status", "themes", "countries"]
     search_fields = [
