@@ -1,5 +1,6 @@
 """The teachers' admin: content with history (diff and revert), inlines, preview, publish actions."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
@@ -12,7 +13,14 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import CaseStudyAdminForm, SourceInlineFormSet, ThemeAdminForm
+from .forms import (
+    CaseStudyAdminForm,
+    KeyFactInlineForm,
+    KeyFactInlineFormSet,
+    SourceInlineFormSet,
+    ThemeAdminForm,
+    first_error_anchor,
+)
 from .models import CaseStudy, Country, GlossaryTerm, KeyFact, Source, Theme, TimelineEvent
 
 PUBLISH_REFUSED = _(
@@ -21,12 +29,8 @@ PUBLISH_REFUSED = _(
 PUBLISH_REFUSED_MANY = _(
     "Not published, because {names} have no source yet: add at least one source first."
 )
-KEYFACT_SOURCE_HELP = _(
-    "A source of this case. New sources appear here once the case has been saved with them."
-)
-
 PREVIEW_MEDIA = {
-    "js": ["kb/admin/markdown-preview.js"],
+    "js": ["kb/admin/markdown-preview.js", "kb/admin/keyfact-sources.js"],
     "css": {"all": ["kb/admin/admin.css"]},
 }
 
@@ -56,6 +60,8 @@ class SourceInline(TranslationStackedInline):
 
 class KeyFactInline(TranslationStackedInline):
     model = KeyFact
+    form = KeyFactInlineForm
+    formset = KeyFactInlineFormSet
     extra = 0
     fields = [
         ("statement_fr", "statement_en"),
@@ -65,25 +71,40 @@ class KeyFactInline(TranslationStackedInline):
         ("note_fr", "note_en"),
     ]
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # Only this case's sources can be picked (KeyFact.clean checks it too).
-        field = formset.form.base_fields["source"]
-        field.queryset = (
-            Source.objects.filter(case=obj) if obj and obj.pk else Source.objects.none()
-        )
-        field.help_text = KEYFACT_SOURCE_HELP
-        field.widget.can_add_related = False
-        field.widget.can_change_related = False
-        field.widget.can_delete_related = False
-        field.widget.can_view_related = False
-        return formset
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name.startswith("statement") and field is not None:
+            # The whole sentence in view (a one-line box showed about 25 characters).
+            field.widget = forms.Textarea(
+                attrs={
+                    "rows": 3,
+                    "class": "vLargeTextField keyfact-statement",
+                    "maxlength": db_field.max_length,
+                }
+            )
+        return field
 
 
 class TimelineEventInline(TranslationTabularInline):
     model = TimelineEvent
     extra = 0
     fields = ["date", "precision", "text_fr", "text_en"]
+
+
+class FirstErrorAdminMixin:
+    """The red "Please correct the errors below" banner links to the first error.
+
+    Its change form template (templates/admin/first_error_change_form.html) reads
+    ``first_error`` ({"anchor", "label"}) from the context.
+    """
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        adminform = context.get("adminform")
+        inline_formsets = context.get("inline_admin_formsets") or []
+        context["first_error"] = first_error_anchor(
+            getattr(adminform, "form", None), [inline.formset for inline in inline_formsets]
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class DeclaredFieldsetsAdmin(TranslationAdmin):
@@ -102,18 +123,16 @@ class DeclaredFieldsetsAdmin(TranslationAdmin):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(DeclaredFieldsetsAdmin, SimpleHistoryAdmin):
+class CaseStudyAdmin(FirstErrorAdminMixin, DeclaredFieldsetsAdmin, SimpleHistoryAdmin):
     form = CaseStudyAdminForm
     list_display = [
         "title",
         "sector",
-        "status",
         "years",
         "is_published",
-        "is_featured",
         "source_count",
-        "updated_at",
-    ]
+        "updated",
+    ]  # fits 1280 px beside both sidebars; the status is one of the filters
     list_display_links = ["title"]
     list_filter = ["is_published", "is_featured", "sector", "status", "themes", "countries"]
     search_fields = [
@@ -183,6 +202,15 @@ class CaseStudyAdmin(DeclaredFieldsetsAdmin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Count("sources"))
 
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # A key fact may cite a source added in the same save: its menu lists the new rows of
+        # the sources inline, and the source is resolved once the sources are saved (first).
+        by_model = {formset.model: formset for formset in formsets}
+        if KeyFact in by_model and Source in by_model:
+            by_model[KeyFact].sources_formset = by_model[Source]
+        return formsets, inline_instances
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         match = getattr(request, "resolver_match", None)
@@ -190,6 +218,14 @@ class CaseStudyAdmin(DeclaredFieldsetsAdmin, SimpleHistoryAdmin):
             # A revert saves the case without its inlines: check its sources in the database.
             form = type(form.__name__, (form,), {"sources_in_formset": False})
         return form
+
+    @admin.display(description=_("Updated"), ordering="updated_at")
+    def updated(self, obj):
+        """The date only: the list fits 1280 px with the titles on one or two lines."""
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        return date_format(localtime(obj.updated_at), "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("Sources"), ordering="n_sources")
     def source_count(self, obj):

@@ -10,22 +10,22 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationTabularInline
+from modeltranslation.admin import TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from kb.admin import DeclaredFieldsetsAdmin
+from kb.admin import DeclaredFieldsetsAdmin, FirstErrorAdminMixin
+from kb.forms import AppendOrderFormSet
 
-from .forms import QuestionFileForm
+from .forms import QuestionAdminForm, QuestionFileForm
 from .gift import export_gift
 from .lint import TF_TRUE_RANGE, lint, percent
 from .models import Answer, Attempt, Choice, Question, QuestionType, Quiz, choice_errors
@@ -98,14 +98,24 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
-    list_display = ["title", "is_published", "is_archived", "question_total", "links"]
+class QuizAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
+    list_display = [
+        "title",
+        "is_published",
+        "is_archived",
+        "question_total",
+        "attempt_total",
+        "links",
+    ]
     list_filter = ["is_published", "is_archived", "feedback_timing"]
     search_fields = ["title_fr", "title_en", "slug", "description_fr", "description_en"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["cases", "themes"]
     readonly_fields = ["links", "quality_checks"]
     inlines = [QuestionInline]
+
+    class Media:
+        css = {"all": ["kb/admin/admin.css"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "links"]}),
         (_("Quality checks"), {"fields": ["quality_checks"]}),
@@ -130,14 +140,34 @@ class QuizAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
     def question_total(self, obj):
         return obj.active_question_total
 
-    def get_queryset(self, request):
-        from django.db.models import Count, Q
+    @admin.display(description=_("attempts"), ordering="submitted_attempts")
+    def attempt_total(self, obj):
+        """Submitted attempts that count in the statistics (not teachers' previews)."""
+        n = obj.submitted_attempts or 0
+        if not n:
+            return 0
+        return format_html('<a href="{}">{}</a>', reverse("quiz:stats", args=[obj.slug]), n)
 
+    def get_queryset(self, request):
+        from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+        from django.db.models.functions import Coalesce
+
+        # One query for the list: the attempts are counted in a subquery (a second Count over
+        # another join would multiply the question count).
+        attempts = (
+            Attempt.objects.for_stats()
+            .filter(quiz=OuterRef("pk"))
+            .order_by()
+            .values("quiz")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
             .annotate(
-                active_question_total=Count("questions", filter=Q(questions__is_archived=False))
+                active_question_total=Count("questions", filter=Q(questions__is_archived=False)),
+                submitted_attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), 0),
             )
         )
 
@@ -256,8 +286,9 @@ class QuizAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
         return super().get_deleted_objects(objs, request)
 
 
-class ChoiceFormSet(BaseInlineFormSet):
-    """The rules on a question's choices, checked together with the question being saved."""
+class ChoiceFormSet(AppendOrderFormSet):
+    """The rules on a question's choices, checked together with the question being saved.
+    A choice whose order is left empty goes after the others, in the order typed."""
 
     def clean(self):
         super().clean()
@@ -273,20 +304,95 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class ChoiceInline(TranslationTabularInline):
+class ChoiceInline(TranslationStackedInline):
+    """Each choice a compact block, French beside English: the table of nine columns it replaces
+    overflowed 1280 px (misconception and delete off screen)."""
+
     model = Choice
     form = ChoiceForm
     formset = ChoiceFormSet
-    fields = ["order", "text", "is_correct", "feedback", "misconception"]
+    fields = [
+        ("text_fr", "text_en"),
+        ("is_correct", "order"),
+        "feedback_fr",
+        "feedback_en",
+        "misconception_fr",
+        "misconception_en",
+    ]
     extra = 0
     ordering = ["order", "id"]
+    classes = ["choices-inline"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.startswith("feedback"):
+            field.widget.attrs.update({"rows": 2, "class": "choice-feedback"})
+        return field
 
     def get_extra(self, request, obj=None, **kwargs):
         return 4 if obj is None else 1
 
 
+def question_preview(data) -> dict:
+    """What the preview template needs, from a posted question form (language: the active one,
+    else the other filled one)."""
+    from django.utils.translation import get_language
+
+    from kb.markdown import render_markdown
+    from kb.views import PREVIEW_MAX_CHARS
+
+    from .models import QUESTION_MAX_CHOICES
+
+    languages = [code for code, _name in settings.LANGUAGES]
+    active = (get_language() or languages[0])[:2]
+    order = [active] + [code for code in languages if code != active]
+
+    def text(name):
+        for code in order:
+            value = (data.get(f"{name}_{code}") or "").strip()
+            if value:
+                return value[:PREVIEW_MAX_CHARS]
+        return ""
+
+    qtype = data.get("type") or QuestionType.SINGLE
+    choices = []
+    if qtype != QuestionType.NUMERIC:
+        try:
+            total = min(int(data.get("choices-TOTAL_FORMS", 0)), 100)
+        except ValueError:
+            total = 0
+        rows = []
+        for i in range(total):
+            prefix = f"choices-{i}"
+            label = text(f"{prefix}-text")
+            if not label or data.get(f"{prefix}-DELETE"):
+                continue
+            try:
+                position = int(data.get(f"{prefix}-order") or 10**6 + i)
+            except ValueError:
+                position = 10**6 + i
+            rows.append((position, i, label))
+        choices = [label for _p, _i, label in sorted(rows)][:QUESTION_MAX_CHOICES]
+    return {
+        "type": qtype,
+        "prompt_html": mark_safe(render_markdown(text("prompt"))),  # sanitised (nh3)
+        "choices": choices,
+        "unit": text("unit"),
+        "points": data.get("points") or "1",
+        "input": "radio" if qtype != QuestionType.MULTIPLE else "checkbox",
+    }
+
+
+TYPE_NOTE = _(
+    "Fill in only what the question's type needs: choices for single choice, multiple choice "
+    "and true/false; “All or nothing” for multiple choice; value, tolerance and unit for "
+    "numeric. (With JavaScript, the other fields are hidden.)"
+)
+
+
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
+class QuestionAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
+    form = QuestionAdminForm
     list_display = ["__str__", "quiz", "type", "points", "order", "is_archived"]
     list_filter = ["quiz", "type", "is_archived"]
     list_select_related = ["quiz"]
@@ -301,16 +407,33 @@ class QuestionAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
     autocomplete_fields = []
     inlines = [ChoiceInline]
     fieldsets = [
-        (None, {"fields": ["quiz", "type", "title", "prompt", "points", "order", "is_archived"]}),
+        (
+            None,
+            {
+                "fields": ["quiz", "type", "title", "prompt", "points", "order", "is_archived"],
+                "description": TYPE_NOTE,
+                "classes": ["question-main"],
+            },
+        ),
         (_("Quality checks"), {"fields": ["quality_checks"]}),
         (
-            _("Feedback and links"),
-            {"fields": ["general_feedback", "case", "simulation", "preset", "simulation_help"]},
+            _("Multiple choice"),
+            {"fields": ["all_or_nothing"], "classes": ["question-type-only", "for-multiple"]},
         ),
-        (_("Multiple choice"), {"fields": ["all_or_nothing"]}),
-        (_("Numeric"), {"fields": ["numeric_value", "numeric_tolerance", "unit"]}),
+        (
+            _("Numeric"),
+            {
+                "fields": ["numeric_value", "numeric_tolerance", "unit"],
+                "classes": ["question-type-only", "for-numeric"],
+            },
+        ),
+        (_("Feedback and links"), {"fields": ["general_feedback", "case", "simulation", "preset"]}),
     ]
-    readonly_fields = ["simulation_help", "quality_checks"]
+    readonly_fields = ["quality_checks"]
+
+    class Media:
+        js = ["kb/admin/markdown-preview.js", "quiz/admin-question.js"]
+        css = {"all": ["kb/admin/admin.css", "quiz/admin-question.css"]}
 
     @admin.display(description=_("what to fix"))
     def quality_checks(self, obj):
@@ -325,20 +448,31 @@ class QuestionAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
         }
         return render_to_string("quiz/admin/question_lint.html", context)
 
-    @admin.display(description=_("available simulations"))
-    def simulation_help(self, obj):
-        from .models import simulation_registry
-
-        registry = simulation_registry()
-        if not registry:
-            return _("No simulation yet.")
-        return format_html_join(
-            "",
-            format_lazy("<div><code>{{}}</code> — {}</div>", _("presets: {}")),
-            (
-                (slug, ", ".join(p.slug for p in sim.presets) or pgettext("no preset", "none"))
-                for slug, sim in sorted(registry.items())
+    def get_urls(self):
+        return [
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="quiz_question_preview",
             ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["preview_url"] = reverse("admin:quiz_question_preview")
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def preview_view(self, request):
+        """The question as a student sees it, from the form's unsaved fields (POST, staff).
+
+        Read only: nothing is saved. Bounded like the Markdown preview: each text is cut at
+        PREVIEW_MAX_CHARS and at most QUESTION_MAX_CHOICES choices are rendered."""
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        return TemplateResponse(
+            request, "quiz/admin/question_preview.html", question_preview(request.POST)
         )
 
     def get_changeform_initial_data(self, request):

@@ -4,7 +4,7 @@ import math
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -136,3 +136,107 @@ class QuestionFileForm(forms.Form):
             return upload.read().decode("utf-8")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+
+
+# --- The teachers' question editor ---------------------------------------------------------
+
+SIMULATION_HELP = _("Optional: the simulation that shows this (“open the simulation” link).")
+PRESET_HELP = _(
+    "Optional: one of that simulation's presets. With JavaScript, the menu lists only the "
+    "chosen simulation's presets."
+)
+
+
+def simulation_choices():
+    """(slug, title) of every simulation, titles in the active language, sorted by title."""
+    from simulations.i18n import localize
+
+    from .models import simulation_registry
+
+    items = [(slug, str(localize(sim.title))) for slug, sim in simulation_registry().items()]
+    return [("", "---------")] + sorted(items, key=lambda item: item[1].casefold())
+
+
+PRESET_OTHER_SIMULATION = _(
+    "This preset belongs to another simulation ({simulation}): choose that simulation or "
+    "one of this simulation's presets."
+)
+
+
+def preset_choices():
+    """The presets grouped by simulation (an <optgroup> per simulation, named by its title).
+
+    Values are "simulation:preset": two simulations may have presets of the same name."""
+    from simulations.i18n import localize
+
+    from .models import simulation_registry
+
+    registry = simulation_registry()
+    groups = []
+    for slug, title in simulation_choices()[1:]:
+        presets = [
+            (f"{slug}:{preset.slug}", str(localize(preset.title)) or preset.slug)
+            for preset in registry[slug].presets
+        ]
+        if presets:
+            groups.append((title, presets))
+    return [("", "---------"), *groups]
+
+
+class PresetSelect(forms.Select):
+    """The preset menu; each option names its simulation (data-simulation) for the JS filter."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and ":" in str(value):
+            option["attrs"]["data-simulation"] = str(value).split(":", 1)[0]
+        return option
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """The question page: the simulation and preset chosen from menus (the engine's registry).
+
+    A preset chosen without a simulation brings its simulation along. Unknown values already
+    stored (a simulation removed since) stay selectable, so opening an old question never loses
+    its link silently; Question.clean then says what is wrong."""
+
+    simulation = forms.ChoiceField(
+        label=capfirst(_("simulation")), required=False, help_text=SIMULATION_HELP
+    )
+    preset = forms.ChoiceField(
+        label=capfirst(_("preset")), required=False, help_text=PRESET_HELP, widget=PresetSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        simulations = simulation_choices()
+        presets = preset_choices()
+        current_sim = self.initial.get("simulation") or ""
+        current_preset = self.initial.get("preset") or ""
+        if current_sim and current_sim not in {slug for slug, _label in simulations}:
+            simulations.append((current_sim, current_sim))
+        if current_preset:
+            value = f"{current_sim}:{current_preset}"
+            known = {v for _group, items in presets[1:] for v, _label in items}
+            if value not in known:
+                presets.append((value, current_preset))
+            self.initial["preset"] = value
+        self.fields["simulation"].choices = simulations
+        self.fields["preset"].choices = presets
+        self.fields["simulation"].widget.attrs["data-simulation-menu"] = "1"
+        self.fields["preset"].widget.attrs["data-preset-menu"] = "1"
+        if "type" in self.fields:
+            self.fields["type"].widget.attrs["data-question-type"] = "1"
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("preset") or ""
+        simulation, _sep, preset = value.rpartition(":")
+        cleaned["preset"] = preset
+        if preset and simulation:
+            chosen = cleaned.get("simulation") or ""
+            if not chosen:
+                cleaned["simulation"] = simulation
+            elif chosen != simulation:
+                self.add_error("preset", PRESET_OTHER_SIMULATION.format(simulation=simulation))
+        return cleaned

@@ -35,6 +35,26 @@ PUBLISHED_NEEDS_QUESTIONS = _(
 )
 
 
+def markdown_text(html: str) -> str:
+    """The text of rendered Markdown: tags removed, entities decoded, spaces collapsed."""
+    import html as html_lib
+
+    from django.utils.html import strip_tags
+
+    return " ".join(html_lib.unescape(strip_tags(html or "")).split())
+
+
+def shorten_words(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with "…" when cut."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def simulation_registry() -> dict:
     """The simulations that exist (slug → simulation), from the pure engine."""
     from simulations import engine
@@ -348,8 +368,11 @@ class Question(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self):
-        text = self.title or self.prompt
-        return text if len(text) <= 80 else text[:79] + "…"
+        # Plain text (admin messages, lists, statistics): the Markdown rendered and its tags
+        # removed, cut at a word boundary.
+        if self.title:
+            return shorten_words(self.title, 80)
+        return shorten_words(markdown_text(self.prompt_html or render_markdown(self.prompt)), 80)
 
     def save(self, *args, **kwargs):
         self.render()

@@ -19,6 +19,7 @@ from .models import Answer, AnswerChoice, Attempt, Question, Quiz
 
 DE_FLAG_BELOW = 15.0
 HISTOGRAM_BINS = 10
+WRONG_NUMBERS_SHOWN = 12  # a numeric question's most-typed wrong values listed; the rest counted
 
 
 @dataclass
@@ -42,6 +43,10 @@ class QuestionStats:
     efficiency: float | None
     choices: list[ChoiceCount] = field(default_factory=list)
     top_wrong: ChoiceCount | None = None
+    # Numeric questions: the wrong values students typed, most typed first, as (value, count),
+    # and how many wrong answers had a value not listed (beyond WRONG_NUMBERS_SHOWN).
+    wrong_numbers: list[tuple[float, int]] = field(default_factory=list)
+    wrong_numbers_other: int = 0
 
     @property
     def flagged(self) -> bool:
@@ -125,7 +130,16 @@ def quiz_stats(quiz: Quiz, *, all_attempts: bool = False, attempts=None) -> Quiz
     answers = (
         list(
             Answer.objects.filter(attempt_id__in=index)
-            .values("pk", "attempt_id", "question_id", "points", "max_points", "is_answered")
+            .values(
+                "pk",
+                "attempt_id",
+                "question_id",
+                "points",
+                "max_points",
+                "is_answered",
+                "is_correct",
+                "number",
+            )
             .order_by()
         )
         if attempts
@@ -145,6 +159,7 @@ def quiz_stats(quiz: Quiz, *, all_attempts: bool = False, attempts=None) -> Quiz
     answered = np.zeros(m, dtype=int)
     present = np.zeros((n, m), dtype=bool)
     answer_question = {}
+    wrong_numbers: dict[int, Counter] = defaultdict(Counter)
     for row in answers:
         i, j = index[row["attempt_id"]], qpos[row["question_id"]]
         scores[i, j] = float(row["points"])
@@ -152,6 +167,9 @@ def quiz_stats(quiz: Quiz, *, all_attempts: bool = False, attempts=None) -> Quiz
         present[i, j] = True
         answered[j] += int(row["is_answered"])
         answer_question[row["pk"]] = row["question_id"]
+        if row["is_answered"] and not row["is_correct"] and row["number"] is not None:
+            # Grouped as typed, up to float noise: 0.915 and 0.9150000001 are one value.
+            wrong_numbers[row["question_id"]][float(f"{row['number']:.10g}")] += 1
     picks = (
         Counter(
             AnswerChoice.objects.filter(answer_id__in=answer_question)
@@ -190,6 +208,9 @@ def quiz_stats(quiz: Quiz, *, all_attempts: bool = False, attempts=None) -> Quiz
             )
             if choice.misconception and count:
                 misconceptions[choice.misconception] += count
+        typed = sorted(wrong_numbers.get(question.pk, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        stats.wrong_numbers = typed[:WRONG_NUMBERS_SHOWN]
+        stats.wrong_numbers_other = sum(count for _value, count in typed[WRONG_NUMBERS_SHOWN:])
         wrong = [c for c in stats.choices if not c.is_correct and c.count]
         if wrong:
             stats.top_wrong = max(wrong, key=lambda c: c.count)

@@ -73,3 +73,11 @@ def percent(value, digits=0):
 def question_links(numbers):
     """'<a href="#question-2">2</a>, <a href="#question-5">5</a>' for the unanswered warning."""
     return format_html_join(", ", '<a href="#question-{}">{}</a>', ((n, n) for n in numbers))
+
+
+@register.filter
+def number(value):
+    """A number as the quiz shows it in the active language (0.239; in French 0,239)."""
+    from quiz.models import format_number
+
+    return format_number(value)

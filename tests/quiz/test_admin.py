@@ -105,8 +105,9 @@ def question_post(quiz, qtype, choices, **extra):
         (
             "single",
             [("a", True, ""), ("b", False, "")],
+            # The simulation is chosen from a menu of the engine's simulations.
             {"simulation": "no-such-sim"},
-            "Unknown simulation",
+            "Select a valid choice. no-such-sim is not one of the available choices.",
         ),
     ],
 )
