@@ -2,14 +2,19 @@
  * numbers) and the chart, the findings and the key metrics follow them in place.
  *
  * Progressive enhancement: without JavaScript the form posts and opens a stored run. With it,
- * each change asks the preview endpoint (form[data-explore], JSON, computed and never stored)
- * after a 250 ms pause, aborting the request still in flight; the answer is drawn with
+ * each change asks the preview endpoint (form[data-explore], JSON, computed and never stored):
+ * a change made when nothing is pending asks at once (a key press, a click, the first step of
+ * a drag); changes that follow while an answer is awaited wait for a 250 ms pause, so a drag
+ * asks for the value it settles on, not for every pixel (the request still in flight is
+ * aborted then). The answer is drawn with
  * charts.js (vega-embed). On the simulation page (data-explore-url="page") the address follows
  * the state (history.replaceState), so it stays a permalink; elsewhere a link
  * (a[data-explore-link]) does. "Keep this run" submits the form: the run is stored then.
  *
  * After every redraw the panel gets data-rendered="<n>" and dispatches "sim:rendered"
- * (detail: {seq, ms}); the browser benchmark and the tests wait for it. */
+ * (detail: {seq, ms: input → drawn, waitMs: input → request sent, fetchMs: request → answer,
+ * computeMs: the server's engine time (0 from its cache), drawMs}); the browser benchmark
+ * and the tests wait for it. */
 (function () {
   "use strict";
   var DEBOUNCE_MS = 250;
@@ -171,7 +176,7 @@
       return messages.join(" ");
     }
 
-    function render(data, requestSeq) {
+    function render(data, requestSeq, timing) {
       var started = performance.now();
       views.forEach(function (view) { view.finalize(); });
       views = [];
@@ -236,7 +241,14 @@
         panel.dataset.rendered = String(drawn);
         panel.dispatchEvent(new CustomEvent("sim:rendered", {
           bubbles: true,
-          detail: { seq: requestSeq, ms: performance.now() - inputAt, drawMs: performance.now() - started }
+          detail: {
+            seq: requestSeq,
+            ms: performance.now() - timing.inputAt,
+            waitMs: timing.sentAt - timing.inputAt,
+            fetchMs: timing.answeredAt - timing.sentAt,
+            computeMs: data.cached ? 0 : (data.compute_ms || 0),
+            drawMs: performance.now() - started
+          }
         }));
       });
     }
@@ -258,6 +270,7 @@
       seq += 1;
       var requestSeq = seq;
       var query = params();
+      var timing = { inputAt: inputAt, sentAt: performance.now(), answeredAt: 0 };
       panel.setAttribute("aria-busy", "true");
       var request = fetch(endpoint + "?" + query.toString(), {
         signal: controller.signal,
@@ -265,6 +278,7 @@
         credentials: "same-origin"
       }).then(function (response) {
         return response.json().then(function (data) {
+          timing.answeredAt = performance.now();
           return { response: response, data: data };
         });
       }).then(function (answer) {
@@ -299,7 +313,7 @@
         if (link) {
           link.href = link.dataset.exploreLink + address;
         }
-        return render(data, requestSeq).then(function () {
+        return render(data, requestSeq, timing).then(function () {
           if (requestSeq === seq) {
             panel.removeAttribute("aria-busy");
           }
@@ -328,6 +342,9 @@
       inputAt = event && event.timeStamp ? event.timeStamp : performance.now();
       if (timer) {
         clearTimeout(timer);
+      } else if (!inFlight) {
+        update();  // nothing pending: ask at once
+        return;
       }
       timer = setTimeout(update, DEBOUNCE_MS);
     }
