@@ -5,11 +5,17 @@
  * each change asks the preview endpoint (form[data-explore], JSON, computed and never stored):
  * a change made when nothing is pending asks at once (a key press, a click, the first step of
  * a drag); changes that follow while an answer is awaited wait for a 250 ms pause, so a drag
- * asks for the value it settles on, not for every pixel (the request still in flight is
- * aborted then). The answer is drawn with
+ * asks for the value it settles on, not for every pixel, and never while the page's previous
+ * preview is still being computed (it is drawn, then the latest values are asked for). The
+ * answer is drawn with
  * charts.js (vega-embed). On the simulation page (data-explore-url="page") the address follows
  * the state (history.replaceState), so it stays a permalink; elsewhere a link
  * (a[data-explore-link]) does. "Keep this run" submits the form: the run is stored then.
+ *
+ * Where the result has a closed form (form[data-explore-instant]: base-rate's Bayes' rule,
+ * static/simulations/bayes.js), its chart is drawn in the browser at once on every move,
+ * above the server's charts, without waiting for anything; the panel then gets
+ * data-instant="<n>" and dispatches "sim:instant" (detail: {ms, drawMs}).
  *
  * After every redraw the panel gets data-rendered="<n>" and dispatches "sim:rendered"
  * (detail: {seq, ms: input → drawn, waitMs: input → request sent, fetchMs: request → answer,
@@ -253,13 +259,114 @@
       });
     }
 
+    // The chart drawn in the browser from a closed form (bayes.js), if this form has one.
+    var instantWords = null;
+    var instantSource = form.dataset.exploreInstant && document.getElementById(form.dataset.exploreInstant);
+    if (instantSource && window.RealityCheckBayes) {
+      try {
+        instantWords = JSON.parse(instantSource.textContent);
+      } catch (error) {
+        instantWords = null;
+      }
+    }
+    var instantFigure = null;
+    var instantView = null;
+    var instantBusy = false;
+    var instantAgain = false;
+    var instantCount = 0;
+
+    function instantParams() {
+      var values = {};
+      var valid = true;
+      form.querySelectorAll("[data-explore-param]").forEach(function (field) {
+        if (field.type === "radio") {
+          if (field.checked) {
+            values[field.name] = field.value;
+          }
+        } else if (field.type === "checkbox") {
+          values[field.name] = field.checked;
+        } else if (field.tagName === "SELECT") {
+          values[field.name] = field.value;
+        } else {
+          values[field.name] = field.value.trim() === "" ? NaN : Number(field.value);
+          if (field.checkValidity && !field.checkValidity()) {
+            valid = false;  // out of bounds or not a whole number: the server says why
+          }
+        }
+      });
+      return valid ? values : null;
+    }
+
+    function drawInstant() {
+      if (!instantWords) {
+        return;
+      }
+      if (instantBusy) {
+        instantAgain = true;  // drawn again with the latest values when this one is done
+        return;
+      }
+      var at = inputAt;
+      var values = instantParams();
+      var made = values && window.RealityCheckBayes.chart(values, instantWords);
+      if (!made) {
+        return;
+      }
+      if (!instantFigure) {
+        instantFigure = document.createElement("figure");
+        instantFigure.className = "sim-figure sim-instant";
+        var title = document.createElement("p");
+        title.className = "sim-live-chart-title";
+        var element = document.createElement("div");
+        element.className = "sim-chart";
+        element.setAttribute("role", "img");
+        var caption = document.createElement("figcaption");
+        caption.className = "sim-instant-description";
+        instantFigure.appendChild(title);
+        instantFigure.appendChild(element);
+        instantFigure.appendChild(caption);
+        chartsBox.parentNode.insertBefore(instantFigure, chartsBox);
+      }
+      instantFigure.querySelector(".sim-live-chart-title").textContent = made.title;
+      instantFigure.querySelector(".sim-instant-description").textContent = made.description;
+      var drawing = instantFigure.querySelector(".sim-chart");
+      drawing.setAttribute("aria-label", made.title + gettext(": ") + made.description);
+      instantBusy = true;
+      var started = performance.now();
+      if (instantView) {
+        instantView.finalize();
+        instantView = null;
+      }
+      charts.draw(drawing, made.spec).then(function (result) {
+        instantView = result.view;
+        instantCount += 1;
+        panel.dataset.instant = String(instantCount);
+        panel.dispatchEvent(new CustomEvent("sim:instant", {
+          bubbles: true,
+          detail: { ms: performance.now() - at, drawMs: performance.now() - started }
+        }));
+      }).catch(function () {}).then(function () {
+        instantBusy = false;
+        if (instantAgain) {
+          instantAgain = false;
+          drawInstant();
+        }
+      });
+    }
+
     var retried = false;
     var inFlight = null;  // the preview being computed, if any
+    var sendAfter = false;  // values changed while it was: ask for them when it answers
     var submitting = false;
     var moved = false;  // the visitor has changed a value
 
     function update(isRetry) {
       timer = null;
+      if (inFlight && !isRetry) {
+        // One preview at a time from a page: the server would still be computing the one we
+        // dropped (and holding a run slot). Ask again, for the latest values, once it answers.
+        sendAfter = true;
+        return;
+      }
       if (!isRetry) {
         retried = false;
       }
@@ -329,6 +436,10 @@
       request.then(function () {
         if (inFlight === request) {
           inFlight = null;
+          if (sendAfter && !submitting) {
+            sendAfter = false;
+            update();
+          }
         }
       });
     }
@@ -340,6 +451,7 @@
       moved = true;
       // event.timeStamp and performance.now() share one clock (the page's time origin).
       inputAt = event && event.timeStamp ? event.timeStamp : performance.now();
+      drawInstant();
       if (timer) {
         clearTimeout(timer);
       } else if (!inFlight) {
@@ -420,6 +532,7 @@
     }
     form.classList.add("sim-explorable");
     inputAt = performance.now();
+    drawInstant();
     update();
   }
 
