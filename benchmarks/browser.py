@@ -43,6 +43,8 @@ CHROMIUM = "/usr/bin/chromium"
 RECORDER = """
 window.__renders = [];
 document.addEventListener("sim:rendered", (e) => { window.__renders.push(e.detail); });
+window.__instants = [];
+document.addEventListener("sim:instant", (e) => { window.__instants.push(e.detail); });
 """
 
 
@@ -138,6 +140,11 @@ def bench(url: str, slugs: list[str], moves: int, baseline: str = "") -> list[di
                 "draw_p50": median("drawMs"),
                 "load": os.getloadavg()[0],
             }
+            # A chart drawn in the browser from a closed form (base-rate's dots): its own time.
+            instants = [r["ms"] for r in page.evaluate("() => window.__instants")[1:]]
+            if instants:
+                row["instant_p50"] = percentile(instants, 0.5)
+                row["instant_p95"] = percentile(instants, 0.95)
             rows.append(row)
             print(
                 f"{(label + ' ' + slug).strip():31} n={row['n']:2}  input→chart p50 {row['p50']:6.0f} ms  "
@@ -146,6 +153,12 @@ def bench(url: str, slugs: list[str], moves: int, baseline: str = "") -> list[di
                 f"draw {row['draw_p50']:4.0f} ms)   load {row['load']:.2f}",
                 flush=True,
             )
+            if instants:
+                print(
+                    f"{'':31}       browser-drawn chart (closed form) p50 "
+                    f"{row['instant_p50']:6.0f} ms  p95 {row['instant_p95']:6.0f} ms",
+                    flush=True,
+                )
             page.close()
         browser.close()
     return rows

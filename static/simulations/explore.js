@@ -451,14 +451,16 @@
       moved = true;
       // event.timeStamp and performance.now() share one clock (the page's time origin).
       inputAt = event && event.timeStamp ? event.timeStamp : performance.now();
-      drawInstant();
       if (timer) {
         clearTimeout(timer);
+        timer = setTimeout(update, DEBOUNCE_MS);
       } else if (!inFlight) {
         update();  // nothing pending: ask at once
-        return;
+      } else {
+        timer = setTimeout(update, DEBOUNCE_MS);
       }
-      timer = setTimeout(update, DEBOUNCE_MS);
+      // The browser's own chart after the request is on its way: both proceed at once.
+      drawInstant();
     }
 
     form.querySelectorAll(".sim-fields input, .sim-fields select").forEach(function (field) {
@@ -532,8 +534,8 @@
     }
     form.classList.add("sim-explorable");
     inputAt = performance.now();
-    drawInstant();
     update();
+    drawInstant();
   }
 
   document.querySelectorAll("form[data-explore]").forEach(setup);
