@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from simulations.engine import get
 from simulations.extra_charts import base_rate_instant, dots_spec, whole_dots
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import TIMEOUT_MS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -82,4 +83,7 @@ def test_moving_a_slider_redraws_the_dots_without_the_server(open_page, browser_
     expect(panel).to_have_attribute("data-instant", "2", timeout=TIMEOUT_MS)
     expect(figure.locator("figcaption")).to_contain_text("Of the 500 flagged, 380 are liars.")
     expect(page.locator("#id_base_rate")).to_have_value("50")
+    label = figure.locator(".sim-chart").get_attribute("aria-label")
+    assert label.startswith("1,000 travellers by Bayes' rule") and "380 are liars" in label
+    assert_accessible(page, name="base-rate explorable, Bayes dots")
     assert [e for e in browser_errors if "preview" not in e] == []
