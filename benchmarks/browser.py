@@ -6,10 +6,17 @@ key each, waiting for the redraw each time: every position is new, so each one i
 prints p50/p95 of:
 
 - input → chart: from the key's input event (its timeStamp) to the end of the redraw, as
-  static/simulations/explore.js reports it in its "sim:rendered" event; this includes the
-  250 ms debounce;
-- request → chart: the same minus the debounce (the server's compute and the drawing);
-- draw: vega-embed's part alone.
+  static/simulations/explore.js reports it in its "sim:rendered" event (a key press made when
+  nothing is pending is sent at once; only moves that follow while an answer is awaited wait
+  for the 250 ms pause);
+- and the medians of its parts: wait (input → request sent), fetch (request → answer parsed),
+  of which compute (the engine, in the server's forked child), and draw (vega-embed);
+- the 1-minute load average when the simulation's moves ended (2 cores, shared).
+
+``--baseline DIR`` also starts a server from another checkout of the project (e.g. ``git
+archive`` of an older commit unpacked in DIR, run with this venv) and measures each simulation
+there and here back to back, so that a before/after comparison shares the machine's load; it
+prints the ratio of the p95s.
 
 Without --url it starts its own server (runserver, DEBUG, a scratch SQLite database, the preview
 throttle lifted) on a free port and stops it at the end.
@@ -33,10 +40,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
-DEBOUNCE_MS = 250
 RECORDER = """
 window.__renders = [];
 document.addEventListener("sim:rendered", (e) => { window.__renders.push(e.detail); });
+window.__instants = [];
+document.addEventListener("sim:instant", (e) => { window.__instants.push(e.detail); });
 """
 
 
@@ -46,7 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server() -> tuple[subprocess.Popen, str, str]:
+def start_server(root: Path = ROOT) -> tuple[subprocess.Popen, str, str]:
     workdir = tempfile.mkdtemp(prefix="rc-bench-browser-")
     env = {
         **os.environ,
@@ -56,11 +64,11 @@ def start_server() -> tuple[subprocess.Popen, str, str]:
         "SIMULATION_LOCK_DIR": f"{workdir}/slots",
     }
     python = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
     port = free_port()
     server = subprocess.Popen(
         [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -83,7 +91,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def bench(url: str, slugs: list[str], moves: int) -> list[dict]:
+def bench(url: str, slugs: list[str], moves: int, baseline: str = "") -> list[dict]:
     from playwright.sync_api import expect, sync_playwright
 
     rows = []
@@ -91,9 +99,10 @@ def bench(url: str, slugs: list[str], moves: int) -> list[dict]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_init_script(RECORDER)
-        for slug in slugs:
+        sites = [("before", baseline), ("", url)] if baseline else [("", url)]
+        for slug, (label, site) in ((slug, site) for slug in slugs for site in sites):
             page = context.new_page()
-            page.goto(f"{url}/en/simulations/{slug}/")
+            page.goto(f"{site}/en/simulations/{slug}/")
             panel = page.locator("[data-explore-panel]")
             expect(panel).to_have_attribute("data-rendered", "1", timeout=120_000)
             slider = page.locator("input.sim-range").first
@@ -114,23 +123,42 @@ def bench(url: str, slugs: list[str], moves: int) -> list[dict]:
                 expect(panel).to_have_attribute("data-rendered", str(n + 2), timeout=120_000)
             renders = page.evaluate("() => window.__renders")[1:]  # leave out the arrival
             total = [r["ms"] for r in renders]
-            draw = [r["drawMs"] for r in renders]
+
+            def median(key: str, renders=renders) -> float:
+                values = [r[key] for r in renders if key in r]
+                return statistics.median(values) if values else float("nan")
+
             row = {
                 "slug": slug,
+                "site": label,
                 "n": len(total),
                 "p50": percentile(total, 0.5),
                 "p95": percentile(total, 0.95),
-                "req_p50": percentile([t - DEBOUNCE_MS for t in total], 0.5),
-                "req_p95": percentile([t - DEBOUNCE_MS for t in total], 0.95),
-                "draw_p50": statistics.median(draw) if draw else float("nan"),
+                "wait_p50": median("waitMs"),
+                "fetch_p50": median("fetchMs"),
+                "compute_p50": median("computeMs"),
+                "draw_p50": median("drawMs"),
+                "load": os.getloadavg()[0],
             }
+            # A chart drawn in the browser from a closed form (base-rate's dots): its own time.
+            instants = [r["ms"] for r in page.evaluate("() => window.__instants")[1:]]
+            if instants:
+                row["instant_p50"] = percentile(instants, 0.5)
+                row["instant_p95"] = percentile(instants, 0.95)
             rows.append(row)
             print(
-                f"{slug:24} n={row['n']:2}  input→chart p50 {row['p50']:6.0f} ms  "
-                f"p95 {row['p95']:6.0f} ms   request→chart p50 {row['req_p50']:6.0f} ms  "
-                f"p95 {row['req_p95']:6.0f} ms   draw p50 {row['draw_p50']:5.0f} ms",
+                f"{(label + ' ' + slug).strip():31} n={row['n']:2}  input→chart p50 {row['p50']:6.0f} ms  "
+                f"p95 {row['p95']:6.0f} ms   (p50s: wait {row['wait_p50']:4.0f}, "
+                f"fetch {row['fetch_p50']:5.0f} of which compute {row['compute_p50']:5.0f}, "
+                f"draw {row['draw_p50']:4.0f} ms)   load {row['load']:.2f}",
                 flush=True,
             )
+            if instants:
+                print(
+                    f"{'':31}       browser-drawn chart (closed form) p50 "
+                    f"{row['instant_p50']:6.0f} ms  p95 {row['instant_p95']:6.0f} ms",
+                    flush=True,
+                )
             page.close()
         browser.close()
     return rows
@@ -141,6 +169,9 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=5, help="slider moves per simulation")
     parser.add_argument("--only", default="", help="comma-separated simulation slugs")
     parser.add_argument("--url", default="", help="a running site (else one is started)")
+    parser.add_argument(
+        "--baseline", default="", help="another checkout to measure beside this one (a dir)"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -159,22 +190,33 @@ def main() -> None:
         f"{os.getloadavg()[2]:.2f} on {os.cpu_count()} cores",
         flush=True,
     )
-    server = None
+    servers = []
     url = args.url.rstrip("/")
-    if not url:
-        server, url, _ = start_server()
+    baseline = ""
     try:
-        rows = bench(url, slugs, args.moves)
+        if not url:
+            server, url, _ = start_server()
+            servers.append(server)
+        if args.baseline:
+            server, baseline, _ = start_server(Path(args.baseline).resolve())
+            servers.append(server)
+        rows = bench(url, slugs, args.moves, baseline)
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
             server.wait(timeout=10)
-    totals = [r["p95"] for r in rows]
-    if totals:
-        print(
-            f"all simulations: median of p95 {statistics.median(totals):.0f} ms; "
-            f"under 300 ms at p95: {sum(1 for t in totals if t < 300)} of {len(totals)}"
-        )
+    for label in ("before", "") if baseline else ("",):
+        totals = [r["p95"] for r in rows if r["site"] == label]
+        if totals:
+            print(
+                f"{label or 'this checkout'}: median of p95 {statistics.median(totals):.0f} ms; "
+                f"under 300 ms at p95: {sum(1 for t in totals if t < 300)} of {len(totals)}"
+            )
+    if baseline:
+        after = {r["slug"]: r["p95"] for r in rows if r["site"] == ""}
+        ratios = [after[r["slug"]] / r["p95"] for r in rows if r["site"] == "before" and r["p95"]]
+        if ratios:
+            print(f"p95 after ÷ before: median {statistics.median(ratios):.2f}")
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
 
 

@@ -41,36 +41,10 @@ def _metric(result: dict, key: str):
     return None
 
 
-def base_rate_dots(run, result: dict[str, Any]) -> dict[str, Any] | None:
-    keys = ("true_positives", "false_positives", "false_negatives", "true_negatives")
-    counts = [_metric(result, key) for key in keys]
-    if not all(isinstance(c, int | float) and c >= 0 for c in counts) or sum(counts) <= 0:
-        return None
-    counts = [int(c) for c in counts]
-    n = sum(counts)
-    dots = whole_dots(counts)
-    border = (run.params or {}).get("framing", "border") == "border"
-    if border:
-        labels = [
-            gettext("Lying, flagged"),
-            gettext("Honest, flagged"),
-            gettext("Lying, cleared"),
-            gettext("Honest, cleared"),
-        ]
-        title = gettext("1,000 travellers: who is flagged, and who is lying")
-    else:
-        labels = [
-            gettext("With the trait, flagged"),
-            gettext("Without the trait, flagged"),
-            gettext("With the trait, cleared"),
-            gettext("Without the trait, cleared"),
-        ]
-        title = gettext("1,000 people: who is flagged, and who has the trait")
-    # A legend entry says how many dots it has, so the picture reads without the text.
-    names = [
-        gettext("{group}: {dots}").format(group=label, dots=format_number(d))
-        for label, d in zip(labels, dots, strict=True)
-    ]
+def dots_spec(title: str, names: list[str], dots: list[int]) -> dict[str, Any]:
+    """The Vega-Lite spec of the 1,000 dots: ``names`` the four groups' legend entries (liars
+    flagged, honest flagged, liars cleared, honest cleared), ``dots`` their whole dots.
+    static/simulations/bayes.js builds the same spec in the browser (tests compare them)."""
     bounds, total = [], 0
     for d in dots:
         total += d
@@ -82,7 +56,7 @@ def base_rate_dots(run, result: dict[str, Any]) -> dict[str, Any] | None:
         f"datum.i < {bounds[2]} ? {json.dumps(names[2])} : {json.dumps(names[3])}"
     )
     scale = {"domain": names}
-    spec = {
+    return {
         "$schema": SCHEMA,
         "title": title,
         # Fixed size (CSS scales the drawing down on a phone); quantitative x and y, so the
@@ -155,6 +129,39 @@ def base_rate_dots(run, result: dict[str, Any]) -> dict[str, Any] | None:
             },
         },
     }
+
+
+def base_rate_dots(run, result: dict[str, Any]) -> dict[str, Any] | None:
+    keys = ("true_positives", "false_positives", "false_negatives", "true_negatives")
+    counts = [_metric(result, key) for key in keys]
+    if not all(isinstance(c, int | float) and c >= 0 for c in counts) or sum(counts) <= 0:
+        return None
+    counts = [int(c) for c in counts]
+    n = sum(counts)
+    dots = whole_dots(counts)
+    border = (run.params or {}).get("framing", "border") == "border"
+    if border:
+        labels = [
+            gettext("Lying, flagged"),
+            gettext("Honest, flagged"),
+            gettext("Lying, cleared"),
+            gettext("Honest, cleared"),
+        ]
+        title = gettext("1,000 travellers: who is flagged, and who is lying")
+    else:
+        labels = [
+            gettext("With the trait, flagged"),
+            gettext("Without the trait, flagged"),
+            gettext("With the trait, cleared"),
+            gettext("Without the trait, cleared"),
+        ]
+        title = gettext("1,000 people: who is flagged, and who has the trait")
+    # A legend entry says how many dots it has, so the picture reads without the text.
+    names = [
+        gettext("{group}: {dots}").format(group=label, dots=format_number(d))
+        for label, d in zip(labels, dots, strict=True)
+    ]
+    spec = dots_spec(title, names, dots)
     flagged_dots = dots[0] + dots[1]
     if border:
         description = gettext(
@@ -203,3 +210,59 @@ def extra_charts(run, result: dict[str, Any]) -> list[dict[str, Any]]:
     builder = BUILDERS.get(run.slug)
     chart = builder(run, result) if builder else None
     return [chart] if chart else []
+
+
+def base_rate_instant() -> dict[str, Any]:
+    """What static/simulations/bayes.js needs to draw the 1,000 dots in the browser from Bayes'
+    rule as the sliders move, without asking the server: the words, in the page's language.
+
+    The expected counts (travellers × base rate × sensitivity, …) are the engine's closed form;
+    the browser computes them with the same arithmetic, in the same order, so the dots are
+    exactly those of the expected counts (tests/e2e/test_bayes_instant.py compares both).
+    """
+    sample = format_number(1000)
+    return {
+        "labels": {
+            "border": [
+                gettext("Lying, flagged"),
+                gettext("Honest, flagged"),
+                gettext("Lying, cleared"),
+                gettext("Honest, cleared"),
+            ],
+            "trait": [
+                gettext("With the trait, flagged"),
+                gettext("Without the trait, flagged"),
+                gettext("With the trait, cleared"),
+                gettext("Without the trait, cleared"),
+            ],
+        },
+        "titles": {
+            "border": gettext("1,000 travellers by Bayes' rule: who is flagged, who is lying"),
+            "trait": gettext("1,000 people by Bayes' rule: who is flagged, who has the trait"),
+        },
+        "descriptions": {
+            "border": gettext(
+                "Drawn in your browser as you move the sliders: the {n} travellers as Bayes' "
+                "rule expects them, scaled to 1,000 and rounded to whole dots. Triangles are "
+                "liars, circles honest travellers; filled dots are flagged, hollow ones cleared. "
+                "Of the {flagged} flagged, {tp} are liars."
+            ),
+            "trait": gettext(
+                "Drawn in your browser as you move the sliders: the {n} people as Bayes' rule "
+                "expects them, scaled to 1,000 and rounded to whole dots. Triangles have the "
+                "trait, circles do not; filled dots are flagged, hollow ones cleared. Of the "
+                "{flagged} flagged, {tp} have the trait."
+            ),
+        },
+        "name": gettext("{group}: {dots}"),
+        "thousands": sample[1:-3],
+    }
+
+
+INSTANT = {"base-rate": base_rate_instant}
+
+
+def instant_config(slug: str) -> dict[str, Any] | None:
+    """The words of the chart the browser draws itself for this simulation, if it has one."""
+    builder = INSTANT.get(slug)
+    return builder() if builder else None

@@ -30,7 +30,7 @@ from kb.models import CaseStudy, Theme
 from . import engine
 from .compare import compare_charts, compare_metrics, compare_params
 from .engine import ParamError, Simulation
-from .extra_charts import extra_charts
+from .extra_charts import extra_charts, instant_config
 from .forms import RunForm, initial_from_params
 from .i18n import LocalSimulation, local_simulation, localize, localize_result
 from .links import render_run_links
@@ -132,6 +132,7 @@ def _detail_context(
         ],
         "preset_error": preset_error,
         "run_error": run_error,
+        "instant": instant_config(simulation.slug),  # a chart the browser draws (bayes.js)
     }
 
 

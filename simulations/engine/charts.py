@@ -95,3 +95,69 @@ def bar_chart(
     if color:
         spec["encoding"]["color"] = _field(color, "nominal", color_title)
     return spec
+
+
+def whole_marks(counts: list[int], total: int) -> list[int]:
+    """Counts scaled to ``total`` marks, rounded by the largest remainder so they add up to it
+    (ties go to the earlier count)."""
+    n = sum(counts)
+    if n <= 0 or total <= 0:
+        return [0] * len(counts)
+    exact = [c * total / n for c in counts]
+    marks = [int(x) for x in exact]
+    order = sorted(range(len(counts)), key=lambda i: exact[i] - marks[i], reverse=True)
+    for i in order[: total - sum(marks)]:
+        marks[i] += 1
+    return marks
+
+
+def unit_columns_chart(
+    title: str,
+    columns: list[tuple[Any, list[int]]],
+    *,
+    groups: list[Any],
+    colors: list[str],
+    shapes: list[str],
+    x_title: str,
+    y_title: str,
+    capacity: int,
+    height: int = 220,
+) -> dict[str, Any]:
+    """A unit chart: for each x value (a round), one column of marks per group side by side,
+    mark ``k`` of a column at height ``k``. ``columns`` is ``[(x, [marks of each group]), …]``;
+    colour and shape both tell the groups apart (not colour alone). The height holds
+    ``capacity`` marks, so columns compare across x."""
+    rows = [
+        {"x": x, "group": group, "mark": k}
+        for x, marks in columns
+        for group, count in zip(groups, marks, strict=True)
+        for k in range(count)
+    ]
+    spec = _base(title, rows)
+    spec["height"] = height
+    spec["mark"] = {"type": "point", "filled": True, "size": 40, "opacity": 1}
+    spec["encoding"] = {
+        "x": _field("x", "ordinal", x_title, axis={"labelAngle": 0}),
+        "xOffset": {"field": "group", "type": "nominal", "sort": groups},
+        "y": {
+            "field": "mark",
+            "type": "quantitative",
+            "title": y_title,
+            "axis": None,
+            "scale": {"domain": [-0.5, max(capacity, 1) - 0.5], "nice": False, "zero": False},
+        },
+        "color": {
+            "field": "group",
+            "type": "nominal",
+            "title": None,
+            "scale": {"domain": groups, "range": colors},
+        },
+        "shape": {
+            "field": "group",
+            "type": "nominal",
+            "title": None,
+            "scale": {"domain": groups, "range": shapes},
+        },
+    }
+    spec["config"] = {**spec["config"], "view": {"stroke": None}}
+    return spec

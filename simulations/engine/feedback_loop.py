@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .base import Chart, Check, Metric, Param, Preset, Result, Simulation, Table
-from .charts import bar_chart, line_chart
+from .charts import bar_chart, line_chart, unit_columns_chart, whole_marks
 from .text import N_, Int, Msg, Num, Pct, plural
 
 # A citation: never translated (a publication keeps its title and language).
@@ -19,6 +19,9 @@ ENSIGN = (
 )
 _CHUNK = 1_000  # days of random numbers drawn at once: bounds memory at any size
 _SHOWN_CITIES = 5  # single cities drawn on the chart beside the mean
+_ROUNDS = 10  # the unit chart's rounds: the days cut into this many equal spans
+_MARKS_PER_ROUND = 20  # marks in a round's column pair (one per patrol when fewer days)
+REGION_A, REGION_B = "#D55E00", "#0072B2"  # Okabe–Ito vermillion and blue (colour-blind safe)
 
 
 def _mean_field_share(rate_a: float, rate_b: float, report: float, correction: bool) -> float:
@@ -115,7 +118,10 @@ def _run_urns(
         ``share`` (checkpoints × cities) urn share of A after each checkpoint day;
         ``patrols_a_last`` share of the last 10% of days each city patrolled A;
         ``tied_late`` whether each city's record was still tied when the last 10% began;
-        ``discovered`` and ``reported`` (2 × cities) incidents recorded each way.
+        ``discovered`` and ``reported`` (2 × cities) incidents recorded each way;
+        ``round_edges`` (rounds + 1) the first day (0-based) of each round and the end;
+        ``round_patrols_a`` and ``round_days`` (rounds) the first city's patrols in A, and the
+        days (one patrol each), of each round.
     """
     days, cities = p["days"], p["cities"]
     report = p["report_rate"]
@@ -130,6 +136,9 @@ def _run_urns(
     tied_late = np.zeros(cities, dtype=bool)
     share_at = np.empty((len(checkpoints), cities))
     cp_index = {int(day): i for i, day in enumerate(checkpoints)}
+    round_edges = np.array([days * r // _ROUNDS for r in range(_ROUNDS + 1)])
+    round_patrols_a = np.zeros(_ROUNDS, dtype=np.int64)
+    round_days = np.zeros(_ROUNDS, dtype=np.int64)
     for start in range(0, days, _CHUNK):
         m = min(_CHUNK, days - start)
         u = rng.random((5, m, cities))
@@ -169,6 +178,10 @@ def _run_urns(
         discovered[1] += (~go & inc_b & keep_b).sum(axis=0)
         reported[0] += (~go & rep_a).sum(axis=0)
         reported[1] += (go & rep_b).sum(axis=0)
+        # The first city's patrols, round by round (the unit chart): counted, not drawn.
+        rounds = np.searchsorted(round_edges, np.arange(start, start + m), side="right") - 1
+        round_patrols_a += np.bincount(rounds, weights=go[:, 0], minlength=_ROUNDS).astype(np.int64)
+        round_days += np.bincount(rounds, minlength=_ROUNDS)
         late_from = max(last_start - start, 0)
         if late_from < m:
             patrols_a_last += go[late_from:].sum(axis=0)
@@ -178,6 +191,9 @@ def _run_urns(
         "tied_late": tied_late,
         "discovered": discovered,
         "reported": reported,
+        "round_edges": round_edges,
+        "round_patrols_a": round_patrols_a,
+        "round_days": round_days,
     }
 
 
@@ -547,7 +563,9 @@ the mean over cities.
             columns=[("bin", N_("Region A's final share")), ("cities", N_("Cities"))],
             rows=hist_rows,
         )
+        patrols, patrol_chart = self._patrols_by_round(out, true_share)
         charts = [
+            patrol_chart,
             Chart(
                 key="share_over_time",
                 title=over_time.title,
@@ -626,11 +644,96 @@ the mean over cities.
             findings = [*findings[:4], not_checked]
         return Result(
             metrics=metrics,
-            tables=[over_time, ending, city_table],
+            tables=[patrols, over_time, ending, city_table],
             charts=charts,
             findings=findings,
             checks=checks,
         )
+
+    @staticmethod
+    def _patrols_by_round(out: dict[str, np.ndarray], true_share: float) -> tuple[Table, Chart]:
+        """The first city's patrols as they accumulate: a unit chart, round by round.
+
+        Each round (a tenth of the days) is a pair of columns, one mark per patrol in region A
+        (triangles) and in B (circles); with more than ``_MARKS_PER_ROUND`` days in a round a
+        mark stands for several patrols, each round's pair rounded to whole marks (largest
+        remainder) so that every round has the same number of marks.
+        """
+        edges, days_in = out["round_edges"], out["round_days"]
+        patrols_a = out["round_patrols_a"]
+        rows, columns = [], []
+        for r in range(len(days_in)):
+            a, total = int(patrols_a[r]), int(days_in[r])
+            capacity = min(_MARKS_PER_ROUND, total)
+            marks = whole_marks([a, total - a], capacity)
+            columns.append((r + 1, marks))
+            rows.append(
+                {
+                    "round": r + 1,
+                    "days": Msg(
+                        "{first}–{last}", first=Int(int(edges[r]) + 1), last=Int(int(edges[r + 1]))
+                    ),
+                    "patrols_a": a,
+                    "patrols_b": total - a,
+                    "marks_a": marks[0],
+                    "marks_b": marks[1],
+                }
+            )
+        table = Table(
+            key="patrols_by_round",
+            title=N_("City 1's patrols in each region, round by round"),
+            columns=[
+                ("round", N_("Round")),
+                ("days", N_("Days")),
+                ("patrols_a", N_("Patrols in A")),
+                ("patrols_b", N_("Patrols in B")),
+                ("marks_a", N_("Marks for A")),
+                ("marks_b", N_("Marks for B")),
+            ],
+            rows=rows,
+        )
+        capacity = max((a + b for _, (a, b) in columns), default=1)
+        per_mark = float(days_in.max()) / capacity
+        first, last = rows[0], rows[-1]
+        if per_mark <= 1:
+            scale = N_("Each mark is one patrol.")
+        else:
+            scale = Msg(
+                "Each mark stands for about {n} patrols, each round rounded to whole marks.",
+                n=Num(per_mark, 0 if per_mark == round(per_mark) else 1),
+            )
+        description = Msg(
+            "City 1 sends one patrol a day; the days are cut into {rounds} rounds, and each "
+            "round has a column of triangles for the patrols sent to region A and a column of "
+            "circles for region B. {scale} In the first round {first_a} of {first_n} patrols "
+            "went to A, in the last round {last_a} of {last_n}; A's true share of incidents "
+            "is {true}.",
+            rounds=Int(len(rows)),
+            scale=scale,
+            first_a=Int(first["patrols_a"]),
+            first_n=Int(first["patrols_a"] + first["patrols_b"]),
+            last_a=Int(last["patrols_a"]),
+            last_n=Int(last["patrols_a"] + last["patrols_b"]),
+            true=Pct(true_share),
+        )
+        groups = [N_("Patrols in region A"), N_("Patrols in region B")]
+        chart = Chart(
+            key="patrols_by_round",
+            title=table.title,
+            description=description,
+            spec=unit_columns_chart(
+                table.title,
+                columns,
+                groups=groups,
+                colors=[REGION_A, REGION_B],
+                shapes=["triangle-up", "circle"],
+                x_title=N_("Round (a tenth of the days)"),
+                y_title=N_("Patrols (marks)"),
+                capacity=capacity,
+            ),
+            table=table.key,
+        )
+        return table, chart
 
     def _checks(
         self,

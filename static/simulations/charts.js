@@ -141,7 +141,17 @@
   function draw(element, spec) {
     spec = fitToWidth(spec, element.clientWidth || window.innerWidth);
     element.classList.add("sim-chart-drawing");
+    // vega-embed names its container "Vega visualization" (role graphics-document): the page's
+    // own name and role (the chart's title and description) are put back once it has drawn.
+    var label = element.getAttribute("aria-label");
+    var role = element.getAttribute("role");
     return window.vegaEmbed(element, spec, options).then(function (result) {
+      if (label) {
+        element.setAttribute("aria-label", label);
+      }
+      if (role) {
+        element.setAttribute("role", role);
+      }
       element.classList.remove("sim-chart-drawing", "sim-chart-failed");
       element.classList.add("sim-chart-drawn");
       return result;

@@ -2,14 +2,25 @@
  * numbers) and the chart, the findings and the key metrics follow them in place.
  *
  * Progressive enhancement: without JavaScript the form posts and opens a stored run. With it,
- * each change asks the preview endpoint (form[data-explore], JSON, computed and never stored)
- * after a 250 ms pause, aborting the request still in flight; the answer is drawn with
+ * each change asks the preview endpoint (form[data-explore], JSON, computed and never stored):
+ * a change made when nothing is pending asks at once (a key press, a click, the first step of
+ * a drag); changes that follow while an answer is awaited wait for a 250 ms pause, so a drag
+ * asks for the value it settles on, not for every pixel, and never while the page's previous
+ * preview is still being computed (it is drawn, then the latest values are asked for). The
+ * answer is drawn with
  * charts.js (vega-embed). On the simulation page (data-explore-url="page") the address follows
  * the state (history.replaceState), so it stays a permalink; elsewhere a link
  * (a[data-explore-link]) does. "Keep this run" submits the form: the run is stored then.
  *
+ * Where the result has a closed form (form[data-explore-instant]: base-rate's Bayes' rule,
+ * static/simulations/bayes.js), its chart is drawn in the browser at once on every move,
+ * above the server's charts, without waiting for anything; the panel then gets
+ * data-instant="<n>" and dispatches "sim:instant" (detail: {ms, drawMs}).
+ *
  * After every redraw the panel gets data-rendered="<n>" and dispatches "sim:rendered"
- * (detail: {seq, ms}); the browser benchmark and the tests wait for it. */
+ * (detail: {seq, ms: input → drawn, waitMs: input → request sent, fetchMs: request → answer,
+ * computeMs: the server's engine time (0 from its cache), drawMs}); the browser benchmark
+ * and the tests wait for it. */
 (function () {
   "use strict";
   var DEBOUNCE_MS = 250;
@@ -171,7 +182,7 @@
       return messages.join(" ");
     }
 
-    function render(data, requestSeq) {
+    function render(data, requestSeq, timing) {
       var started = performance.now();
       views.forEach(function (view) { view.finalize(); });
       views = [];
@@ -236,18 +247,126 @@
         panel.dataset.rendered = String(drawn);
         panel.dispatchEvent(new CustomEvent("sim:rendered", {
           bubbles: true,
-          detail: { seq: requestSeq, ms: performance.now() - inputAt, drawMs: performance.now() - started }
+          detail: {
+            seq: requestSeq,
+            ms: performance.now() - timing.inputAt,
+            waitMs: timing.sentAt - timing.inputAt,
+            fetchMs: timing.answeredAt - timing.sentAt,
+            computeMs: data.cached ? 0 : (data.compute_ms || 0),
+            drawMs: performance.now() - started
+          }
         }));
+      });
+    }
+
+    // The chart drawn in the browser from a closed form (bayes.js), if this form has one.
+    var instantWords = null;
+    var instantSource = form.dataset.exploreInstant && document.getElementById(form.dataset.exploreInstant);
+    if (instantSource && window.RealityCheckBayes) {
+      try {
+        instantWords = JSON.parse(instantSource.textContent);
+      } catch (error) {
+        instantWords = null;
+      }
+    }
+    var instantFigure = null;
+    var instantView = null;
+    var instantBusy = false;
+    var instantAgain = false;
+    var instantCount = 0;
+
+    function instantParams() {
+      var values = {};
+      var valid = true;
+      form.querySelectorAll("[data-explore-param]").forEach(function (field) {
+        if (field.type === "radio") {
+          if (field.checked) {
+            values[field.name] = field.value;
+          }
+        } else if (field.type === "checkbox") {
+          values[field.name] = field.checked;
+        } else if (field.tagName === "SELECT") {
+          values[field.name] = field.value;
+        } else {
+          values[field.name] = field.value.trim() === "" ? NaN : Number(field.value);
+          if (field.checkValidity && !field.checkValidity()) {
+            valid = false;  // out of bounds or not a whole number: the server says why
+          }
+        }
+      });
+      return valid ? values : null;
+    }
+
+    function drawInstant() {
+      if (!instantWords) {
+        return;
+      }
+      if (instantBusy) {
+        instantAgain = true;  // drawn again with the latest values when this one is done
+        return;
+      }
+      var at = inputAt;
+      var values = instantParams();
+      var made = values && window.RealityCheckBayes.chart(values, instantWords);
+      if (!made) {
+        return;
+      }
+      if (!instantFigure) {
+        instantFigure = document.createElement("figure");
+        instantFigure.className = "sim-figure sim-instant";
+        var title = document.createElement("p");
+        title.className = "sim-live-chart-title";
+        var element = document.createElement("div");
+        element.className = "sim-chart";
+        element.setAttribute("role", "img");
+        var caption = document.createElement("figcaption");
+        caption.className = "sim-instant-description";
+        instantFigure.appendChild(title);
+        instantFigure.appendChild(element);
+        instantFigure.appendChild(caption);
+        chartsBox.parentNode.insertBefore(instantFigure, chartsBox);
+      }
+      instantFigure.querySelector(".sim-live-chart-title").textContent = made.title;
+      instantFigure.querySelector(".sim-instant-description").textContent = made.description;
+      var drawing = instantFigure.querySelector(".sim-chart");
+      drawing.setAttribute("aria-label", made.title + gettext(": ") + made.description);
+      instantBusy = true;
+      var started = performance.now();
+      if (instantView) {
+        instantView.finalize();
+        instantView = null;
+      }
+      charts.draw(drawing, made.spec).then(function (result) {
+        instantView = result.view;
+        instantCount += 1;
+        panel.dataset.instant = String(instantCount);
+        panel.dispatchEvent(new CustomEvent("sim:instant", {
+          bubbles: true,
+          detail: { ms: performance.now() - at, drawMs: performance.now() - started }
+        }));
+      }).catch(function () {}).then(function () {
+        instantBusy = false;
+        if (instantAgain) {
+          instantAgain = false;
+          drawInstant();
+        }
       });
     }
 
     var retried = false;
     var inFlight = null;  // the preview being computed, if any
+    var sendAfter = false;  // values changed while it was: ask for them when it answers
     var submitting = false;
     var moved = false;  // the visitor has changed a value
 
     function update(isRetry) {
       timer = null;
+      if (inFlight && !isRetry) {
+        // One preview at a time from a page: the server would still be computing the one we
+        // dropped (and holding a run slot). Ask again, for the latest values, once it answers.
+        sendAfter = true;
+        return;
+      }
       if (!isRetry) {
         retried = false;
       }
@@ -258,6 +377,7 @@
       seq += 1;
       var requestSeq = seq;
       var query = params();
+      var timing = { inputAt: inputAt, sentAt: performance.now(), answeredAt: 0 };
       panel.setAttribute("aria-busy", "true");
       var request = fetch(endpoint + "?" + query.toString(), {
         signal: controller.signal,
@@ -265,6 +385,7 @@
         credentials: "same-origin"
       }).then(function (response) {
         return response.json().then(function (data) {
+          timing.answeredAt = performance.now();
           return { response: response, data: data };
         });
       }).then(function (answer) {
@@ -299,7 +420,7 @@
         if (link) {
           link.href = link.dataset.exploreLink + address;
         }
-        return render(data, requestSeq).then(function () {
+        return render(data, requestSeq, timing).then(function () {
           if (requestSeq === seq) {
             panel.removeAttribute("aria-busy");
           }
@@ -315,6 +436,10 @@
       request.then(function () {
         if (inFlight === request) {
           inFlight = null;
+          if (sendAfter && !submitting) {
+            sendAfter = false;
+            update();
+          }
         }
       });
     }
@@ -328,8 +453,14 @@
       inputAt = event && event.timeStamp ? event.timeStamp : performance.now();
       if (timer) {
         clearTimeout(timer);
+        timer = setTimeout(update, DEBOUNCE_MS);
+      } else if (!inFlight) {
+        update();  // nothing pending: ask at once
+      } else {
+        timer = setTimeout(update, DEBOUNCE_MS);
       }
-      timer = setTimeout(update, DEBOUNCE_MS);
+      // The browser's own chart after the request is on its way: both proceed at once.
+      drawInstant();
     }
 
     form.querySelectorAll(".sim-fields input, .sim-fields select").forEach(function (field) {
@@ -404,6 +535,7 @@
     form.classList.add("sim-explorable");
     inputAt = performance.now();
     update();
+    drawInstant();
   }
 
   document.querySelectorAll("form[data-explore]").forEach(setup);

@@ -131,3 +131,53 @@ def test_findings_follow_the_numbers():
         phrase in equal[0] for phrase in ("same incident rate", "cancel out", "luck of the draw")
     )
     assert runaway != corrected
+
+
+# --- the patrols' unit chart -------------------------------------------------------------------
+def _patrols(result):
+    table = next(t for t in result.tables if t.key == "patrols_by_round")
+    chart = next(c for c in result.charts if c.key == "patrols_by_round")
+    return table.rows, chart
+
+
+def test_unit_chart_counts_every_patrol_of_city_one_round_by_round():
+    params = {**FAST, "report_rate": 0.3}
+    result = SIM.run(params, seed=5)
+    rows, chart = _patrols(result)
+    assert result.charts[0] is chart and chart.table == "patrols_by_round"
+    assert [r["round"] for r in rows] == list(range(1, 11))
+    assert [r["patrols_a"] + r["patrols_b"] for r in rows] == [FAST["days"] // 10] * 10
+    # The last round is the last tenth of the days: the city table counts it on its own.
+    city_1 = next(t for t in result.tables if t.key == "cities").rows[0]
+    assert rows[-1]["patrols_a"] / (FAST["days"] // 10) == pytest.approx(city_1["late_patrols_a"])
+    # The chart draws each round's marks, scaled to 20 and rounded by the largest remainder.
+    values = chart.spec["data"]["values"]
+    groups = chart.spec["encoding"]["color"]["scale"]["domain"]
+    for row in rows:
+        exact = 20 * row["patrols_a"] / (row["patrols_a"] + row["patrols_b"])
+        assert row["marks_a"] in (int(exact), int(exact) + 1)
+        assert abs(row["marks_a"] - exact) <= 0.5
+        assert row["marks_a"] + row["marks_b"] == 20
+        for group, marks in zip(groups, (row["marks_a"], row["marks_b"]), strict=True):
+            drawn = sorted(
+                v["mark"] for v in values if v["x"] == row["round"] and v["group"] == group
+            )
+            assert drawn == list(range(marks))
+
+
+def test_unit_chart_hot_spot_sends_every_patrol_to_the_larger_record():
+    # Hot spot, no reports: the region ahead gets every patrol and only it gains records.
+    for initial_a, initial_b, in_a in ((5, 1, 250), (1, 5, 0)):
+        params = {"days": 2500, "cities": 5, "allocation": "hotspot"}
+        result = SIM.run({**params, "initial_a": initial_a, "initial_b": initial_b}, seed=1)
+        rows, chart = _patrols(result)
+        assert [r["patrols_a"] for r in rows] == [in_a] * 10
+        assert "Each mark stands for about 12.5 patrols" in chart.description
+
+
+def test_unit_chart_one_mark_per_patrol_on_short_runs():
+    result = SIM.run({"days": 100, "cities": 5}, seed=2)
+    rows, chart = _patrols(result)
+    assert all(r["marks_a"] == r["patrols_a"] and r["marks_b"] == r["patrols_b"] for r in rows)
+    assert len(chart.spec["data"]["values"]) == 100
+    assert "Each mark is one patrol." in chart.description

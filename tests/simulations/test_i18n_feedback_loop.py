@@ -39,14 +39,22 @@ def test_numbers_and_series_read_the_french_way():
         0
     ].startswith("En moyenne")
     assert re.search(rf"\d{NBSP}%", fr["findings"][0])
-    series = {row["series"] for row in fr["charts"][0]["spec"]["data"]["values"]}
+    charts = {chart["key"]: chart for chart in fr["charts"]}
+    series = {row["series"] for row in charts["share_over_time"]["spec"]["data"]["values"]}
     assert {"Ville 1", "Moyenne des 20\u00a0villes", "Part réelle"} <= series
-    bins = [row["bin"] for row in fr["charts"][1]["spec"]["data"]["values"]]
+    bins = [row["bin"] for row in charts["final_shares"]["spec"]["data"]["values"]]
     assert bins[0] == f"0–10{NBSP}%"
     # the chart's category order is rendered with the same words as its data
-    assert fr["charts"][1]["spec"]["encoding"]["x"]["sort"] == bins
-    description = fr["charts"][0]["description"]
+    assert charts["final_shares"]["spec"]["encoding"]["x"]["sort"] == bins
+    description = charts["share_over_time"]["description"]
     assert f"2{NBSP}000{NBSP}jours" in description, description
+    # the patrols' unit chart: regions, rounds and counts in French
+    patrols = charts["patrols_by_round"]
+    assert patrols["spec"]["encoding"]["color"]["scale"]["domain"] == [
+        "Patrouilles dans la région A",
+        "Patrouilles dans la région B",
+    ]
+    assert f"environ 10{NBSP}patrouilles" in patrols["description"], patrols["description"]
 
 
 def test_the_description_texts_are_french():
