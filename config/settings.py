@@ -16,6 +16,7 @@ import hashlib
 import os
 import secrets
 import tempfile
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -246,7 +247,13 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "UTC"
+# Dates are shown and typed in this zone (assignments' opening and closing times, named beside
+# them): the course is taught in France. Stored in UTC (USE_TZ). DJANGO_TIME_ZONE to change it.
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "").strip() or "Europe/Paris"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(f"DJANGO_TIME_ZONE={TIME_ZONE!r} is not a known time zone") from exc
 USE_I18N = True
 USE_TZ = True
 # django-modeltranslation: one column per language on each translated field (title_fr,
