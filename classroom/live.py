@@ -214,9 +214,7 @@ def distribution(session: LiveSession, question: Question) -> Distribution:
         )
     )
     n = len(rows)
-    result = Distribution(
-        question=question, answers=n, right=sum(1 for r in rows if r[2])
-    )
+    result = Distribution(question=question, answers=n, right=sum(1 for r in rows if r[2]))
     share = (lambda k: 100 * k / n) if n else (lambda k: 0.0)
     if question.type == QuestionType.NUMERIC:
         result.right_answer = question.right_answer_text()
