@@ -21,6 +21,7 @@ Figures go to stdout and benchmarks/out/classroom.json.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -103,6 +104,7 @@ print(json.dumps(keys))
 """
 
 COUNT_ROWS = r"""
+import http.client
 import json
 from classroom.models import LiveResponse, Member
 from django.db.models import Count
@@ -137,6 +139,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def light_get(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
+    """A GET with the standard library (a fraction of requests' CPU: 300 phones share the GIL
+    of this one process, and the measured latency must be the server's)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
 class Phone(threading.Thread):
     def __init__(self, bench, n: int, session_key: str):
         super().__init__(daemon=True)
@@ -166,17 +180,16 @@ class Phone(threading.Thread):
     def run(self):
         b = self.bench
         time.sleep(random.uniform(0, b.interval))  # phones do not poll in lockstep
-        state_url = self.open_page()
+        state_path = self.open_page()[len(b.base) :]
         b.ready()
         answer_due = None
         while not b.stop.is_set():
             t0 = time.monotonic()
             try:
-                r = self.http.get(state_url, headers={"Cookie": self.cookie}, timeout=10)
-                ms = 1000 * (time.monotonic() - t0)
-                b.record_poll("phone", ms, r.status_code)
-                state = r.json() if r.status_code == 200 else {}
-            except requests.RequestException:
+                status, body = light_get(b.port, state_path)
+                b.record_poll("phone", 1000 * (time.monotonic() - t0), status)
+                state = json.loads(body) if status == 200 else {}
+            except OSError:
                 b.record_poll("phone", 1000 * (time.monotonic() - t0), 0)
                 state = {}
             if state.get("state") == "question" and answer_due is None:
@@ -224,6 +237,7 @@ class Phone(threading.Thread):
 class Bench:
     def __init__(self, base, setup, interval, spread):
         self.base = base
+        self.port = int(base.rsplit(":", 1)[1])
         self.code = setup["code"]
         self.session = setup["session"]
         self.question = setup["question"]
@@ -259,17 +273,16 @@ class Bench:
             self.acks.append(at)
 
     def projector(self):
-        http = requests.Session()
         url = f"{self.base}/en/teach/live/{self.session}/state.json"
         cookie = f"sessionid={self.teacher_cookie}"
         while not self.stop.is_set():
             t0 = time.monotonic()
             try:
-                r = http.get(url, headers={"Cookie": cookie}, timeout=10)
-                self.record_poll("projector", 1000 * (time.monotonic() - t0), r.status_code)
-                if r.status_code == 200:
-                    self.projector_seen.append((time.monotonic(), r.json()["answers"]))
-            except requests.RequestException:
+                status, body = light_get(self.port, url[len(self.base) :], cookie)
+                self.record_poll("projector", 1000 * (time.monotonic() - t0), status)
+                if status == 200:
+                    self.projector_seen.append((time.monotonic(), json.loads(body)["answers"]))
+            except OSError:
                 self.record_poll("projector", 1000 * (time.monotonic() - t0), 0)
             self.stop.wait(max(0.0, self.interval - (time.monotonic() - t0)))
 
@@ -405,8 +418,8 @@ def run_one(kind: str, database_url: str, args) -> dict:
     doubles = sum(1 for p in phones if p.n % 10 == 0)
     result["checks"] = {
         "every answer stored once": rows["rows"] == len(keys)
-        and rows["members_with_two_rows"] == 0
-        and bench.answer_codes.get(201, 0) + bench.answer_codes.get(0, 0) >= len(keys)
+        and rows["members_with_two_rows"] == 0,
+        "every second answer refused": bench.answer_codes.get(201, 0) <= len(keys)
         and bench.answer_codes.get(409, 0) >= doubles,
         f"poll p99 < {P99_TARGET_MS:.0f} ms": result["poll_ms"]["p99"] < P99_TARGET_MS,
         f"projector count within {COUNT_LAG_TARGET_S:.0f} s": result["count_lag_s"]

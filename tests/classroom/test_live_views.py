@@ -249,3 +249,26 @@ def test_the_final_screen_shows_misconceptions_and_the_leaderboard_only_when_ask
     LiveResponse.objects.filter(member=member).update(is_correct=True)
     html = client.get(url).content.decode()
     assert "Most right answers" in html and "Ada" in html
+
+
+def test_the_phone_polls_with_a_signed_token_in_one_query(
+    client, session, member, django_assert_num_queries
+):
+    import re
+
+    from django.core.cache import cache
+
+    cache.clear()
+    as_member(client, member)
+    code = member.classroom.code
+    html = client.get(reverse("classroom:live-student", kwargs={"code": code})).content.decode()
+    url = re.search(r'data-live-state="([^"]+)"', html).group(1).replace("&amp;", "&")
+    fresh = type(client)()  # no session at all: the token is enough to read the state
+    with django_assert_num_queries(1):
+        state = fresh.get(url)
+    assert state.status_code == 200 and state.json()["session"] == session.pk
+    forged = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
+    assert fresh.get(forged).status_code == 404
+    other = Classroom.objects.create(name="Other", owner=member.classroom.owner)
+    elsewhere = url.replace(f"/class/{code}/", f"/class/{other.code}/")
+    assert fresh.get(elsewhere).status_code == 404
