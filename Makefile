@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: messages run test lint install install-dev migrate load-content lock bench bench-sims bench-multihost bench-browser backup restore clean-venv
+.PHONY: messages run test lint install install-dev migrate load-content lock bench bench-classroom bench-sims bench-multihost bench-browser backup restore clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,13 @@ test: install-dev lint
 # Needs Debian's wrk (sudo apt-get install wrk). ARGS='--only "home,case detail" --skip-sims'.
 bench: install
 	$(PY) benchmarks/run.py $(ARGS)
+	$(PY) benchmarks/classroom.py
 	$(PY) benchmarks/multihost.py
+
+# A class of 300 in a live check-in (gunicorn, 3 workers; SQLite, and PostgreSQL when
+# DATABASE_URL is postgres://…). ARGS='--students 100 --only sqlite'.
+bench-classroom: install
+	$(PY) benchmarks/classroom.py $(ARGS)
 
 # Explorable simulations in Chromium: input → redrawn chart p50/p95 per simulation at defaults
 # (its own runserver on a scratch database; needs /usr/bin/chromium). ARGS='--moves 10 --only base-rate'.
