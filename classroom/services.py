@@ -1,6 +1,7 @@
 """Core services of classes shared by the student, teacher and live parts."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,21 @@ def member_in_session(classroom: Classroom, session, user=None) -> Member | None
     if user is not None and user.is_authenticated:
         return Member.objects.filter(classroom=classroom, user=user).first()
     return None
+
+
+def my_classes(request) -> list[Classroom]:
+    """The classes this browser session (or account) has joined, newest first: the join page
+    lists them so that a student finds their class again without the code."""
+    ids = list((request.session.get(SESSION_MEMBERS_KEY) or {}).values())
+    mine = Q(pk__in=ids)
+    if request.user.is_authenticated:
+        mine |= Q(user=request.user)
+    elif not ids:
+        return []
+    members = Member.objects.filter(mine)
+    return list(
+        Classroom.objects.filter(members__in=members).distinct().order_by("-created_at")[:50]
+    )
 
 
 def join(classroom: Classroom, *, nickname, session, user=None) -> tuple[Member, bool]:

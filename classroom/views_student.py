@@ -20,7 +20,7 @@ from quiz.models import Attempt
 from . import assignments
 from .joining import JoinRefused, join_class
 from .models import CODE_LENGTH, NICKNAME_MAX_LENGTH, Assignment, Classroom, normalise_code
-from .services import member_in_session
+from .services import member_in_session, my_classes
 
 
 class JoinForm(forms.Form):
@@ -48,7 +48,7 @@ def _join_page(request, form, classroom=None, status=200):
     return render(
         request,
         "classroom/student/join.html",
-        {"form": form, "classroom": classroom},
+        {"form": form, "classroom": classroom, "my_classes": my_classes(request)},
         status=status,
     )
 

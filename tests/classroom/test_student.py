@@ -337,3 +337,24 @@ def test_the_student_pages_speak_french(client, open_assignment):
     page = client.get(response["Location"]).content.decode()
     assert "À rendre" in page and "1\u00a0tentative restante" not in page
     assert "1 tentative restante" in page and "Commencer" in page
+
+
+def test_the_join_page_lists_the_classes_this_browser_joined(client, classroom, teacher_b):
+    from classroom.models import Classroom
+
+    other = Classroom.objects.create(name="Not joined", owner=teacher_b)
+    join_url = reverse("classroom:join")
+    assert "Your classes" not in client.get(join_url).content.decode()
+    client.post(reverse("classroom:join-code", args=[classroom.code]), {"nickname": "Ada"})
+    page = client.get(join_url).content.decode()
+    assert "Your classes" in page
+    assert reverse("classroom:class", args=[classroom.code]) in page
+    assert other.name not in page
+
+
+def test_the_site_menu_offers_to_join_a_class_and_teachers_their_classes(client, teacher_a):
+    home = reverse("kb:home")
+    assert reverse("classroom:join") in client.get(home).content.decode()
+    client.force_login(teacher_a)
+    page = client.get(home).content.decode()
+    assert reverse("classroom:teach-home") in page
