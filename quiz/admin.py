@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from config import history
+from config.history_admin import ContentHistoryAdmin, PartHistoryAdmin
 from kb.admin import DeclaredFieldsetsAdmin
 
 from .forms import QuestionFileForm
@@ -98,7 +100,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
+class QuizAdmin(ContentHistoryAdmin, DeclaredFieldsetsAdmin):
     list_display = ["title", "is_published", "is_archived", "question_total", "links"]
     list_filter = ["is_published", "is_archived", "feedback_timing"]
     search_fields = ["title_fr", "title_en", "slug", "description_fr", "description_en"]
@@ -211,6 +213,7 @@ class QuizAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
         )
         errors = []
         if request.method == "POST" and form.is_valid():
+            history.ensure_baseline(quiz)
             try:
                 saved = import_questions(
                     quiz=quiz,
@@ -222,6 +225,7 @@ class QuizAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
             except ImportFailed as exc:
                 errors = exc.errors
             else:
+                history.record_version(quiz, user=request.user)
                 messages.success(
                     request,
                     ngettext(
@@ -286,7 +290,8 @@ class ChoiceInline(TranslationTabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
+class QuestionAdmin(PartHistoryAdmin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
+    history_unit = "quiz"
     list_display = ["__str__", "quiz", "type", "points", "order", "is_archived"]
     list_filter = ["quiz", "type", "is_archived"]
     list_select_related = ["quiz"]
