@@ -211,14 +211,40 @@ def content_models():
 TOKENS = re.compile(r"\s+|[^\s]+")
 
 
+SKIPPED = '<span class="history-skip">[…]</span>'
+
+
+def _context(text: str, *, before: bool, after: bool) -> str:
+    """An unchanged stretch of text, cut to the paragraphs next to the changes around it."""
+    parts = text.split("\n\n")
+    if len(parts) < 3 and (before and after):
+        return escape(text)
+    head = parts[0] if before else None
+    tail = parts[-1] if after else None
+    if head is not None and tail is not None:
+        if len(parts) < 3:
+            return escape(text)
+        return f"{escape(head)}\n\n{SKIPPED}\n\n{escape(tail)}"
+    if head is not None:  # the end of the text, after the last change
+        return escape(head) + (f"\n\n{SKIPPED}" if len(parts) > 1 else "")
+    if tail is not None:  # the start of the text, before the first change
+        return (f"{SKIPPED}\n\n" if len(parts) > 1 else "") + escape(tail)
+    return escape(text)
+
+
 def word_diff(old: str, new: str) -> str:
-    """Escaped HTML of ``old`` → ``new``: removed words in <del>, added words in <ins>."""
+    """Escaped HTML of ``old`` → ``new``: removed words in <del>, added words in <ins>.
+
+    Every change is shown whole; unchanged paragraphs far from any change are replaced by
+    "[…]" (each paragraph with a change is shown whole).
+    """
     a, b = TOKENS.findall(old or ""), TOKENS.findall(new or "")
     out = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            out.append(escape("".join(a[i1:i2])))
+            out.append(_context("".join(a[i1:i2]), before=n > 0, after=n < len(opcodes) - 1))
             continue
         if tag in ("delete", "replace"):
             out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
@@ -436,6 +462,8 @@ def older_history(obj):
     if history is None:
         return []
     first = versions_of(obj).last()
+    if first is not None and first.revision.comment == INITIAL_CONTENT:
+        return []  # the history starts with the content itself
     rows = history.all()
     if first is not None:
         rows = rows.filter(history_date__lt=first.revision.date_created)

@@ -294,3 +294,13 @@ def test_initial_content_load_is_one_version_per_case_shown_as_initial_content(
     post_case(teacher_client, case)
     assert history.versions_of(case).count() == 1
     assert Version.objects.get_for_object(case).count() == 1
+
+
+def test_word_diff_escapes_shows_every_change_and_folds_far_unchanged_paragraphs():
+    old = "First <b>.\n\nSecond.\n\nThird one.\n\nFourth.\n\nFifth."
+    new = old.replace("Third one", "Third <i>one</i>").replace("Fifth.", "Fifth, longer.")
+    html = str(history.word_diff(old, new))
+    assert "<b>" not in html and "&lt;i&gt;one&lt;/i&gt;" in html
+    assert "<del>one.</del><ins>&lt;i&gt;one&lt;/i&gt;.</ins>" in html
+    assert "<ins>Fifth, longer.</ins>" in html or "<ins>longer.</ins>" in html
+    assert "First" not in html and history.SKIPPED in html  # far from any change
