@@ -112,7 +112,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "simple_history",
+    "simple_history",  # the older, per-model history (read-only on the history pages)
+    "reversion",  # a case or quiz with its parts, one version per save (config/history.py)
     "kb",
     "simulations",
     "quiz",

@@ -13,6 +13,8 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import ContentHistoryAdmin, PartHistoryAdmin
+
 from .forms import (
     CaseStudyAdminForm,
     KeyFactInlineForm,
@@ -123,7 +125,7 @@ class DeclaredFieldsetsAdmin(TranslationAdmin):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(FirstErrorAdminMixin, DeclaredFieldsetsAdmin, SimpleHistoryAdmin):
+class CaseStudyAdmin(FirstErrorAdminMixin, ContentHistoryAdmin, DeclaredFieldsetsAdmin):
     form = CaseStudyAdminForm
     list_display = [
         "title",
@@ -155,7 +157,6 @@ class CaseStudyAdmin(FirstErrorAdminMixin, DeclaredFieldsetsAdmin, SimpleHistory
     actions = ["publish", "unpublish"]
     save_on_top = True
     list_per_page = 50
-    history_list_display = ["published", "status"]
     fieldsets = [
         (
             None,
@@ -211,14 +212,6 @@ class CaseStudyAdmin(FirstErrorAdminMixin, DeclaredFieldsetsAdmin, SimpleHistory
             by_model[KeyFact].sources_formset = by_model[Source]
         return formsets, inline_instances
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        match = getattr(request, "resolver_match", None)
-        if match and (match.url_name or "").endswith("_simple_history"):
-            # A revert saves the case without its inlines: check its sources in the database.
-            form = type(form.__name__, (form,), {"sources_in_formset": False})
-        return form
-
     @admin.display(description=_("Updated"), ordering="updated_at")
     def updated(self, obj):
         """The date only: the list fits 1280 px with the titles on one or two lines."""
@@ -230,10 +223,6 @@ class CaseStudyAdmin(FirstErrorAdminMixin, DeclaredFieldsetsAdmin, SimpleHistory
     @admin.display(description=_("Sources"), ordering="n_sources")
     def source_count(self, obj):
         return obj.n_sources
-
-    def published(self, record):
-        """The history list's "published" column (on a historical record)."""
-        return gettext("yes") if record.is_published else gettext("no")
 
     @admin.display(description=_("Years"), ordering="start_year")
     def years(self, obj):
@@ -334,8 +323,10 @@ class CountryAdmin(TranslationAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class SourceAdmin(PartHistoryAdmin, TranslationAdmin, SimpleHistoryAdmin):
     """Sources are edited inside their case; this list finds and audits them across cases."""
+
+    history_unit = "case"
 
     formfield_overrides = URL_OVERRIDES
     list_display = ["title", "publisher", "case", "kind", "origin", "published_on"]
@@ -346,7 +337,8 @@ class SourceAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(KeyFact)
-class KeyFactAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class KeyFactAdmin(PartHistoryAdmin, TranslationAdmin, SimpleHistoryAdmin):
+    history_unit = "case"
     list_display = ["statement", "case", "status", "source"]
     list_filter = ["status", "case"]
     search_fields = [
@@ -367,7 +359,8 @@ class KeyFactAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class TimelineEventAdmin(PartHistoryAdmin, TranslationAdmin, SimpleHistoryAdmin):
+    history_unit = "case"
     list_display = ["date", "precision", "text", "case"]
     list_filter = ["case"]
     search_fields = ["text_fr", "text_en", "case__title_fr", "case__title_en"]

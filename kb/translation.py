@@ -6,6 +6,7 @@ supports in the case is our text, so it is translated.
 
 from modeltranslation.translator import TranslationOptions, register
 
+from config import history
 from config.translation_support import register_history
 
 from .models import (
@@ -70,3 +71,9 @@ register_history(Source)
 register_history(GlossaryTerm)
 register_history(KeyFact)
 register_history(TimelineEvent)
+
+# The case as a reader sees it, one version per save (config/history.py).
+history.register(CaseStudy, follow=["sources", "key_facts", "timeline"])
+history.register(Source)
+history.register(KeyFact)
+history.register(TimelineEvent)

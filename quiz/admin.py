@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from config import history
+from config.history_admin import ContentHistoryAdmin, PartHistoryAdmin
 from kb.admin import DeclaredFieldsetsAdmin, FirstErrorAdminMixin
 from kb.forms import AppendOrderFormSet
 
@@ -98,7 +100,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
+class QuizAdmin(FirstErrorAdminMixin, ContentHistoryAdmin, DeclaredFieldsetsAdmin):
     list_display = [
         "title",
         "is_published",
@@ -116,6 +118,7 @@ class QuizAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin
 
     class Media:
         css = {"all": ["kb/admin/admin.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "links"]}),
         (_("Quality checks"), {"fields": ["quality_checks"]}),
@@ -241,6 +244,7 @@ class QuizAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin
         )
         errors = []
         if request.method == "POST" and form.is_valid():
+            history.ensure_baseline(quiz)
             try:
                 saved = import_questions(
                     quiz=quiz,
@@ -252,6 +256,7 @@ class QuizAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin
             except ImportFailed as exc:
                 errors = exc.errors
             else:
+                history.record_version(quiz, user=request.user)
                 messages.success(
                     request,
                     ngettext(
@@ -391,7 +396,10 @@ TYPE_NOTE = _(
 
 
 @admin.register(Question)
-class QuestionAdmin(FirstErrorAdminMixin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin):
+class QuestionAdmin(
+    FirstErrorAdminMixin, PartHistoryAdmin, SimpleHistoryAdmin, DeclaredFieldsetsAdmin
+):
+    history_unit = "quiz"
     form = QuestionAdminForm
     list_display = ["__str__", "quiz", "type", "points", "order", "is_archived"]
     list_filter = ["quiz", "type", "is_archived"]

@@ -2,6 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
+from config import history
 from config.translation_support import register_history
 
 from .models import Choice, Question, Quiz
@@ -25,3 +26,8 @@ class ChoiceTranslation(TranslationOptions):
 register_history(Quiz, excluded=["description_html"], m2m_fields=["cases", "themes"])
 register_history(Question, excluded=["prompt_html", "general_feedback_html"])
 register_history(Choice, excluded=["feedback_html"])
+
+# The quiz as a student sees it, one version per save (config/history.py).
+history.register(Quiz, follow=["questions"])
+history.register(Question, follow=["choices"])
+history.register(Choice)

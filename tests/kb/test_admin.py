@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from config import history
 from kb.admin import PUBLISH_REFUSED
 from kb.models import (
     END_BEFORE_START,
@@ -180,39 +181,42 @@ def test_history_shows_the_old_version_and_revert_restores_it(anon, teacher_clie
     case.refresh_from_db()
     assert case.title == "Vandalised title"
 
-    history = teacher_client.get(reverse("admin:kb_casestudy_history", args=[case.pk]))
-    html = history.content.decode()
-    assert history.status_code == 200
-    # The "Changes" column: old → new, and who made the change.
-    assert re.search(r"PredPol\s*&nbsp;&rarr;&nbsp;&nbsp;Vandalised title", html)
+    history_page = teacher_client.get(reverse("admin:kb_casestudy_history", args=[case.pk]))
+    html = history_page.content.decode()
+    assert history_page.status_code == 200
+    # What the save changed, old → new, and who made the change (config/history.py).
+    assert re.search(r"<del>PredPol</del>.*?<ins>Vandalised title</ins>", html, re.S)
     assert "teacher" in html
-    old = case.history.earliest("history_date")
-    assert old.title == "PredPol"
+    old = history.versions_of(case).last()
+    assert old.revision.comment == history.BEFORE_HISTORY
 
-    revert_url = reverse("admin:kb_casestudy_simple_history", args=[case.pk, old.history_id])
-    form_page = teacher_client.get(revert_url)
-    assert form_page.status_code == 200
-    assert 'value="PredPol"' in form_page.content.decode()
-    data = case_form_data(old.instance, sources=[])
-    response = teacher_client.post(revert_url, data)
-    assert response.status_code == 302, errors_of(response)
+    revert_url = reverse("admin:kb_casestudy_revert", args=[case.pk, old.pk])
+    confirm = teacher_client.get(revert_url)
+    assert confirm.status_code == 200
+    assert re.search(
+        r"<del>Vandalised title</del>.*?<ins>PredPol</ins>", confirm.content.decode(), re.S
+    )
+    response = teacher_client.post(revert_url)
+    assert response.status_code == 302
     case.refresh_from_db()
     assert case.title == "PredPol"
     assert "PredPol" in anon.get(case.get_absolute_url()).content.decode()
-    assert case.history.count() == 3
+    assert history.versions_of(case).count() == 3
 
 
-def test_reverting_to_a_published_version_needs_sources_in_the_database(teacher_client, case):
-    published = case.history.earliest("history_date")
+def test_reverting_to_a_published_version_brings_its_sources_back(teacher_client, case):
+    history.record_version(case)
+    published = history.versions_of(case).first()
     case.is_published = False
     case.save()
     case.sources.all().delete()
-    revert_url = reverse("admin:kb_casestudy_simple_history", args=[case.pk, published.history_id])
-    response = teacher_client.post(revert_url, case_form_data(published.instance, sources=[]))
-    assert response.status_code == 200
-    assert str(PUBLISHED_NEEDS_SOURCE) in response.content.decode()
+    response = teacher_client.post(
+        reverse("admin:kb_casestudy_revert", args=[case.pk, published.pk])
+    )
+    assert response.status_code == 302
     case.refresh_from_db()
-    assert not case.is_published
+    assert case.is_published
+    assert [s.title for s in case.sources.all()] == ["Original source"]
 
 
 def test_change_form_has_preview_view_on_site_and_prepopulated_slug(teacher_client, case):

@@ -53,6 +53,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         CaseStudy = apps.get_model("kb", "CaseStudy")
         Theme = apps.get_model("kb", "Theme")
+        loaded = False
         if not force and (CaseStudy.objects.exists() or Theme.objects.exists()):
             self.stdout.write("Knowledge base already has content; fixtures not loaded.")
         else:
@@ -72,9 +73,18 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"Rendered Markdown of {rendered} themes and cases.")
             self.stdout.write(self.style.SUCCESS(f"Loaded {len(files)} fixture files."))
+            loaded = True
         # The quiz app keeps its content in its own YAML format, loaded by its own command.
         if "load_quizzes" in get_commands():
             call_command("load_quizzes", *(["--force"] if force else []))
         # The course deck's slides name quizzes, so they come last.
         if "load_course" in get_commands():
             call_command("load_course", *(["--force"] if force else []))
+        if loaded:
+            # Text as the admin's forms save it (no phantom change at the first save), then each
+            # case and quiz starts its history with one version shown as "initial content".
+            from config.history import content_models, normalize_stored_text, record_initial_content
+
+            if normalize_stored_text(content_models()):
+                render_loaded_markdown()
+            record_initial_content()
