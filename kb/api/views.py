@@ -112,10 +112,8 @@ def quizzes_context(case_slug: str | None = None) -> dict:
         queryset = queryset.filter(cases__slug=case_slug)
     for quiz in queryset.prefetch_related("cases"):
         for case in quiz.cases.all():
-            by_case.setdefault(case.slug, []).append(
-                {"slug": quiz.slug, "title": quiz.title, "page_url": quiz.get_absolute_url()}
-            )
-    return {"quizzes_by_case": by_case}
+            by_case.setdefault(case.slug, []).append(quiz)
+    return {"quizzes_by_case": by_case}  # Quiz objects (config.api_relations.quiz_relation)
 
 
 @extend_schema_view(
@@ -160,7 +158,7 @@ class KeyFactViewSet(_CaseChildViewSet):
     serializer_class = serializers.KeyFactSerializer
 
     def get_queryset(self):
-        return super().get_queryset().select_related("source")
+        return super().get_queryset().select_related("source")  # source.case is the fact's case
 
 
 EXPORT_COLUMNS = [
@@ -179,7 +177,7 @@ EXPORT_COLUMNS = [
     "sources",
     "timeline",
     "updated_at",
-    "page_url",
+    "html_url",
 ]
 
 
@@ -225,14 +223,15 @@ class CaseExportCSVView(APIView):
         for case in rows:
             row = {
                 **{key: case.get(key, "") for key in EXPORT_COLUMNS},
-                "countries": "; ".join(case["countries"]),
+                "countries": "; ".join(c["title"] for c in case["countries"]),
                 "themes": "; ".join(t["slug"] for t in case["themes"]),
                 "key_facts": " | ".join(
-                    f"{f['statement']} [source {f['source']}; {f['status']}]"
+                    f"{f['statement']} [source {f['source']['id']}; {f['status']}]"
                     for f in case["key_facts"]
                 ),
                 "sources": " | ".join(
-                    f"[{s['id']}] {s['publisher']}, {s['title']} ({s['date']}) {s['url']}"
+                    f"[{s['id']}] {s['publisher']}, {s['title']} ({s['date_display']}) "
+                    f"{s['document_url']}"
                     for s in case["sources"]
                 ),
                 "timeline": " | ".join(
