@@ -81,7 +81,8 @@ class ApiV1RootView(CacheHeadersMixin, APIView):
         return Response(
             {
                 "resources": {name: url(reverse(view)) for name, view in V1_RESOURCES.items()},
-                "templates": {name: url(path) for name, path in V1_TEMPLATES.items()},
+                # Not build_absolute_uri: it would quote the braces of the templates.
+                "templates": {name: url("/")[:-1] + path for name, path in V1_TEMPLATES.items()},
                 "schema": url(reverse("schema")),
                 "docs": url(reverse("swagger-ui")),
             }

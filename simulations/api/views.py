@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.permissions import AllowAny
@@ -109,16 +109,27 @@ def describe(simulation, request, related: dict | None = None) -> dict:
     }
 
 
-def wants_charts(request) -> bool:
-    """``?include=charts`` (comma-separated list): the Vega-Lite specs are left out otherwise."""
+def included_parts(request) -> set[str]:
+    """The optional parts of a result asked for with ``?include=`` (unknown names ignored)."""
     asked = {part.strip() for part in request.query_params.get("include", "").split(",")}
-    return "charts" in asked
+    return asked & set(OPTIONAL_PARTS)
+
+
+# Parts of a run's result a client asks for with ?include=: the rest is always there.
+OPTIONAL_PARTS = ("tables", "charts")
+INCLUDE_PARAMETER = OpenApiParameter(
+    "include",
+    str,
+    description="Comma-separated: `tables` adds the run's data tables to `result`, `charts` the "
+    "Vega-Lite specifications of its charts (e.g. `?include=tables,charts`). Without it a run "
+    "carries its metrics, findings and checks: the feedback-loop run is 3 KB instead of 93 KB.",
+)
 
 
 def run_data(run: SimulationRun, request) -> dict:
     result = localize_api_result(run.result)
-    if not wants_charts(request):
-        result = {key: value for key, value in result.items() if key != "charts"}
+    left_out = set(OPTIONAL_PARTS) - included_parts(request)
+    result = {key: value for key, value in result.items() if key not in left_out}
     try:
         title = local_simulation(engine.get(run.slug)).title
     except KeyError:  # a run of a simulation since removed
@@ -173,8 +184,8 @@ class RunSerializer(serializers.Serializer):
     seed = serializers.IntegerField()
     preset = serializers.CharField()
     result = serializers.DictField(
-        help_text="`metrics`, `tables`, `findings`, `checks`; `charts` (Vega-Lite specs, most "
-        "of the bytes) only with `?include=charts`."
+        help_text="`metrics`, `findings`, `checks`; `tables` with `?include=tables`, `charts` "
+        "(Vega-Lite specifications) with `?include=charts`."
     )
     duration_ms = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -277,6 +288,7 @@ class SimulationRunCreateView(APIView):
         ),
         request=RunInputSerializer,
         responses={201: RunSerializer, 200: RunSerializer},
+        parameters=[INCLUDE_PARAMETER],
     )
     def post(self, request, slug):
         simulation = _simulation_or_404(slug)
@@ -308,7 +320,7 @@ class RunDetailView(CacheHeadersMixin, APIView):
     @extend_schema(
         summary="A stored run by its key",
         responses=RunSerializer,
-        parameters=[],
+        parameters=[INCLUDE_PARAMETER],
         operation_id="runs_retrieve",
     )
     def get(self, request, key):

@@ -191,8 +191,17 @@ def test_the_walk_catches_a_broken_rule():
         problems,
     )
     text = "\n".join(problems)
-    for needle in ("$.name", "$.page_url", "$.score", "$.percent", "$.themes", "$.source",
-                   "a date needs", "no html_url", "not an absolute link"):
+    for needle in (
+        "$.name",
+        "$.page_url",
+        "$.score",
+        "$.percent",
+        "$.themes",
+        "$.source",
+        "a date needs",
+        "no html_url",
+        "not an absolute link",
+    ):
         assert needle in text, (needle, text)
 
 
