@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import viewsets
+from rest_framework import renderers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +25,14 @@ from quiz.models import Quiz
 
 from . import serializers
 from .filters import CaseStudyFilter
+from .jsonld import case_jsonld
+
+
+class JSONLDRenderer(renderers.JSONRenderer):
+    """``Accept: application/ld+json``: a case as schema.org JSON-LD (kb.api.jsonld)."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
 
 
 def case_extras_context() -> dict:
@@ -62,7 +70,17 @@ def case_extras_context() -> dict:
         ],
     ),
     retrieve=extend_schema(
-        summary="One case study with its sources, key facts, timeline, themes, related cases, simulations and quizzes"
+        summary="One case study with its sources, key facts, timeline, themes, related cases, simulations and quizzes",
+        description="With `Accept: application/ld+json`, the case as schema.org JSON-LD: an "
+        "`Article` citing its sources (`CreativeWork`), each key fact a `Claim` (its source as "
+        "`appearance` and `citation`, its status as the `reviewRating` of a `ClaimReview`): "
+        "the data the case page embeds.",
+        responses={
+            (200, "application/json"): serializers.CaseStudyDetailSerializer,
+            (200, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="schema.org JSON-LD"
+            ),
+        },
     ),
     create=extend_schema(summary="Create a case study (teachers)"),
     update=extend_schema(summary="Replace a case study (teachers)"),
@@ -102,6 +120,20 @@ class CaseStudyViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
     def get_object(self):
         self._cache_object = super().get_object()
         return self._cache_object
+
+    def get_renderers(self):
+        found = super().get_renderers()
+        if getattr(self, "action", None) == "retrieve":
+            found.append(JSONLDRenderer())
+        return found
+
+    def retrieve(self, request, *args, **kwargs):
+        if (
+            getattr(request, "accepted_renderer", None)
+            and request.accepted_renderer.format == "jsonld"
+        ):
+            return Response(case_jsonld(self.get_object(), request))
+        return super().retrieve(request, *args, **kwargs)
 
 
 def quizzes_context(case_slug: str | None = None) -> dict:
