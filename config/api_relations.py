@@ -12,7 +12,6 @@ and its ``html_url`` the site's case list filtered the same way.
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -146,9 +145,13 @@ class RelationField(serializers.RelatedField):
     def to_representation(self, value):
         return RELATIONS[self.kind](value, self.context.get("request"))
 
+    # DRF's own messages (translated by DRF's catalogue).
     default_error_messages = {
-        "does_not_exist": _("No object has {lookup} {value}."),
-        "incorrect_type": _("Expected {expected}, got {data_type}."),
+        "does_not_exist": serializers.SlugRelatedField.default_error_messages["does_not_exist"],
+        "incorrect_type": serializers.PrimaryKeyRelatedField.default_error_messages[
+            "incorrect_type"
+        ],
+        "invalid": serializers.SlugRelatedField.default_error_messages["invalid"],
     }
 
     def to_internal_value(self, data):
@@ -157,13 +160,19 @@ class RelationField(serializers.RelatedField):
             if isinstance(data, str) and data.isdigit():
                 data = int(data)
             if isinstance(data, bool) or not isinstance(data, int):
-                self.fail("incorrect_type", expected="an integer id", data_type=type(data).__name__)
+                self.fail("incorrect_type", data_type=type(data).__name__)
+            if not 0 < data < 2**63:  # beyond any id (and beyond what the database takes)
+                self.fail("does_not_exist", slug_name="id", value=data)
         elif not isinstance(data, str):
-            self.fail("incorrect_type", expected="a slug", data_type=type(data).__name__)
+            self.fail("invalid")
         try:
             return queryset.get(**{self.lookup: data})
         except queryset.model.DoesNotExist:
-            self.fail("does_not_exist", lookup="id" if self.lookup == "pk" else "slug", value=data)
+            self.fail(
+                "does_not_exist", slug_name="id" if self.lookup == "pk" else "slug", value=data
+            )
+        except (TypeError, ValueError):
+            self.fail("invalid")
 
 
 class RelationFieldExtension(OpenApiSerializerFieldExtension):
