@@ -81,7 +81,9 @@ class SourceSerializer(serializers.ModelSerializer):
         help_text="Publication date (ISO 8601); only the part `date_precision` names is known.",
     )
     date_display = serializers.CharField(read_only=True)
-    document_url = serializers.URLField(source="url", help_text="The source document itself.")
+    document_url = serializers.URLField(
+        source="url", max_length=500, help_text="The source document itself."
+    )
     url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
     html_url = HtmlUrlField(path=_source_page)
 

@@ -188,3 +188,13 @@ def test_a_sunset_needs_six_months_notice():
         api_deprecation.Deprecation(
             since=datetime.date(2026, 12, 2), sunset=datetime.date(2027, 1, 2)
         )
+
+
+@pytest.mark.django_db
+def test_a_method_a_resource_lacks_is_405_even_without_credentials(make_case):
+    make_case("predpol")
+    client = APIClient()
+    assert client.put("/api/v1/cases/", {}, format="json").status_code == 405
+    assert client.delete("/api/v1/cases/predpol/").status_code == 405
+    # A method the resource has still asks for credentials first.
+    assert client.patch("/api/v1/cases/predpol/", {}, format="json").status_code == 401
