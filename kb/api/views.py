@@ -127,6 +127,14 @@ class CaseStudyViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
             found.append(JSONLDRenderer())
         return found
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error is never JSON-LD: it keeps the API's one JSON error shape.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and isinstance(renderer, JSONLDRenderer):
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def retrieve(self, request, *args, **kwargs):
         if (
             getattr(request, "accepted_renderer", None)

@@ -122,3 +122,13 @@ def test_the_checker_catches_unknown_and_misplaced_terms():
     assert "reviewRating: not a property of Claim" in text
     assert "truthiness: not a schema.org property" in text
     assert "appearance: Rating is not an expected type" in text
+
+
+def test_an_error_asked_for_as_json_ld_keeps_the_json_error_shape(client):
+    response = client.get("/api/v1/cases/nope/", HTTP_ACCEPT="application/ld+json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["status"] == 404
+    assert client.get("/api/v1/cases/nope/?format=jsonld")["Content-Type"].startswith(
+        "application/json"
+    )
