@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: messages run test lint install install-dev migrate load-content lock bench bench-classroom bench-sims bench-multihost bench-browser backup restore clean-venv
+.PHONY: api-schema messages run test lint install install-dev migrate load-content lock bench bench-classroom bench-sims bench-multihost bench-browser backup restore clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -101,3 +101,8 @@ messages: install-dev
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete $(MESSAGES_IGNORE)
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -d djangojs -l fr --no-obsolete $(MESSAGES_IGNORE)
 	DJANGO_DEBUG=1 $(PY) manage.py compile_catalogues
+
+# The OpenAPI contract's committed copy (tests/api/test_docs_and_contract.py compares it with the
+# generated schema): regenerate after a deliberate change, and list it in CHANGELOG.md.
+api-schema:
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py spectacular --lang en --file docs/openapi-v1.yaml

@@ -5,7 +5,7 @@ from functools import wraps
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from rest_framework import filters
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 
 SEARCH_MAX_CHARS = 200
 SEARCH_TOO_LONG = _("Search terms are limited to {n} characters.")
@@ -40,7 +40,21 @@ class BoundedSearchFilter(filters.SearchFilter):
         return super().get_search_terms(request)
 
 
-class CacheHeadersMixin:
+class UndeclaredMethodFirstMixin:
+    """405 for a method a resource does not have, before authentication is asked for.
+
+    DRF checks credentials before it looks for the method's handler, so an anonymous
+    ``PUT /api/v1/cases/`` (a list has no PUT) answered 401, as if credentials would help.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or getattr(self, method, None) is None:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class CacheHeadersMixin(UndeclaredMethodFirstMixin):
     """Cache-Control on reads: shared caches may keep anonymous reads briefly, never personal ones.
 
     ETag/If-None-Match (→ 304) come from ConditionalGetMiddleware, which hashes the body;

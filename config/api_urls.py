@@ -10,12 +10,14 @@ from rest_framework.routers import DefaultRouter
 
 from classroom import api_student as classroom_student_api
 from classroom import api_teach as classroom_api
+from config.api_root import ApiRootView, ApiV1RootView
 from config.api_support import docs_csp
 from kb.api import views as kb_api
 from quiz.api import views as quiz_api
 from simulations.api import views as sim_api
 
-router = DefaultRouter()
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False  # config.api_root lists every resource, not only the router's
 router.register("cases", kb_api.CaseStudyViewSet, basename="case")
 router.register("themes", kb_api.ThemeViewSet, basename="theme")
 router.register("sources", kb_api.SourceViewSet, basename="source")
@@ -24,6 +26,7 @@ router.register("quizzes", quiz_api.QuizViewSet, basename="quiz")
 router.register("attempts", quiz_api.AttemptViewSet, basename="attempt")
 
 v1_patterns = [
+    path("", ApiV1RootView.as_view(), name="api-root"),
     path("export/cases.json", kb_api.CaseExportJSONView.as_view(), name="export-cases-json"),
     path("export/cases.csv", kb_api.CaseExportCSVView.as_view(), name="export-cases-csv"),
     path("simulations/", sim_api.SimulationListView.as_view(), name="simulation-list"),
@@ -62,6 +65,7 @@ v1_patterns = [
 ]
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-index"),
     path("v1/", include((v1_patterns, "api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -36,7 +36,14 @@ def not_found(request, exception=None):
     """404: the API's JSON error shape under /api/, the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": {"status": 404, "code": "not_found", "message": _("Not found."), "fields": {}}},
+            {
+                "error": {
+                    "status": 404,
+                    "code": "not_found",
+                    "message": _("Not found."),
+                    "fields": {},
+                }
+            },
             status=404,
         )
     from django.views.defaults import page_not_found

@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import viewsets
+from rest_framework import renderers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +25,14 @@ from quiz.models import Quiz
 
 from . import serializers
 from .filters import CaseStudyFilter
+from .jsonld import case_jsonld
+
+
+class JSONLDRenderer(renderers.JSONRenderer):
+    """``Accept: application/ld+json``: a case as schema.org JSON-LD (kb.api.jsonld)."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
 
 
 def case_extras_context() -> dict:
@@ -62,7 +70,17 @@ def case_extras_context() -> dict:
         ],
     ),
     retrieve=extend_schema(
-        summary="One case study with its sources, key facts, timeline, themes, related cases, simulations and quizzes"
+        summary="One case study with its sources, key facts, timeline, themes, related cases, simulations and quizzes",
+        description="With `Accept: application/ld+json`, the case as schema.org JSON-LD: an "
+        "`Article` citing its sources (`CreativeWork`), each key fact a `Claim` (its source as "
+        "`appearance` and `citation`, its status as the `reviewRating` of a `ClaimReview`): "
+        "the data the case page embeds.",
+        responses={
+            (200, "application/json"): serializers.CaseStudyDetailSerializer,
+            (200, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="schema.org JSON-LD"
+            ),
+        },
     ),
     create=extend_schema(summary="Create a case study (teachers)"),
     update=extend_schema(summary="Replace a case study (teachers)"),
@@ -103,6 +121,28 @@ class CaseStudyViewSet(CacheHeadersMixin, viewsets.ModelViewSet):
         self._cache_object = super().get_object()
         return self._cache_object
 
+    def get_renderers(self):
+        found = super().get_renderers()
+        if getattr(self, "action", None) == "retrieve":
+            found.append(JSONLDRenderer())
+        return found
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error is never JSON-LD: it keeps the API's one JSON error shape.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and isinstance(renderer, JSONLDRenderer):
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        if (
+            getattr(request, "accepted_renderer", None)
+            and request.accepted_renderer.format == "jsonld"
+        ):
+            return Response(case_jsonld(self.get_object(), request))
+        return super().retrieve(request, *args, **kwargs)
+
 
 def quizzes_context(case_slug: str | None = None) -> dict:
     """Published quizzes per case slug (of one case, or of all), in two queries."""
@@ -112,10 +152,8 @@ def quizzes_context(case_slug: str | None = None) -> dict:
         queryset = queryset.filter(cases__slug=case_slug)
     for quiz in queryset.prefetch_related("cases"):
         for case in quiz.cases.all():
-            by_case.setdefault(case.slug, []).append(
-                {"slug": quiz.slug, "title": quiz.title, "page_url": quiz.get_absolute_url()}
-            )
-    return {"quizzes_by_case": by_case}
+            by_case.setdefault(case.slug, []).append(quiz)
+    return {"quizzes_by_case": by_case}  # Quiz objects (config.api_relations.quiz_relation)
 
 
 @extend_schema_view(
@@ -160,7 +198,7 @@ class KeyFactViewSet(_CaseChildViewSet):
     serializer_class = serializers.KeyFactSerializer
 
     def get_queryset(self):
-        return super().get_queryset().select_related("source")
+        return super().get_queryset().select_related("source")  # source.case is the fact's case
 
 
 EXPORT_COLUMNS = [
@@ -179,7 +217,7 @@ EXPORT_COLUMNS = [
     "sources",
     "timeline",
     "updated_at",
-    "page_url",
+    "html_url",
 ]
 
 
@@ -225,14 +263,15 @@ class CaseExportCSVView(APIView):
         for case in rows:
             row = {
                 **{key: case.get(key, "") for key in EXPORT_COLUMNS},
-                "countries": "; ".join(case["countries"]),
+                "countries": "; ".join(c["title"] for c in case["countries"]),
                 "themes": "; ".join(t["slug"] for t in case["themes"]),
                 "key_facts": " | ".join(
-                    f"{f['statement']} [source {f['source']}; {f['status']}]"
+                    f"{f['statement']} [source {f['source']['id']}; {f['status']}]"
                     for f in case["key_facts"]
                 ),
                 "sources": " | ".join(
-                    f"[{s['id']}] {s['publisher']}, {s['title']} ({s['date']}) {s['url']}"
+                    f"[{s['id']}] {s['publisher']}, {s['title']} ({s['date_display']}) "
+                    f"{s['document_url']}"
                     for s in case["sources"]
                 ),
                 "timeline": " | ".join(

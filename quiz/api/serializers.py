@@ -2,10 +2,25 @@
 no feedback, no misconception leaves the server until an attempt is graded."""
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api_relations import (
+    RelationField,
+    RelationSerializer,
+    case_relation,
+    simulation_relation,
+)
+from kb.api.serializers import HtmlUrlField
 from kb.models import CaseStudy, Theme
 from quiz.models import Answer, Attempt, Choice, Question, Quiz
+
+
+def POINTS():
+    """Points are JSON numbers (up to two decimals, as stored), never strings."""
+    return serializers.DecimalField(
+        max_digits=8, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
+    )
 
 
 class PublicChoiceSerializer(serializers.ModelSerializer):
@@ -17,6 +32,7 @@ class PublicChoiceSerializer(serializers.ModelSerializer):
 class PublicQuestionSerializer(serializers.ModelSerializer):
     prompt_html = serializers.CharField(read_only=True)
     choices = PublicChoiceSerializer(many=True, read_only=True, source="active_choices")
+    points = POINTS()
 
     class Meta:
         model = Question
@@ -25,9 +41,9 @@ class PublicQuestionSerializer(serializers.ModelSerializer):
 
 class QuizListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:quiz-detail", lookup_field="slug")
-    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
-    cases = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    html_url = HtmlUrlField()
+    cases = RelationField("case", many=True, read_only=True)
+    themes = RelationField("theme", many=True, read_only=True)
     question_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -45,7 +61,7 @@ class QuizListSerializer(serializers.ModelSerializer):
             "is_published",
             "updated_at",
             "url",
-            "page_url",
+            "html_url",
         ]
 
 
@@ -84,13 +100,10 @@ def quiz_detail_queryset(queryset):
 class QuizWriteSerializer(serializers.ModelSerializer):
     """Teachers' writes to a quiz's settings (questions are edited in the admin or by GIFT)."""
 
-    cases = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=CaseStudy.objects.all(), required=False
-    )
-    themes = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=Theme.objects.all(), required=False
-    )
+    cases = RelationField("case", many=True, queryset=CaseStudy.objects.all(), required=False)
+    themes = RelationField("theme", many=True, queryset=Theme.objects.all(), required=False)
     url = serializers.HyperlinkedIdentityField(view_name="api:quiz-detail", lookup_field="slug")
+    html_url = HtmlUrlField()
 
     class Meta:
         model = Quiz
@@ -107,6 +120,7 @@ class QuizWriteSerializer(serializers.ModelSerializer):
             "feedback_timing",
             "attempts_allowed",
             "url",
+            "html_url",
         ]
 
     def validate(self, attrs):
@@ -146,8 +160,10 @@ class AnswerResultSerializer(serializers.ModelSerializer):
     given = serializers.CharField(source="given_text")
     chosen = serializers.SerializerMethodField()
     general_feedback_html = serializers.CharField(source="question.general_feedback_html")
+    points = POINTS()
+    max_points = POINTS()
     case = serializers.SerializerMethodField()
-    simulation_url = serializers.CharField(source="question.simulation_url")
+    simulation = serializers.SerializerMethodField()
 
     class Meta:
         model = Answer
@@ -165,7 +181,7 @@ class AnswerResultSerializer(serializers.ModelSerializer):
             "right_answer_text",
             "general_feedback_html",
             "case",
-            "simulation_url",
+            "simulation",
         ]
 
     def get_chosen(self, answer) -> list[dict]:
@@ -180,23 +196,39 @@ class AnswerResultSerializer(serializers.ModelSerializer):
             for link in answer.answer_choices.all()
         ]
 
+    @extend_schema_field(RelationSerializer(allow_null=True))
     def get_case(self, answer) -> dict | None:
         case = answer.question.published_case
         if case is None:
             return None
-        return {"slug": case.slug, "title": case.title, "page_url": case.get_absolute_url()}
+        return case_relation(case, self.context.get("request"))
+
+    @extend_schema_field(RelationSerializer(allow_null=True))
+    def get_simulation(self, answer) -> dict | None:
+        """The question's simulation; ``html_url`` opens its page on the question's preset."""
+        question = answer.question
+        if not question.simulation:
+            return None
+        return simulation_relation(
+            question.simulation,
+            question.simulation_title,
+            self.context.get("request"),
+            preset=question.preset,
+        )
 
 
 class AttemptResultSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
-    quiz = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    percent = serializers.FloatField(read_only=True)
+    quiz = RelationField("quiz", read_only=True)
+    score = POINTS()
+    max_score = POINTS()
+    percent = serializers.SerializerMethodField()
     passed = serializers.BooleanField(read_only=True, allow_null=True)
     answers = AnswerResultSerializer(many=True, read_only=True, source="result_answers")
     url = serializers.HyperlinkedIdentityField(
         view_name="api:attempt-detail", lookup_field="public_id", lookup_url_kwarg="public_id"
     )
-    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    html_url = HtmlUrlField()
 
     class Meta:
         model = Attempt
@@ -211,8 +243,13 @@ class AttemptResultSerializer(serializers.ModelSerializer):
             "passed",
             "answers",
             "url",
-            "page_url",
+            "html_url",
         ]
+
+    def get_percent(self, attempt) -> float | None:
+        """score / max_score × 100, rounded to one decimal (null before grading)."""
+        percent = attempt.percent
+        return None if percent is None else round(percent, 1)
 
 
 class AttemptSummarySerializer(AttemptResultSerializer):

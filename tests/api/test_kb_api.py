@@ -26,7 +26,7 @@ CASE_DETAIL_KEYS = {
     "created_at",
     "updated_at",
     "url",
-    "page_url",
+    "html_url",
     "deployer",
     "developer",
     "body",
@@ -56,8 +56,13 @@ def test_case_detail_has_its_ledger_and_iso_dates(api_client, make_case):
     data = api_client.get("/api/v1/cases/predpol/").json()
     assert set(data) == CASE_DETAIL_KEYS
     assert len(data["sources"]) == 3 and len(data["key_facts"]) == 3 and len(data["timeline"]) == 3
-    assert data["key_facts"][0]["source"] == data["sources"][0]["id"]
+    assert data["key_facts"][0]["source"]["id"] == data["sources"][0]["id"]
+    assert data["key_facts"][0]["source"]["url"] == data["sources"][0]["url"]
     assert data["timeline"][0]["date_display"] == "2010"
+    assert data["timeline"][0]["date"] == "2010-01-01"
+    assert data["timeline"][0]["date_precision"] == "year"
+    assert data["sources"][0]["date"] == "2019-03-01"
+    assert data["sources"][0]["document_url"] == "https://news.test/predpol/0"
     assert data["updated_at"].endswith("Z") or "+00:00" in data["updated_at"]
     assert data["themes"][0]["slug"] == "feedback-loops"
 

@@ -69,7 +69,7 @@ def test_write(roles, content, role):
         "case": "predpol",
         "title": "T",
         "publisher": "P",
-        "url": "https://news.test/x",
+        "document_url": "https://news.test/x",
         "kind": "news",
     }
     created = client.post("/api/v1/sources/", source, format="json").status_code

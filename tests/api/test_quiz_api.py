@@ -97,7 +97,8 @@ def test_submitting_returns_the_graded_attempt_with_feedback(api_client, quiz):
     assert response.status_code == 201
     data = response.json()
     # single wrong 0; multiple: +1/2 −1/2 = 0 of 2; true/false 1; numeric within 100: 1.
-    assert float(data["score"]) == 2 and float(data["max_score"]) == 5
+    assert data["score"] == 2 and data["max_score"] == 5  # numbers, not strings
+    assert data["percent"] == 40.0
     by_question = {a["question"]: a for a in data["answers"]}
     wrong = by_question[quiz.q_single.pk]
     assert wrong["is_correct"] is False and wrong["right_answer_text"] == "Recorded crime"

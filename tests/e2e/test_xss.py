@@ -48,9 +48,9 @@ INJECTED = """() => {
     }
   }
   for (const script of document.scripts) {
-    // The site's own scripts: same-origin files, or JSON data from json_script.
+    // The site's own scripts: same-origin files, or JSON data (json_script; a case's JSON-LD).
     const ownFile = script.src && new URL(script.src).origin === location.origin && !script.text.trim();
-    const data = !script.src && script.type === "application/json";
+    const data = !script.src && ["application/json", "application/ld+json"].includes(script.type);
     if (!ownFile && !data) found.push(`script ${script.src || script.text.slice(0, 60)}`);
   }
   for (const img of document.querySelectorAll("img")) {
