@@ -19,6 +19,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_relations import RelationField
+
 from . import assignments
 from .joining import JoinRefused, join_class
 from .models import Assignment, Classroom, Member
@@ -32,8 +34,7 @@ class JoinInputSerializer(serializers.Serializer):
 
 
 class DueAssignmentSerializer(serializers.ModelSerializer):
-    quiz = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    quiz_title = serializers.CharField(source="quiz.title", read_only=True)
+    quiz = RelationField("quiz", read_only=True)
     attempts_left = serializers.SerializerMethodField()
 
     class Meta:
@@ -41,7 +42,6 @@ class DueAssignmentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "quiz",
-            "quiz_title",
             "opens_at",
             "closes_at",
             "max_attempts",
@@ -56,11 +56,12 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = ["id", "nickname", "joined_at"]
+        ref_name = "ClassMember"
 
 
 class JoinResultSerializer(serializers.Serializer):
     member = MemberSerializer()
-    class_name = serializers.CharField()
+    class_title = serializers.CharField(help_text="The class's name, as its teacher wrote it.")
     code = serializers.CharField()
     time_zone = serializers.CharField()
     due = DueAssignmentSerializer(many=True)
@@ -115,7 +116,7 @@ class ClassJoinView(APIView):
         data = JoinResultSerializer(
             {
                 "member": member,
-                "class_name": classroom.name,
+                "class_title": classroom.name,
                 "code": classroom.code,
                 "time_zone": assignments.zone_name(),
                 "due": due,

@@ -9,7 +9,8 @@ whoever owns it, is a 404 in the API's error shape. Nothing here is cached by sh
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -18,6 +19,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_relations import RelationField, RelationSerializer, quiz_relation
 from config.api_support import CacheHeadersMixin
 from quiz.models import Quiz
 
@@ -60,18 +62,23 @@ class ClassroomSerializer(serializers.ModelSerializer):
         max_length=50,
         help_text="User names of other teachers who may see and run the class.",
     )
+    title = serializers.CharField(
+        source="name", max_length=120, help_text="The class's name, as students see it."
+    )
     join_url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
     students = serializers.IntegerField(source="n_members", read_only=True, default=0)
 
     class Meta:
         model = Classroom
         fields = [
             "code",
-            "name",
+            "title",
             "show_leaderboard",
             "owner",
             "co_teachers",
             "join_url",
+            "html_url",
             "students",
             "created_at",
             "last_activity_at",
@@ -80,6 +87,12 @@ class ClassroomSerializer(serializers.ModelSerializer):
 
     def get_join_url(self, obj) -> str:
         return join_url(self.context["request"], obj)
+
+    def get_html_url(self, obj) -> str:
+        """The class's page for its teachers (/teach/classes/<code>/)."""
+        return self.context["request"].build_absolute_uri(
+            reverse("classroom:teach-class", kwargs={"code": obj.code})
+        )
 
     def validate_co_teachers(self, names):
         try:
@@ -95,10 +108,10 @@ class ClassroomSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    quiz = serializers.SlugRelatedField(
-        slug_field="slug",
+    quiz = RelationField(
+        "quiz",
         queryset=Quiz.objects.published(),
-        help_text="The slug of a published quiz.",
+        help_text="A published quiz: its slug when writing, the relation object when reading.",
     )
     max_attempts = serializers.IntegerField(
         min_value=1, max_value=100, allow_null=True, required=False, default=1
@@ -145,23 +158,30 @@ class StudentResultSerializer(serializers.Serializer):
 
 class AssignmentResultSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="assignment.pk")
-    quiz = serializers.CharField(source="assignment.quiz.slug")
+    quiz = serializers.SerializerMethodField()
     opens_at = serializers.DateTimeField(source="assignment.opens_at")
     closes_at = serializers.DateTimeField(source="assignment.closes_at")
     submitted = serializers.IntegerField()
     students = StudentResultSerializer(source="rows", many=True)
+
+    @extend_schema_field(RelationSerializer)
+    def get_quiz(self, result) -> dict:
+        return quiz_relation(result.assignment.quiz, self.context.get("request"))
 
 
 class MemberSerializer(serializers.Serializer):
     nickname = serializers.CharField()
     joined_at = serializers.DateTimeField()
 
+    class Meta:
+        ref_name = "ClassResultMember"
+
 
 ResultsSerializer = inline_serializer(
     "ClassResults",
     fields={
         "code": serializers.CharField(),
-        "name": serializers.CharField(),
+        "title": serializers.CharField(),
         "members": MemberSerializer(many=True),
         "assignments": AssignmentResultSerializer(many=True),
     },
@@ -256,8 +276,10 @@ class ClassResultsView(TeacherAPIMixin, APIView):
         return Response(
             {
                 "code": classroom.code,
-                "name": classroom.name,
+                "title": classroom.name,
                 "members": MemberSerializer(members, many=True).data,
-                "assignments": AssignmentResultSerializer(results, many=True).data,
+                "assignments": AssignmentResultSerializer(
+                    results, many=True, context={"request": request}
+                ).data,
             }
         )

@@ -135,7 +135,7 @@ API_TAGS = [
         "Quizzes and attempts",
         "Quizzes without their answers; submitting an attempt returns it graded with feedback.",
     ),
-    ("Classes", "Teachers' class groups (join codes, dates, per-class statistics)."),
+    ("Classes", "A teacher's classes: join codes, dated assignments, results per class; joining with a nickname."),
     ("Export", "Every published case in one document, JSON or CSV, for researchers."),
 ]
 

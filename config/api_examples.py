@@ -220,7 +220,67 @@ def capture(path: Path = EXAMPLES_FILE) -> None:  # pragma: no cover - a maintai
         add(f"PATCH {item}", "request", "update", "Only the fields to change", partial)
         add(f"PATCH {item}", "response", "updated", "The resource", answer)
 
+    _capture_classes(add, quiz)
     path.write_text(
         json.dumps(examples, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
         encoding="utf-8",
+    )
+
+
+def _capture_classes(add, quiz) -> None:  # pragma: no cover - part of capture()
+    """Classes: a teacher's class made, a quiz assigned, a student joining, the results."""
+    from django.contrib.auth.models import Group, User
+    from rest_framework.test import APIClient
+
+    from kb.teachers import TEACHERS_GROUP
+
+    teacher, _ = User.objects.get_or_create(username="example-teacher", defaults={"is_staff": True})
+    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    client = APIClient()
+    client.force_authenticate(teacher)
+    body = {"title": "L3 MIASHS — group 1", "co_teachers": [], "show_leaderboard": False}
+    made = client.post("/api/v1/classes/?lang=en", body, format="json")
+    assert made.status_code == 201, made.content
+    made = made.json()
+    add("POST /api/v1/classes/", "request", "create", "A class's title (and co-teachers)", body)
+    add("POST /api/v1/classes/", "response", "created", "Its join code and join link", made)
+    listed = client.get("/api/v1/classes/?lang=en").json()
+    add("GET /api/v1/classes/", "response", "mine", "The teacher's classes", listed)
+    code = made["code"]
+    assignment = {
+        "quiz": quiz.slug,
+        "opens_at": "2026-09-07T08:00:00Z",
+        "closes_at": "2026-09-14T20:00:00Z",
+        "max_attempts": 1,
+        "review_after_score": True,
+        "review_closed_right_answers": True,
+    }
+    made_assignment = client.post(
+        f"/api/v1/classes/{code}/assignments/?lang=en", assignment, format="json"
+    )
+    assert made_assignment.status_code == 201, made_assignment.content
+    op = "/api/v1/classes/{code}/assignments/"
+    add(f"POST {op}", "request", "assign", "A quiz by its slug, its dates", assignment)
+    add(f"POST {op}", "response", "assigned", "The assignment", made_assignment.json())
+    add(
+        f"GET {op}",
+        "response",
+        "assignments",
+        "The class's assignments",
+        client.get(f"/api/v1/classes/{code}/assignments/?lang=en").json(),
+    )
+    joined = APIClient().post(
+        f"/api/v1/classes/{code}/join/?lang=en", {"nickname": "Ada"}, format="json"
+    )
+    assert joined.status_code == 201, joined.content
+    op = "/api/v1/classes/{code}/join/"
+    add(f"POST {op}", "request", "join", "A nickname only", {"nickname": "Ada"})
+    add(f"POST {op}", "response", "joined", "The member and what is due", joined.json())
+    results = client.get(f"/api/v1/classes/{code}/results/?lang=en").json()
+    add(
+        "GET /api/v1/classes/{code}/results/",
+        "response",
+        "results",
+        "Each student's status and best score per assignment",
+        results,
     )

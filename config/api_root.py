@@ -18,6 +18,7 @@ V1_RESOURCES = {
     "simulations": "api:simulation-list",
     "quizzes": "api:quiz-list",
     "attempts": "api:attempt-list",
+    "classes": "api:class-list",
     "export-cases-json": "api:export-cases-json",
     "export-cases-csv": "api:export-cases-csv",
 }
@@ -25,6 +26,9 @@ V1_RESOURCES = {
 V1_TEMPLATES = {
     "runs": "/api/v1/runs/{key}/",
     "simulation-runs": "/api/v1/simulations/{slug}/runs/",
+    "class-join": "/api/v1/classes/{code}/join/",
+    "class-assignments": "/api/v1/classes/{code}/assignments/",
+    "class-results": "/api/v1/classes/{code}/results/",
 }
 
 

@@ -8,8 +8,10 @@ it into the language Django activates, before LocaleMiddleware runs.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 API_PREFIX = "/api/"
 LANG_PARAM = "lang"
@@ -45,7 +47,9 @@ class ApiLanguageMiddleware:
                 # LocaleMiddleware reads the header when the path has no prefix: rewrite it so
                 # the one decision is Django's own.
                 request.META["HTTP_ACCEPT_LANGUAGE"] = forced
-        response = self.get_response(request)
-        if request.path.startswith(API_PREFIX):
+            # The API's times are in UTC ("…+00:00") whatever zone the pages show (TIME_ZONE).
+            with timezone.override(datetime.UTC):
+                response = self.get_response(request)
             response.headers.setdefault("Content-Language", translation.get_language())
-        return response
+            return response
+        return self.get_response(request)

@@ -110,7 +110,10 @@ def test_padlock_only_where_credentials_matter(schema):
         )
         if public:
             assert security == [], (method, path, security)
-        elif method in WRITES and path != "/api/v1/quizzes/{slug}/attempts/":
+        elif method in WRITES and path not in {
+            "/api/v1/quizzes/{slug}/attempts/",  # anyone; an account's attempt is kept as theirs
+            "/api/v1/classes/{code}/join/",  # anyone; a logged-in student joins with their account
+        }:
             assert security and {} not in security, (method, path, security)
 
 
@@ -143,8 +146,11 @@ def test_the_roots_list_every_resource_simulations_and_runs_included():
         v1["resources"]
     )
     assert v1["templates"]["runs"].endswith("/api/v1/runs/{key}/")
+    assert "classes" in v1["resources"] and "class-join" in v1["templates"]
     for url in v1["resources"].values():
-        if not url.endswith("/attempts/"):
+        if url.endswith(("/attempts/", "/classes/")):  # a student's own, a teacher's own
+            assert client.get(url).status_code == 401, url
+        else:
             assert client.get(url).status_code == 200, url
 
 

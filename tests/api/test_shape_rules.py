@@ -125,7 +125,27 @@ def content(make_case, roles):
     assert attempt.status_code == 201, attempt.content
     run = APIClient().post("/api/v1/simulations/base-rate/runs/", {"seed": 3}, format="json")
     assert run.status_code == 201, run.content
-    return {"attempt": attempt.json(), "run": run.json(), "student": student}
+    teacher = roles["teacher"]
+    made = teacher.post("/api/v1/classes/", {"title": "L3 groupe 1"}, format="json")
+    assert made.status_code == 201, made.content
+    code = made.json()["code"]
+    assignment = teacher.post(
+        f"/api/v1/classes/{code}/assignments/",
+        {
+            "quiz": "predpol-quiz",
+            "opens_at": "2026-01-05T08:00:00Z",
+            "closes_at": "2026-01-12T18:00:00Z",
+        },
+        format="json",
+    )
+    assert assignment.status_code == 201, assignment.content
+    return {
+        "attempt": attempt.json(),
+        "run": run.json(),
+        "student": student,
+        "teacher": teacher,
+        "code": code,
+    }
 
 
 def schema_get_paths(client):
@@ -147,6 +167,7 @@ def fill(path, content):
         },
         "{key}": {"/api/v1/runs/": content["run"]["key"]},
         "{public_id}": {"/api/v1/attempts/": content["attempt"]["id"]},
+        "{code}": {"/api/v1/classes/": content["code"]},
     }
     for placeholder, by_prefix in values.items():
         if placeholder in path:
@@ -164,7 +185,9 @@ def test_every_get_endpoint_follows_the_shared_field_rules(content):
         if template.endswith(".csv") or template == "/api/schema/":
             continue
         url = fill(template, content)
-        response = student.get(url, HTTP_ACCEPT="application/json")
+        # Classes are for teachers: their endpoints are walked as the class's teacher.
+        client = content["teacher"] if template.startswith("/api/v1/classes/") else student
+        response = client.get(url, HTTP_ACCEPT="application/json")
         assert response.status_code == 200, (url, response.content[:300])
         walk(response.json(), template, problems)
         checked.append(template)

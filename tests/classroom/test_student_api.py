@@ -43,7 +43,7 @@ def test_join_returns_the_member_the_class_and_what_is_due(classroom, open_assig
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["member"]["nickname"] == "Ada"
-    assert body["class_name"] == classroom.name and body["code"] == classroom.code
+    assert body["class_title"] == classroom.name and body["code"] == classroom.code
     assert [a["id"] for a in body["due"]] == [open_assignment.pk]  # not `later`
     assert later.pk not in [a["id"] for a in body["due"]]
     assert body["due"][0]["attempts_left"] == 1

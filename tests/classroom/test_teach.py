@@ -1,8 +1,10 @@
 """The teacher's pages at /teach/: who comes in, classes, assignments, results, QR code, delete."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -144,7 +146,7 @@ def test_deleting_a_class_says_what_goes_and_deletes_the_attempts(
 def test_a_teacher_adds_edits_and_deletes_an_assignment(client, teacher_a, classroom, class_quiz):
     client.force_login(teacher_a)
     form = client.get(url("teach-assignment-new", classroom.code)).content.decode()
-    assert "Times are in the UTC time zone" in form
+    assert f"Times are in the {settings.TIME_ZONE} time zone" in form
     assert 'name="review_closed_right_answers"' in form and "During the attempt" in form
     data = {
         "quiz": class_quiz.pk,
@@ -162,7 +164,9 @@ def test_a_teacher_adds_edits_and_deletes_an_assignment(client, teacher_a, class
     assignment = Assignment.objects.get()
     assert assignment.classroom == classroom and assignment.max_attempts == 2
     assert assignment.review_after_score and not assignment.review_closed_right_answers
-    assert assignment.closes_at.isoformat() == "2026-12-08T18:00:00+00:00"
+    # Typed in the site's zone (Paris by default: 18:00 there is 17:00 UTC in December).
+    typed = datetime(2026, 12, 8, 18, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    assert assignment.closes_at == typed
 
     data["max_attempts"] = ""
     data["review_closed_right_answers"] = "on"
