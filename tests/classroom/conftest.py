@@ -15,7 +15,9 @@ def make_teacher(django_user_model, username):
     user = django_user_model.objects.create_user(
         username=username, password=f"{username}-pass-123", is_staff=True
     )
-    user.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    # get_or_create: a transactional test may run after another one flushed the migrations' rows
+    group, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    user.groups.add(group)
     return user
 
 
