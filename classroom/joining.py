@@ -1,8 +1,8 @@
 """Joining a class, for the /join/ pages and the API alike, with its budget.
 
 Budget (per client: its address, or its account; teachers are not rationed, as elsewhere):
-- every join spends THROTTLE_CLASS_JOINS (default 120 a minute: a lecture hall behind one
-  address joins within a few minutes);
+- every join spends THROTTLE_CLASS_JOINS (default 600 a minute: a lecture hall of 300 behind one
+  address joins within a minute);
 - a code that matches no class also spends THROTTLE_CLASS_CODE_MISSES (default 30 an hour); once
   it is spent, no code is looked up until it refills, so guessing codes (887 million) is slow;
 - a class holds at most CLASSROOM_MAX_MEMBERS students (default 500), a nickname at most
@@ -28,7 +28,7 @@ class ClassJoinThrottle(ClientRateThrottle):
     scope = "class_joins"
 
     def get_rate(self):
-        return getattr(settings, "THROTTLE_CLASS_JOINS", "120/minute")
+        return getattr(settings, "THROTTLE_CLASS_JOINS", "600/minute")
 
 
 class ClassCodeMissThrottle(ClientRateThrottle):

@@ -470,10 +470,10 @@ SIMULATION_RUN_RETENTION = {
 # (join, submission, live session) for this many days is deleted with everything its students sent.
 CLASSROOM_RETENTION_DAYS = env_int("CLASSROOM_RETENTION_DAYS", 365)
 # Joining a class (/join/ and POST /api/v1/classes/<code>/join/), per client (address, or
-# account): every join spends THROTTLE_CLASS_JOINS (a lecture hall behind one address joins in a
-# couple of minutes); a code that matches no class also spends THROTTLE_CLASS_CODE_MISSES, and
+# account): every join spends THROTTLE_CLASS_JOINS (a lecture hall of 300 behind one address joins
+# within a minute); a code that matches no class also spends THROTTLE_CLASS_CODE_MISSES, and
 # once that is spent no code is looked up (guessing codes: 887 million of them); a class holds
 # at most CLASSROOM_MAX_MEMBERS students.
-THROTTLE_CLASS_JOINS = os.environ.get("THROTTLE_CLASS_JOINS", "120/minute")
+THROTTLE_CLASS_JOINS = os.environ.get("THROTTLE_CLASS_JOINS", "600/minute")
 THROTTLE_CLASS_CODE_MISSES = os.environ.get("THROTTLE_CLASS_CODE_MISSES", "30/hour")
 CLASSROOM_MAX_MEMBERS = env_int("CLASSROOM_MAX_MEMBERS", 500)
