@@ -10,7 +10,8 @@ from typing import Any, ClassVar
 import numpy as np
 import sklearn
 from scipy.integrate import quad
-from scipy.stats import chi2, norm
+from scipy.special import ndtr
+from scipy.stats import chi2
 from sklearn.datasets import make_classification
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -70,8 +71,24 @@ def _expected_max_of_normals(k: int) -> float:
     E[max] = ∫ x · k φ(x) Φ(x)^(k−1) dx; 1.16 for k = 5, 1.54 for k = 10, 1.87 for k = 20.
     It depends on ``k`` alone, so it is computed once per process and ``k`` (cached).
     """
-    value, _ = quad(lambda x: x * k * norm.pdf(x) * norm.cdf(x) ** (k - 1), -12, 12)
+    value, _ = quad(lambda x: x * k * _phi(x) * _big_phi(x) ** (k - 1), -12, 12)
     return float(value)
+
+
+_SQRT_2PI = np.sqrt(2 * np.pi)
+
+
+def _phi(x: float) -> np.float64:
+    """``norm.pdf(x)`` for one number, bit for bit (scipy computes it on a one-element array,
+    and so does this), without scipy.stats' argument handling: 30 times faster under ``quad``,
+    which calls it a few hundred times."""
+    a = np.array([x])
+    return (np.exp(-(a**2) / 2.0) / _SQRT_2PI)[0]
+
+
+def _big_phi(x: float) -> np.float64:
+    """``norm.cdf(x)`` for one number, bit for bit (``ndtr`` on a one-element array)."""
+    return ndtr(np.array([x]))[0]
 
 
 @functools.lru_cache(maxsize=64)
