@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import warnings
 from typing import Any, ClassVar
@@ -64,12 +63,10 @@ def _model(kind: str, seed: int):
     return DecisionTreeClassifier(max_features="sqrt", min_samples_leaf=3, random_state=seed)
 
 
-@functools.lru_cache(maxsize=64)
 def _expected_max_of_normals(k: int) -> float:
     """E[max of k independent standard normals], by numerical integration.
 
     E[max] = ∫ x · k φ(x) Φ(x)^(k−1) dx; 1.16 for k = 5, 1.54 for k = 10, 1.87 for k = 20.
-    It depends on ``k`` alone, so it is computed once per process and ``k`` (cached).
     """
     value, _ = quad(lambda x: x * k * _phi(x) * _big_phi(x) ** (k - 1), -12, 12)
     return float(value)
@@ -91,12 +88,12 @@ def _big_phi(x: float) -> np.float64:
     return ndtr(np.array([x]))[0]
 
 
-@functools.lru_cache(maxsize=64)
 def _studentized_best_band(k: int) -> tuple[float, float]:
     """The 0.1% and 99.9% quantiles of (max − mean) / sd for k standard normal draws.
 
     Monte Carlo with a generator seeded by ``k`` alone: a reference distribution that does not
-    depend on the run, so it is computed once per process and ``k`` (cached).
+    depend on the run. (Not cached: each run is computed in a child process forked for it, so
+    a cache would never be reused.)
     """
     draws = np.random.default_rng(k).standard_normal((20_000, k))
     stat = (draws.max(axis=1) - draws.mean(axis=1)) / draws.std(axis=1, ddof=1)
