@@ -3,6 +3,8 @@
 Each fast path is compared with the straightforward computation it replaced, bit for bit.
 """
 
+import math
+
 import numpy as np
 import pytest
 from scipy.integrate import quad
@@ -58,3 +60,41 @@ def test_placements_equal_midrank_placements_with_and_without_ties(levels):
     assert fast[0] == slow[0]
     assert np.array_equal(fast[1], slow[1])
     assert np.array_equal(fast[2], slow[2])
+
+
+def _jsonable_by_isinstance(value):
+    """The former ``_jsonable``: the isinstance chain alone."""
+    import math
+
+    from simulations.engine.text import Int, Msg, Num, Pct, Seq
+
+    if isinstance(value, Msg | Int | Num | Pct | Seq):
+        return _jsonable_by_isinstance(value.to_json())
+    if isinstance(value, dict):
+        return {str(k): _jsonable_by_isinstance(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable_by_isinstance(v) for v in value]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.ndarray):
+        return _jsonable_by_isinstance(value.tolist())
+    return value
+
+
+def test_jsonable_fast_path_equals_the_isinstance_chain():
+    from simulations.engine import base
+    from simulations.engine.text import Int, Msg, Pct
+
+    value = {
+        "s": "text",
+        1: [0, True, None, 1.5, math.nan, -math.inf, np.float64(2.5), np.int64(3), np.bool_(0)],
+        "msg": Msg("{n} of {p}", n=Int(3), p=Pct(0.25, 1)),
+        "nested": ({"a": np.array([1.0, np.nan])}, [{"b": (1, "x")}]),
+    }
+    fast, slow = base._jsonable(value), _jsonable_by_isinstance(value)
+    assert repr(fast) == repr(slow)
