@@ -64,3 +64,23 @@ def pytest_collectstart(collector):
     from django.utils import translation
 
     translation.activate("en")
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test (live server, threads) rolls back by serialisation.
+
+    A transactional test ends with a flush; without serialised rollback that flush re-creates the
+    content types and permissions (post_migrate) but not the rows of data migrations (the
+    Teachers group), and a later test with serialised rollback then reloads content types that
+    exist already (IntegrityError). Which test follows which depends on the order, and under
+    pytest-xdist (make test runs two workers) on how the tests are shared: so all of them do it.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or {"live_server", "transactional_db"} & set(
+            getattr(item, "fixturenames", ())
+        )
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
