@@ -138,6 +138,12 @@ def group_metrics(
         (yt, yp, g), w = compress(y_true, y_pred, groups)
     else:
         yt, yp, g, w = np.asarray(y_true), np.asarray(y_pred), np.asarray(groups), weight
+    if len(yt) == 1:
+        # Fairlearn refuses a single row ("Feature array has too many dimensions"), which
+        # happens when every row is alike (10 honest travellers, none flagged): the same row
+        # twice, each standing for half of it, gives the same weighted metrics.
+        yt, yp, g = (np.repeat(a, 2) for a in (yt, yp, g))
+        w = np.repeat(np.asarray(w, dtype=float) / 2, 2)
     return MetricFrame(
         metrics=metrics,
         y_true=yt,

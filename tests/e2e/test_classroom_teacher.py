@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from classroom.models import Assignment, Classroom
@@ -41,7 +42,7 @@ def test_teacher_creates_a_class_and_an_assignment(page, django_user_model, brow
     page.get_by_role("button", name="Add an assignment").or_(
         page.get_by_role("link", name="Add an assignment")
     ).click()
-    expect(page.get_by_text("Times are in the UTC time zone")).to_be_visible()
+    expect(page.get_by_text(f"Times are in the {settings.TIME_ZONE} time zone")).to_be_visible()
     page.get_by_label("Quiz").select_option(label=quiz.title)
     page.get_by_label("Opens at").fill("2026-12-01T08:00")
     page.get_by_label("Closes at").fill("2026-12-09T18:00")
