@@ -1,6 +1,8 @@
 """A teacher at a desktop creates a class and an assignment at /teach/, with axe on the pages."""
 
 import re
+import zoneinfo
+from datetime import datetime
 
 import pytest
 from django.conf import settings
@@ -56,7 +58,9 @@ def test_teacher_creates_a_class_and_an_assignment(page, django_user_model, brow
     expect(page.get_by_role("heading", name="Bias check")).to_be_visible()
     assignment = Assignment.objects.get()
     assert assignment.classroom == classroom
-    assert assignment.closes_at.isoformat() == "2026-12-09T18:00:00+00:00"
+    # 18:00 typed in the site's zone (Paris by default: 17:00 UTC in December).
+    typed = datetime(2026, 12, 9, 18, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    assert assignment.closes_at == typed
     assert not assignment.review_closed_right_answers and assignment.review_after_score
 
     # Phone width: the join code and the page fit (no horizontal scrolling of the page).
