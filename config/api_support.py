@@ -6,6 +6,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from rest_framework import filters
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.pagination import PageNumberPagination
 
 SEARCH_MAX_CHARS = 200
 SEARCH_TOO_LONG = _("Search terms are limited to {n} characters.")
@@ -100,3 +101,20 @@ def docs_csp(view):
         return response
 
     return wrapped
+
+
+class Pagination(PageNumberPagination):
+    """DRF's page-number pagination, documented without DRF's placeholder examples
+    (``http://api.example.org/accounts/?page=4``): our lists say what the links are."""
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        properties = described["properties"]
+        for key in ("count", "next", "previous"):
+            properties[key].pop("example", None)
+        properties["count"]["description"] = "How many items the whole list has."
+        properties["next"]["description"] = "Absolute URL of the next page; null on the last."
+        properties["previous"]["description"] = (
+            "Absolute URL of the previous page; null on the first."
+        )
+        return described
