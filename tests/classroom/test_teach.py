@@ -1,5 +1,6 @@
 """The teacher's pages at /teach/: who comes in, classes, assignments, results, QR code, delete."""
 
+import re
 import zoneinfo
 from datetime import datetime, timedelta
 
@@ -307,3 +308,15 @@ def test_the_class_page_shows_the_members_first_guesses_beside_the_true_value(
     page = client.get(url("teach-class", classroom.code)).content.decode()
     assert "What the class guessed" in page
     assert "2 students guessed" in page and "3.1 %" in page
+
+
+def test_the_assignment_page_lists_the_wrong_values_typed(client, teacher_a, open_assignment):
+    quiz = open_assignment.quiz
+    for name in ("Ada", "Bob"):
+        take(open_assignment, add_member(open_assignment.classroom, name), wrong_answers(quiz))
+    client.force_login(teacher_a)
+    page = client.get(
+        url("teach-assignment", open_assignment.classroom.code, open_assignment.pk)
+    ).content.decode()
+    assert "Wrong values students typed" in page
+    assert re.search(r"<td>0</td><td>2</td>", page), "the value 0 typed by two students"
