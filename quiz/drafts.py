@@ -12,7 +12,9 @@ validated as the submission validates them (quiz.forms.AttemptForm): an unknown 
 choice, or text that is not a number, is a 400 with ``{"errors": {"q12": ["…"]}}`` and nothing
 is saved. A draft is never graded and never counts: the submission grades what the form posts
 (the page prefills it from the drafts) and deletes the drafts. An answer already checked
-(feedback after each question) is final: a draft for it is refused.
+(feedback after each question) is final: a draft for it is not saved, and the reply lists it
+under ``"final"`` (not an error: a draft sent just before the check can arrive just after it,
+and the checked answer is the one that counts).
 
 Budget: a body of at most DRAFT_MAX_BYTES, at most one draft row per question of the attempt
 (the value at most 60 characters or the question's choices), and THROTTLE_QUIZ_DRAFTS requests
@@ -51,7 +53,6 @@ from .services import (
 DRAFT_MAX_BYTES = 16 * 1024
 DEFAULT_DRAFT_RATE = "120/minute"
 
-ANSWER_IS_FINAL = _("This answer was checked: it is final.")
 UNKNOWN_QUESTION = _("This question is not part of the quiz.")
 NOT_AN_ANSWER = _("Send a list of choice ids, or the number as text.")
 ONE_CHOICE = _("This question takes one choice.")
@@ -114,8 +115,7 @@ def validate_drafts(questions, answers: dict, flagged: dict, recorded) -> tuple[
             errors[name] = [UNKNOWN_QUESTION]
             continue
         if question.pk in recorded:
-            errors[name] = [ANSWER_IS_FINAL]
-            continue
+            continue  # checked, so final: the caller reports it (save_draft's "final")
         field_values = _as_values(question, raw)
         if field_values is None:
             errors[name] = [NOT_AN_ANSWER]
@@ -244,6 +244,7 @@ def save_draft(request, slug):
     values, flags, errors = validate_drafts(questions, answers, flagged, recorded)
     if errors:
         return _field_errors(errors)
+    final = {field_name(q) for q in questions if q.pk in recorded and field_name(q) in answers}
     from .views import _form_key
 
     try:
@@ -256,9 +257,10 @@ def save_draft(request, slug):
                 locked = set(
                     Answer.objects.filter(attempt=started).values_list("question_id", flat=True)
                 )
-                final = [field_name(q) for q in questions if q.pk in locked and q.pk in values]
-                if final:
-                    raise ValidationError({name: [ANSWER_IS_FINAL] for name in final})
+                for question in questions:
+                    if question.pk in locked and question.pk in values:
+                        del values[question.pk]
+                        final.add(field_name(question))
             save_drafts(started, values, flags)
     except ValidationError as exc:
         if getattr(exc, "code", None) == "closed":
@@ -272,6 +274,7 @@ def save_draft(request, slug):
         {
             "attempt": str(started.public_id),
             "saved": sorted(field_name(q) for q in questions if q.pk in values or q.pk in flags),
+            "final": sorted(final),
             "saved_at": timezone.now().isoformat(),
         }
     )

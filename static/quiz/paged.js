@@ -261,8 +261,9 @@ function init() {
     }
     local.pendingFlags = local.pendingFlags.filter((name) => byName.has(name));
     // An answer being checked right now is not sent: once checked it is final, and a draft
-    // arriving after the check would be refused. It stays pending until the check's outcome
-    // ("quiz:checked" drops it; a failed check leaves it to the next save).
+    // arriving after the check is not saved (the reply lists it as "final"). It stays pending
+    // until the check's outcome ("quiz:checked" drops it; a failed check leaves it to the
+    // next save).
     const checking = (name) => !!byName.get(name).querySelector("button[name=check][aria-busy=true]");
     const names = local.pending.filter((name) => !checking(name));
     if (names.length < local.pending.length) schedule(RETRY_MS);

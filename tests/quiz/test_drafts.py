@@ -206,8 +206,10 @@ def test_feedback_each_keeps_checked_answers_final(client):
         {**state, "question": q1.pk, f"q{q1.pk}": wrong_choice(q1)},
     )
     state["attempt"] = check.json()["attempt"]
-    refused = draft(client, quiz, {**state, "answers": {f"q{q1.pk}": right_choice(q1)}})
-    assert refused.status_code == 400 and "final" in refused.json()["errors"][f"q{q1.pk}"][0]
+    # a draft sent just before the check can arrive after it: not an error, not saved either
+    late = draft(client, quiz, {**state, "answers": {f"q{q1.pk}": right_choice(q1)}})
+    assert late.status_code == 200
+    assert late.json()["final"] == [f"q{q1.pk}"] and late.json()["saved"] == []
     # unchecked questions take drafts, and flags are fine on any question
     ok = draft(
         client,
