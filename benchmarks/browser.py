@@ -18,6 +18,13 @@ archive`` of an older commit unpacked in DIR, run with this venv) and measures e
 there and here back to back, so that a before/after comparison shares the machine's load; it
 prints the ratio of the p95s.
 
+``--lookahead-baseline`` does the same with this checkout and look-ahead turned off
+(SIMULATION_LOCK_DIR's look-ahead pool emptied: SIMULATION_LOOKAHEAD_SLOTS=0), so the figures
+with and without the page asking ahead share the machine's load (use one of the two options).
+``--pause S`` waits S seconds after each redraw before the next key press, as a student who
+looks at the chart does; 0 (the default) presses the next key as soon as the chart is drawn.
+Each row says how many redraws came from an answer asked ahead.
+
 Without --url it starts its own server (runserver, DEBUG, a scratch SQLite database, the preview
 throttle lifted) on a free port and stops it at the end.
 
@@ -54,14 +61,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(root: Path = ROOT) -> tuple[subprocess.Popen, str, str]:
+def start_server(root: Path = ROOT, **extra: str) -> tuple[subprocess.Popen, str, str]:
     workdir = tempfile.mkdtemp(prefix="rc-bench-browser-")
     env = {
         **os.environ,
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
         "THROTTLE_PREVIEWS": "100000/minute",
+        "THROTTLE_PREVIEW_LOOKAHEADS": "100000/minute",
         "SIMULATION_LOCK_DIR": f"{workdir}/slots",
+        **extra,
     }
     python = str(ROOT / ".venv" / "bin" / "python")
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
@@ -91,7 +100,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def bench(url: str, slugs: list[str], moves: int, baseline: str = "") -> list[dict]:
+def bench(sites: list[tuple[str, str]], slugs: list[str], moves: int, pause: float) -> list[dict]:
+    """Each simulation on each (label, url) site in turn, so that they share the machine's load."""
     from playwright.sync_api import expect, sync_playwright
 
     rows = []
@@ -99,7 +109,6 @@ def bench(url: str, slugs: list[str], moves: int, baseline: str = "") -> list[di
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_init_script(RECORDER)
-        sites = [("before", baseline), ("", url)] if baseline else [("", url)]
         for slug, (label, site) in ((slug, site) for slug in slugs for site in sites):
             page = context.new_page()
             page.goto(f"{site}/en/simulations/{slug}/")
@@ -112,6 +121,8 @@ def bench(url: str, slugs: list[str], moves: int, baseline: str = "") -> list[di
                 continue
             slider.focus()
             for n in range(moves):
+                if pause:
+                    page.wait_for_timeout(pause * 1000)  # the student looks at the chart
                 key = (
                     "ArrowRight"
                     if page.evaluate(
@@ -138,6 +149,7 @@ def bench(url: str, slugs: list[str], moves: int, baseline: str = "") -> list[di
                 "fetch_p50": median("fetchMs"),
                 "compute_p50": median("computeMs"),
                 "draw_p50": median("drawMs"),
+                "ahead": sum(1 for r in renders if r.get("ahead")),
                 "load": os.getloadavg()[0],
             }
             # A chart drawn in the browser from a closed form (base-rate's dots): its own time.
@@ -150,7 +162,8 @@ def bench(url: str, slugs: list[str], moves: int, baseline: str = "") -> list[di
                 f"{(label + ' ' + slug).strip():31} n={row['n']:2}  input→chart p50 {row['p50']:6.0f} ms  "
                 f"p95 {row['p95']:6.0f} ms   (p50s: wait {row['wait_p50']:4.0f}, "
                 f"fetch {row['fetch_p50']:5.0f} of which compute {row['compute_p50']:5.0f}, "
-                f"draw {row['draw_p50']:4.0f} ms)   load {row['load']:.2f}",
+                f"draw {row['draw_p50']:4.0f} ms; asked ahead {row['ahead']}/{row['n']})   "
+                f"load {row['load']:.2f}",
                 flush=True,
             )
             if instants:
@@ -172,6 +185,17 @@ def main() -> None:
     parser.add_argument(
         "--baseline", default="", help="another checkout to measure beside this one (a dir)"
     )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds between a redraw and the next key press (a student reading the chart)",
+    )
+    parser.add_argument(
+        "--lookahead-baseline",
+        action="store_true",
+        help="also measure this checkout with look-ahead off (SIMULATION_LOOKAHEAD_SLOTS=0)",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -190,21 +214,29 @@ def main() -> None:
         f"{os.getloadavg()[2]:.2f} on {os.cpu_count()} cores",
         flush=True,
     )
+    print(f"pause between a redraw and the next move: {args.pause:g} s", flush=True)
     servers = []
     url = args.url.rstrip("/")
-    baseline = ""
+    sites = []
     try:
-        if not url:
-            server, url, _ = start_server()
-            servers.append(server)
         if args.baseline:
             server, baseline, _ = start_server(Path(args.baseline).resolve())
             servers.append(server)
-        rows = bench(url, slugs, args.moves, baseline)
+            sites.append(("before", baseline))
+        if args.lookahead_baseline:
+            server, off, _ = start_server(SIMULATION_LOOKAHEAD_SLOTS="0")
+            servers.append(server)
+            sites.append(("before", off))
+        if not url:
+            server, url, _ = start_server()
+            servers.append(server)
+        sites.append(("", url))
+        rows = bench(sites, slugs, args.moves, args.pause)
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
+    baseline = len(sites) > 1
     for label in ("before", "") if baseline else ("",):
         totals = [r["p95"] for r in rows if r["site"] == label]
         if totals:

@@ -247,6 +247,8 @@ class Bench:
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.polls: dict[str, list[float]] = {"phone": [], "projector": []}
+        self.poll_times: list[tuple[float, float]] = []  # (start, ms) of every poll
+        self.phases: dict[str, float] = {}  # phase name → when it started (monotonic)
         self.poll_status: dict[int, int] = {}
         self.answers_ms: list[float] = []
         self.answer_codes: dict[int, int] = {}
@@ -257,6 +259,7 @@ class Bench:
     def record_poll(self, who, ms, status):
         with self.lock:
             self.polls[who].append(ms)
+            self.poll_times.append((time.monotonic() - ms / 1000, ms))
             self.poll_status[status] = self.poll_status.get(status, 0) + 1
 
     def record_answer(self, ms, status):
@@ -324,6 +327,27 @@ class Bench:
         return worst
 
 
+def phase_percentiles(bench) -> dict:
+    """Poll latencies by phase: while the 300 phones open their live page ("pages"), the lobby,
+    while the question is answered, after the last answer."""
+    names = list(bench.phases)
+    bounds = [bench.phases[n] for n in names] + [float("inf")]
+    split: dict[str, list[float]] = {n: [] for n in names}
+    for start, ms in bench.poll_times:
+        for i, name in enumerate(names):
+            if bounds[i] <= start < bounds[i + 1]:
+                split[name].append(ms)
+                break
+    return {
+        name: {
+            "polls": len(values),
+            "p50": round(percentile(values, 50), 1),
+            "p99": round(percentile(values, 99), 1),
+        }
+        for name, values in split.items()
+    }
+
+
 def join_students(base: str, code: str, env: dict, count: int) -> tuple[list[str], dict]:
     keys, how = [], {"api": 0, "direct": 0, "api_status": {}}
     http = requests.Session()
@@ -371,19 +395,23 @@ def run_one(kind: str, database_url: str, args) -> dict:
         bench = Bench(base, setup, args.interval, args.spread)
         phones = [Phone(bench, n, key) for n, key in enumerate(keys)]
         projector = threading.Thread(target=bench.projector, daemon=True)
+        bench.phases["pages"] = time.monotonic()
         projector.start()
         for phone in phones:
             phone.start()
         while bench.opened < len(phones) and time.monotonic() - t0 < 600:
             time.sleep(0.2)
+        bench.phases["lobby"] = time.monotonic()
         time.sleep(args.lobby)
         bench.open_question()
         opened = time.monotonic()
+        bench.phases["question"] = opened
         deadline = opened + args.spread + 3 * args.interval + 30
         while time.monotonic() < deadline:
             if all(p.answered_at is not None for p in phones):
                 break
             time.sleep(0.5)
+        bench.phases["after"] = time.monotonic()
         time.sleep(args.tail)
         bench.stop.set()
         projector.join(timeout=15)
@@ -407,6 +435,7 @@ def run_one(kind: str, database_url: str, args) -> dict:
             "p99": round(percentile(polls, 99), 1),
             "max": round(max(polls), 1) if polls else None,
         },
+        "poll_ms_by_phase": phase_percentiles(bench),
         "projector_poll_p99_ms": round(percentile(bench.polls["projector"], 99), 1),
         "answers_sent": len(bench.answers_ms),
         "answer_status": bench.answer_codes,
@@ -469,6 +498,11 @@ def main() -> None:
             f"{r['students']} (status {r['answer_status']})  projector lag "
             f"{r['count_lag_s']} s  load {r['load_average']}"
         )
+        phases = "  ".join(
+            f"{name}: {v['polls']} polls p50 {v['p50']} p99 {v['p99']} ms"
+            for name, v in r["poll_ms_by_phase"].items()
+        )
+        print(f"    by phase — {phases}")
         for check, ok in r["checks"].items():
             print(f"    {'PASS' if ok else 'FAIL'}  {check}")
     if not all(ok for r in results for ok in r["checks"].values()):

@@ -9,6 +9,7 @@ SIMULATION_MAX_CONCURRENT, SIMULATION_TIME_LIMIT, SIMULATION_RETRY_AFTER, SIMULA
 LOGIN_MAX_FAILURES_PER_ACCOUNT, DJANGO_MAX_BODY_BYTES, DJANGO_SQLITE_WRITE_WAIT,
 SIMULATION_RUNS_UNKEPT_DAYS, SIMULATION_RUNS_UNKEPT_MAX, SIMULATION_RUNS_KEPT_DAYS,
 THROTTLE_PREVIEWS, SIMULATION_PREVIEW_CACHE_SECONDS, SIMULATION_SLOT_WAIT,
+THROTTLE_PREVIEW_LOOKAHEADS, SIMULATION_LOOKAHEAD_SLOTS,
 THROTTLE_CLASS_JOINS, THROTTLE_CLASS_CODE_MISSES, CLASSROOM_MAX_MEMBERS.
 """
 
@@ -349,6 +350,8 @@ REST_FRAMEWORK = {
         # Explorable simulations: each debounced slider position asks for one preview (never
         # stored; cached; a computed one takes a run slot like a run).
         "previews": os.environ.get("THROTTLE_PREVIEWS", "120/minute"),
+        # The slider's next positions, asked while the student reads the chart (look-ahead).
+        "preview_lookaheads": os.environ.get("THROTTLE_PREVIEW_LOOKAHEADS", "60/minute"),
     },
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -390,6 +393,9 @@ SIMULATIONS = {
     # LOCK_DIR); beyond that a run request gets 503 with Retry-After. One per core leaves the
     # other core for pages on a 2-core machine.
     "MAX_CONCURRENT": env_int("SIMULATION_MAX_CONCURRENT", 1),
+    # Previews computed ahead of the student (the slider's next positions) at the lowest CPU
+    # priority, in slots of their own: they never take a run slot. 0 turns look-ahead off.
+    "LOOKAHEAD_SLOTS": env_int("SIMULATION_LOOKAHEAD_SLOTS", 1),
     # A run still computing after this many seconds is stopped (its process is killed).
     "TIME_LIMIT": env_float("SIMULATION_TIME_LIMIT", 10.0),
     "RETRY_AFTER": env_int("SIMULATION_RETRY_AFTER", 5),

@@ -31,6 +31,7 @@ REST_FRAMEWORK = {
         "anon_submissions": "10000/minute",
         "signups": "10000/minute",
         "previews": "10000/minute",
+        "preview_lookaheads": "10000/minute",
     },
 }
 # Tests roll the database back but share one process-wide cache: a page cached by one test

@@ -57,6 +57,13 @@ class PreviewThrottle(ClientRateThrottle):
     scope = "previews"
 
 
+class LookaheadThrottle(ClientRateThrottle):
+    """Previews asked ahead of the student by the explorable pages (THROTTLE_PREVIEW_LOOKAHEADS),
+    apart from the student's own previews."""
+
+    scope = "preview_lookaheads"
+
+
 class SubmissionThrottle(ClientRateThrottle):
     """Quiz submissions by a client (API_THROTTLE_ANON_SUBMISSIONS), page and API together."""
 

@@ -14,7 +14,12 @@ Budget:
 - every request spends the client's preview budget (``THROTTLE_PREVIEWS``, scope
   ``previews``, shared by the workers like the run budget) and a computed one needs a free run
   slot (503 with Retry-After otherwise), exactly like a run;
-- "Keep this run" posts the form: the run is stored then, through the run budget.
+- "Keep this run" posts the form: the run is stored then, through the run budget;
+- look-ahead (``X-Lookahead: 1``: the page asks for the slider's next positions while the
+  student reads the chart, so that the next move draws from memory) spends a budget of its own
+  (``THROTTLE_PREVIEW_LOOKAHEADS``, scope ``preview_lookaheads``), never the student's preview
+  budget, and computes in the look-ahead pool's slot at the lowest CPU priority; when that slot
+  is taken it is refused at once (503), and the page does not insist.
 """
 
 from __future__ import annotations
@@ -154,8 +159,12 @@ def payload(simulation: Simulation, result: dict, params: dict, seed: int, ms: i
     }
 
 
-def preview(simulation: Simulation, form: RunForm) -> tuple[dict, bool]:
-    """``(payload, cached)`` for a valid form; may raise SimulationsBusy or SimulationTimeout."""
+def preview(simulation: Simulation, form: RunForm, *, lookahead: bool = False) -> tuple[dict, bool]:
+    """``(payload, cached)`` for a valid form; may raise SimulationsBusy or SimulationTimeout.
+
+    ``lookahead``: asked ahead of the student (the slider's next position, while they read the
+    chart): computed in a slot of the look-ahead pool at the lowest CPU priority
+    (simulations.runner), never in a run slot; cached like any preview."""
     params = form.cleaned_data["params"]
     seed = form.cleaned_data["seed"]
     language = translation.get_language() or ""
@@ -163,9 +172,10 @@ def preview(simulation: Simulation, form: RunForm) -> tuple[dict, bool]:
     hit = cache.get(key)
     if hit is not None:
         return hit, True
-    with runner.slot():
+    pool, nice = (runner.LOOKAHEAD, runner.LOOKAHEAD_NICE) if lookahead else ("run", 0)
+    with runner.slot(pool=pool):
         started = time.perf_counter()
-        result = runner.compute(simulation, params, seed)
+        result = runner.compute(simulation, params, seed, nice=nice)
         ms = round((time.perf_counter() - started) * 1000)
     result_cache.remember(simulation, params, seed, result, ms)
     data = payload(simulation, result, params, seed, ms)

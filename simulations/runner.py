@@ -17,6 +17,12 @@ run. ``TIME_LIMIT`` 0 computes in the worker itself, without a limit.
 
 BLAS and OpenMP use one thread per process (config/__init__.py): a run never starts more compute
 threads than the slot it holds.
+
+Look-ahead. The explorable pages ask, while the student reads a chart, for the slider's next
+positions (simulations.preview, ``X-Lookahead: 1``). Those computations take a slot of their own
+pool (``SIMULATIONS["LOOKAHEAD_SLOTS"]``, lock files ``lookahead-N.lock``), never a run slot,
+and their child process runs at the lowest CPU priority (``nice`` 19): they use the time the
+machine would spend idle, and any run or page asked meanwhile goes first.
 """
 
 from __future__ import annotations
@@ -70,9 +76,14 @@ class SimulationCrashed(RuntimeError):
 
 
 def _config() -> dict:
-    return {"MAX_CONCURRENT": 1, "TIME_LIMIT": 10.0, "RETRY_AFTER": 5, "LOCK_DIR": ""} | getattr(
-        settings, "SIMULATIONS", {}
-    )
+    defaults = {
+        "MAX_CONCURRENT": 1,
+        "LOOKAHEAD_SLOTS": 1,
+        "TIME_LIMIT": 10.0,
+        "RETRY_AFTER": 5,
+        "LOCK_DIR": "",
+    }
+    return defaults | getattr(settings, "SIMULATIONS", {})
 
 
 def form_slot_wait() -> float:
@@ -81,9 +92,13 @@ def form_slot_wait() -> float:
     return float(_config().get("FORM_SLOT_WAIT", 0))
 
 
-def _free_slot(directory: Path, count: int) -> int | None:
+LOOKAHEAD = "lookahead"
+LOOKAHEAD_NICE = 19  # the lowest priority: a look-ahead only gets the CPU nobody else wants
+
+
+def _free_slot(directory: Path, count: int, prefix: str = "slot") -> int | None:
     for index in range(count):
-        fd = os.open(directory / f"slot-{index}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(directory / f"{prefix}-{index}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -94,21 +109,27 @@ def _free_slot(directory: Path, count: int) -> int | None:
 
 
 @contextmanager
-def slot(wait: float = 0.0):
+def slot(wait: float = 0.0, pool: str = "run"):
     """Hold one of the machine's run slots for the duration, or raise :class:`SimulationsBusy`
-    (at once, or after ``wait`` seconds of trying every 50 ms)."""
+    (at once, or after ``wait`` seconds of trying every 50 ms). ``pool=LOOKAHEAD``: a slot of
+    the look-ahead pool instead (LOOKAHEAD_SLOTS; 0 turns look-ahead off: always busy)."""
     config = _config()
+    prefix = "slot"
     count = int(config["MAX_CONCURRENT"])
-    if count <= 0:  # 0: no cap
+    if pool == LOOKAHEAD:
+        prefix, count = LOOKAHEAD, int(config["LOOKAHEAD_SLOTS"])
+        if count <= 0:
+            raise SimulationsBusy(int(config["RETRY_AFTER"]))
+    elif count <= 0:  # 0: no cap
         yield
         return
     directory = Path(config["LOCK_DIR"])
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     deadline = time.monotonic() + max(0.0, wait)
-    fd = _free_slot(directory, count)
+    fd = _free_slot(directory, count, prefix)
     while fd is None and time.monotonic() < deadline:
         time.sleep(0.05)
-        fd = _free_slot(directory, count)
+        fd = _free_slot(directory, count, prefix)
     if fd is not None:
         try:
             yield
@@ -119,8 +140,10 @@ def slot(wait: float = 0.0):
     raise SimulationsBusy(int(config["RETRY_AFTER"]))
 
 
-def _child(simulation: Simulation, values: dict, seed: int, conn) -> None:
+def _child(simulation: Simulation, values: dict, seed: int, conn, nice: int = 0) -> None:
     try:
+        if nice:
+            os.nice(nice)
         payload = ("ok", simulation.run(values, seed=seed).to_dict())
     except BaseException:  # noqa: BLE001 - everything goes back to the parent as text
         payload = ("error", traceback.format_exc())
@@ -130,14 +153,17 @@ def _child(simulation: Simulation, values: dict, seed: int, conn) -> None:
         conn.close()
 
 
-def compute(simulation: Simulation, values: dict[str, Any], seed: int) -> dict:
-    """The run's result dict (what ``SimulationRun.result`` stores), within the time limit."""
+def compute(simulation: Simulation, values: dict[str, Any], seed: int, nice: int = 0) -> dict:
+    """The run's result dict (what ``SimulationRun.result`` stores), within the time limit;
+    ``nice``: the child's CPU priority is lowered by that much (a look-ahead)."""
     limit = float(_config()["TIME_LIMIT"])
     if limit <= 0:
         return simulation.run(values, seed=seed).to_dict()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(simulation, values, seed, sender), daemon=True)
+    process = context.Process(
+        target=_child, args=(simulation, values, seed, sender, nice), daemon=True
+    )
     process.start()
     sender.close()
     answered = False

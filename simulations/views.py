@@ -10,7 +10,7 @@ import re
 
 from django.conf import settings
 from django.forms.utils import ErrorDict, ErrorList
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.throttles import (
+    LookaheadThrottle,
     PreviewThrottle,
     RunThrottle,
     form_throttle,
@@ -446,24 +447,41 @@ def simulation_preview(request, slug):
     """JSON for the explorable page: the charts, findings and key metrics of these parameters
     and seed, computed without storing a run (simulations.preview). 400 names every bad field
     (``errors``: field → messages, the form's own); 429 past the client's preview budget; 503
-    when every run slot is taken (Retry-After) or the run went past its time limit."""
+    when every run slot is taken (Retry-After) or the run went past its time limit.
+
+    ``X-Lookahead: 1``: asked ahead of the student (simulations.preview): its own budget and
+    slot, at the lowest CPU priority. Nobody is waiting for it, so whatever keeps it from being
+    computed (its budget spent, its slot taken, its time limit, values that do not validate) is
+    a 204 with no body (and Retry-After where waiting helps): the page simply does not ask
+    ahead, and its console shows no failed request."""
     simulation = _simulation_or_404(slug)
-    wait = throttle_wait(request, PreviewThrottle)
+    lookahead = request.headers.get("X-Lookahead") == "1"
+
+    def refused(message, status, retry_after=None, **extra):
+        if lookahead:
+            response = HttpResponse(status=204)
+            if retry_after is not None:
+                response["Retry-After"] = str(retry_after)
+            response["Cache-Control"] = "private, no-store"
+            return response
+        return _json_error(message, status, retry_after=retry_after, **extra)
+
+    wait = throttle_wait(request, LookaheadThrottle if lookahead else PreviewThrottle)
     if wait is not None:
-        return _json_error(too_many_message(wait), 429, retry_after=wait)
+        return refused(too_many_message(wait), 429, retry_after=wait)
     form = RunForm(simulation, form_data(simulation, request.GET))
     if not form.is_valid():
         errors = {
             (name if name != "__all__" else "non_field_errors"): messages
             for name, messages in full_errors(simulation, form).items()
         }
-        return _json_error(gettext("Some values need fixing."), 400, errors=errors)
+        return refused(gettext("Some values need fixing."), 400, errors=errors)
     try:
-        data, cached = preview(simulation, form)
+        data, cached = preview(simulation, form, lookahead=lookahead)
     except SimulationsBusy as exc:
-        return _json_error(str(exc), 503, retry_after=exc.retry_after)
+        return refused(str(exc), 503, retry_after=exc.retry_after)
     except SimulationTimeout as exc:
-        return _json_error(str(exc), 503)
+        return refused(str(exc), 503)
     response = JsonResponse({**data, "cached": cached})
     response["Cache-Control"] = "private, no-store"
     return response

@@ -17,13 +17,24 @@
  * above the server's charts, without waiting for anything; the panel then gets
  * data-instant="<n>" and dispatches "sim:instant" (detail: {ms, drawMs}).
  *
+ * Look-ahead: every answer is kept in the page (the last MEMO_MAX states), and once a redraw
+ * is done and nothing is pending, the page asks for the next positions of the slider (or
+ * stepper) last moved — one step further the way it moved, then one step back — with the
+ * header X-Lookahead: 1 (its own budget and slot on the server, computed at the lowest CPU
+ * priority: simulations/preview.py). A move to a position asked ahead draws from the page's
+ * memory, or waits for that answer instead of asking again; any other move abandons the
+ * look-ahead. At most LOOKAHEAD_PER_MOVE per move; a refusal (204: the server will not
+ * compute it now) stops it until the next move.
+ *
  * After every redraw the panel gets data-rendered="<n>" and dispatches "sim:rendered"
  * (detail: {seq, ms: input → drawn, waitMs: input → request sent, fetchMs: request → answer,
- * computeMs: the server's engine time (0 from its cache), drawMs}); the browser benchmark
- * and the tests wait for it. */
+ * computeMs: the server's engine time (0 from its cache), drawMs, ahead: drawn from an
+ * answer asked ahead}); the browser benchmark and the tests wait for it. */
 (function () {
   "use strict";
   var DEBOUNCE_MS = 250;
+  var MEMO_MAX = 24;  // answers kept in the page (query string → preview)
+  var LOOKAHEAD_PER_MOVE = 2;
   var STEPPER_MAX_VALUES = 12;  // whole numbers with at most this many values get − and +
   var gettext = typeof window.gettext === "function" ? window.gettext : function (s) { return s; };
   var interpolate = typeof window.interpolate === "function" ? window.interpolate
@@ -142,6 +153,43 @@
     var views = [];
     var lastSeed = null;
     var inputAt = 0;
+    var memo = new Map();  // query string → preview, oldest first
+    var ahead = null;  // the look-ahead on its way: {key, controller, promise}
+    var aheadLeft = 0;  // look-aheads this move may still ask for
+    var lastMoved = null;  // {field, direction}: the numeric field moved last
+    var known = {};  // each numeric field's value at the last move
+
+    function remember(key, data) {
+      memo.delete(key);
+      memo.set(key, data);
+      if (memo.size > MEMO_MAX) {
+        memo.delete(memo.keys().next().value);
+      }
+    }
+
+    // One preview from the server: {ok, status, retryAfter, data}.
+    function ask(key, lookahead, signal) {
+      var headers = { Accept: "application/json" };
+      if (lookahead) {
+        headers["X-Lookahead"] = "1";
+      }
+      return fetch(endpoint + "?" + key, {
+        signal: signal,
+        headers: headers,
+        credentials: "same-origin"
+      }).then(function (response) {
+        // 204: a look-ahead the server will not compute now (budget, busy): nothing to draw.
+        var body = response.status === 204 ? Promise.resolve({}) : response.json();
+        return body.then(function (data) {
+          return {
+            ok: response.ok && response.status !== 204,
+            status: response.status,
+            retryAfter: Number(response.headers.get("Retry-After")),
+            data: data
+          };
+        });
+      });
+    }
 
     function params() {
       var query = new URLSearchParams();
@@ -252,8 +300,9 @@
             ms: performance.now() - timing.inputAt,
             waitMs: timing.sentAt - timing.inputAt,
             fetchMs: timing.answeredAt - timing.sentAt,
-            computeMs: data.cached ? 0 : (data.compute_ms || 0),
-            drawMs: performance.now() - started
+            computeMs: data.cached || timing.ahead ? 0 : (data.compute_ms || 0),
+            drawMs: performance.now() - started,
+            ahead: !!timing.ahead
           }
         }));
       });
@@ -361,6 +410,11 @@
 
     function update(isRetry) {
       timer = null;
+      var key = params().toString();
+      if (memo.has(key)) {
+        fromMemory(key);
+        return;
+      }
       if (inFlight && !isRetry) {
         // One preview at a time from a page: the server would still be computing the one we
         // dropped (and holding a run slot). Ask again, for the latest values, once it answers.
@@ -376,30 +430,38 @@
       controller = new AbortController();
       seq += 1;
       var requestSeq = seq;
-      var query = params();
-      var timing = { inputAt: inputAt, sentAt: performance.now(), answeredAt: 0 };
+      var timing = { inputAt: inputAt, sentAt: performance.now(), answeredAt: 0, ahead: false };
       panel.setAttribute("aria-busy", "true");
-      var request = fetch(endpoint + "?" + query.toString(), {
-        signal: controller.signal,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin"
-      }).then(function (response) {
-        return response.json().then(function (data) {
-          timing.answeredAt = performance.now();
-          return { response: response, data: data };
+      var source;
+      if (ahead && ahead.key === key) {
+        // Asked ahead already: wait for that answer (ask again only if it was refused).
+        var adopted = ahead;
+        ahead = null;
+        timing.ahead = true;
+        var signal = controller.signal;
+        source = adopted.promise.then(function (answer) {
+          return answer && answer.ok ? answer : ask(key, false, signal);
         });
-      }).then(function (answer) {
+      } else {
+        abandonAhead();
+        source = ask(key, false, controller.signal);
+      }
+      var request = source.then(function (answer) {
+        timing.answeredAt = performance.now();
+        if (answer.ok) {
+          remember(key, answer.data);
+        }
         if (requestSeq !== seq) {
           return null;
         }
         var data = answer.data;
-        if (!answer.response.ok) {
+        if (!answer.ok) {
           var message = data.errors ? showErrors(data.errors) : "";
           status.textContent = message || data.detail || gettext("The result could not be updated.");
           panel.removeAttribute("aria-busy");
           // Every run slot taken: try once more when the server says, unless moved meanwhile.
-          var retry = Number(answer.response.headers.get("Retry-After"));
-          if (answer.response.status === 503 && retry > 0 && !retried) {
+          var retry = answer.retryAfter;
+          if (answer.status === 503 && retry > 0 && !retried) {
             retried = true;
             setTimeout(function () {
               if (requestSeq === seq && timer === null) {
@@ -409,17 +471,7 @@
           }
           return null;
         }
-        showErrors(null);
-        lastSeed = data.seed;
-        status.textContent = "";
-        var address = "?" + data.query;
-        // The address changes once the visitor has changed something (not on arrival).
-        if (form.dataset.exploreUrl === "page" && moved) {
-          history.replaceState(history.state, "", window.location.pathname + address + window.location.hash);
-        }
-        if (link) {
-          link.href = link.dataset.exploreLink + address;
-        }
+        shown(data);
         return render(data, requestSeq, timing).then(function () {
           if (requestSeq === seq) {
             panel.removeAttribute("aria-busy");
@@ -439,9 +491,127 @@
           if (sendAfter && !submitting) {
             sendAfter = false;
             update();
+          } else {
+            lookAhead();
           }
         }
       });
+    }
+
+    // What every answer drawn changes besides the charts: errors, seed, address, link.
+    function shown(data) {
+      showErrors(null);
+      lastSeed = data.seed;
+      status.textContent = "";
+      var address = "?" + data.query;
+      // The address changes once the visitor has changed something (not on arrival).
+      if (form.dataset.exploreUrl === "page" && moved) {
+        history.replaceState(history.state, "", window.location.pathname + address + window.location.hash);
+      }
+      if (link) {
+        link.href = link.dataset.exploreLink + address;
+      }
+    }
+
+    // A state this page has an answer for: drawn at once, nothing asked.
+    function fromMemory(key) {
+      // An answer still awaited is for another state: it is kept when it comes, not drawn.
+      abandonAhead();
+      seq += 1;
+      var requestSeq = seq;
+      var now = performance.now();
+      var data = memo.get(key);
+      remember(key, data);
+      var timing = { inputAt: inputAt, sentAt: now, answeredAt: now, ahead: true };
+      shown(data);
+      render(data, requestSeq, timing).then(function () {
+        if (requestSeq === seq) {
+          panel.removeAttribute("aria-busy");
+          if (!inFlight) {
+            lookAhead();
+          }
+        }
+      });
+    }
+
+    function abandonAhead() {
+      if (ahead) {
+        ahead.controller.abort();
+        ahead = null;
+      }
+    }
+
+    // The numeric field behind the control an event came from (its slider, its − and +).
+    function numericField(target) {
+      if (!target || !target.closest) {
+        return null;
+      }
+      if (target.classList.contains("sim-range")) {
+        return document.getElementById(target.id.replace(/-range$/, ""));
+      }
+      var stepper = target.closest(".sim-stepper");
+      if (stepper) {
+        return stepper.querySelector("input");
+      }
+      return target.type === "number" ? target : null;
+    }
+
+    // `field`'s value one step `direction` away, written as its slider writes it; null past a bound.
+    function neighbour(field, direction) {
+      var slider = document.getElementById(field.id + "-range");
+      var step = slider ? slider.step : (field.step || "1");
+      var value = Number(field.value) + direction * Number(step);
+      if (field.value.trim() === "" || isNaN(value)) {
+        return null;
+      }
+      var digits = decimals(step);
+      value = Number(value.toFixed(digits));
+      if (value < Number(field.min) - 1e-9 || value > Number(field.max) + 1e-9) {
+        return null;
+      }
+      return String(value);
+    }
+
+    // Ask for the next position of the field moved last, while the student reads the chart.
+    function lookAhead() {
+      if (ahead || inFlight || timer || submitting || !lastMoved || aheadLeft <= 0) {
+        return;
+      }
+      var field = lastMoved.field;
+      var first = lastMoved.direction || 1;
+      var directions = [first, -first];
+      for (var i = 0; i < directions.length; i += 1) {
+        var value = neighbour(field, directions[i]);
+        if (value === null) {
+          continue;
+        }
+        var query = params();
+        query.set(field.name, value);
+        var key = query.toString();
+        if (memo.has(key)) {
+          continue;
+        }
+        aheadLeft -= 1;
+        var entry = { key: key, controller: new AbortController() };
+        entry.promise = ask(key, true, entry.controller.signal).then(function (answer) {
+          if (answer.ok) {
+            remember(entry.key, answer.data);
+          } else {
+            aheadLeft = 0;  // refused (budget, busy): not again before the next move
+          }
+          return answer;
+        }, function () {
+          return null;
+        }).then(function (answer) {
+          if (ahead === entry) {
+            ahead = null;
+            lookAhead();
+          }
+          return answer;
+        });
+        ahead = entry;
+        return;
+      }
     }
 
     function schedule(event) {
@@ -449,6 +619,19 @@
         return;
       }
       moved = true;
+      var field = numericField(event && event.target);
+      if (field) {
+        var before = Number(known[field.name]);
+        var now = Number(field.value);
+        lastMoved = {
+          field: field,
+          direction: isNaN(before) || isNaN(now) || now === before ? 0 : (now > before ? 1 : -1)
+        };
+        known[field.name] = field.value;
+      } else {
+        lastMoved = null;  // a choice or the seed: no next position to guess
+      }
+      aheadLeft = LOOKAHEAD_PER_MOVE;
       // event.timeStamp and performance.now() share one clock (the page's time origin).
       inputAt = event && event.timeStamp ? event.timeStamp : performance.now();
       if (timer) {
@@ -468,6 +651,9 @@
         return;
       }
       field.dataset.exploreParam = "1";
+      if (field.type === "number") {
+        known[field.name] = field.value;
+      }
       if (field.getAttribute("aria-invalid") === "true") {
         field.dataset.exploreInvalid = "server";
       }
@@ -501,6 +687,7 @@
     // (the form is sent when it answers) instead of finding the machine busy.
     form.addEventListener("submit", function (event) {
       submitting = true;
+      abandonAhead();
       if (timer) {
         clearTimeout(timer);
         timer = null;

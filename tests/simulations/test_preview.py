@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from config.throttles import PreviewThrottle
+from config.throttles import LookaheadThrottle, PreviewThrottle
 from simulations import runner
 from simulations.models import SimulationRun
 
@@ -106,7 +106,7 @@ def test_previews_are_throttled_per_client_with_retry_after(client, fake_sim, mo
 
 
 def test_busy_machine_is_503_with_retry_after(client, fake_sim, monkeypatch):
-    def busy():
+    def busy(*args, **kwargs):
         raise runner.SimulationsBusy(7)
 
     monkeypatch.setattr(runner, "slot", busy)
@@ -226,3 +226,98 @@ def test_a_form_run_waits_briefly_for_the_slot_a_preview_holds(settings, tmp_pat
         waited = time.monotonic() - started
     thread.join()
     assert 0.1 < waited < 5
+
+
+# --- Look-ahead: the slider's next positions, asked while the student reads the chart ---------
+
+AHEAD = {"HTTP_X_LOOKAHEAD": "1"}
+
+
+@pytest.fixture
+def slots(settings, tmp_path):
+    settings.SIMULATIONS = {
+        **settings.SIMULATIONS,
+        "LOCK_DIR": str(tmp_path),
+        "MAX_CONCURRENT": 1,
+        "LOOKAHEAD_SLOTS": 1,
+    }
+    return settings
+
+
+def test_a_look_ahead_is_a_preview_the_next_move_then_finds_cached(client, fake_sim, slots):
+    ahead = client.get(PREVIEW, {"n": "210", "seed": "5"}, **AHEAD)
+    assert ahead.status_code == 200 and ahead.json()["cached"] is False
+    moved = client.get(PREVIEW, {"n": "210", "seed": "5"})
+    assert moved.status_code == 200 and moved.json()["cached"] is True
+    assert moved.json()["charts"] == ahead.json()["charts"]
+    assert SimulationRun.objects.count() == 0
+
+
+def test_a_look_ahead_never_takes_a_run_slot_and_a_run_never_takes_its_slot(
+    client, fake_sim, slots
+):
+    with runner.slot():  # a student's run is computing: the one run slot is taken
+        assert client.get(PREVIEW, {"seed": "11"}).status_code == 503
+        assert client.get(PREVIEW, {"seed": "12"}, **AHEAD).status_code == 200
+    with runner.slot(pool=runner.LOOKAHEAD):  # a look-ahead is computing
+        busy = client.get(PREVIEW, {"seed": "13"}, **AHEAD)
+        # nobody waits for a look-ahead: refused quietly (no failed request in the console)
+        assert busy.status_code == 204 and int(busy["Retry-After"]) > 0
+        assert busy.content == b""
+        assert client.get(PREVIEW, {"seed": "14"}).status_code == 200
+
+
+def test_look_ahead_can_be_turned_off(client, fake_sim, slots):
+    slots.SIMULATIONS = {**slots.SIMULATIONS, "LOOKAHEAD_SLOTS": 0}
+    assert client.get(PREVIEW, {"seed": "15"}, **AHEAD).status_code == 204
+    assert client.get(PREVIEW, {"seed": "15"}).status_code == 200
+
+
+def test_look_ahead_spends_its_own_budget_not_the_students(client, fake_sim, monkeypatch):
+    monkeypatch.setattr(PreviewThrottle, "THROTTLE_RATES", {"previews": "1/minute"})
+    monkeypatch.setattr(LookaheadThrottle, "THROTTLE_RATES", {"preview_lookaheads": "2/minute"})
+    assert client.get(PREVIEW, {"seed": "21"}, **AHEAD).status_code == 200
+    assert client.get(PREVIEW, {"seed": "22"}, **AHEAD).status_code == 200
+    spent = client.get(PREVIEW, {"seed": "23"}, **AHEAD)
+    assert spent.status_code == 204 and int(spent["Retry-After"]) > 0
+    # the student's own move is still answered, from the look-ahead's cache
+    own = client.get(PREVIEW, {"seed": "22"})
+    assert own.status_code == 200 and own.json()["cached"] is True
+    assert client.get(PREVIEW, {"seed": "24"}).status_code == 429
+
+
+def test_a_look_ahead_with_bad_values_is_refused_quietly_and_computes_nothing(
+    client, fake_sim, monkeypatch
+):
+    monkeypatch.setattr(runner, "compute", lambda *a, **k: pytest.fail("computed"))
+    response = client.get(PREVIEW, {"n": "5", "seed": "1"}, **AHEAD)
+    assert response.status_code == 204 and response.content == b""
+    # the same values asked by the student get the fields' errors
+    assert client.get(PREVIEW, {"n": "5", "seed": "1"}).status_code == 400
+
+
+class _NiceProbe:
+    """A stand-in simulation whose result is the CPU priority it was computed at."""
+
+    slug = "nice-probe"
+
+    def run(self, values, seed):
+        import os
+
+        class Result:
+            def to_dict(self):
+                return {"nice": os.nice(0)}
+
+        return Result()
+
+
+def test_a_look_ahead_computes_at_the_lowest_cpu_priority(settings):
+    import os
+
+    settings.SIMULATIONS = {**settings.SIMULATIONS, "TIME_LIMIT": 10.0}
+    own = os.nice(0)
+    assert runner.compute(_NiceProbe(), {}, 0)["nice"] == own
+    assert runner.compute(_NiceProbe(), {}, 0, nice=runner.LOOKAHEAD_NICE)["nice"] == min(
+        19, own + runner.LOOKAHEAD_NICE
+    )
+    assert os.nice(0) == own  # the worker itself is untouched
