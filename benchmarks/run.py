@@ -290,7 +290,7 @@ def collectstatic(env: dict) -> None:
 
 
 class Gunicorn:
-    def __init__(self, env: dict, workers: int, size: str):
+    def __init__(self, env: dict, workers: int, size: str, extra_args: tuple[str, ...] = ()):
         self.port = free_port()
         self.log_path = OUT / f"gunicorn-{size}.log"
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
@@ -306,6 +306,7 @@ class Gunicorn:
                 "60",
                 "--chdir",
                 str(ROOT),
+                *extra_args,
             ],
             env=env,
             cwd=ROOT,

@@ -19,7 +19,8 @@
  *
  * Look-ahead: every answer is kept in the page (the last MEMO_MAX states), and once a redraw
  * is done and nothing is pending, the page asks for the next positions of the slider (or
- * stepper) last moved — one step further the way it moved, then one step back — with the
+ * stepper) last moved — on arrival, the first one — one step further the way it moved (up
+ * on arrival), then one step back — with the
  * header X-Lookahead: 1 (its own budget and slot on the server, computed at the lowest CPU
  * priority: simulations/preview.py). A move to a position asked ahead draws from the page's
  * memory, or waits for that answer instead of asking again; any other move abandons the
@@ -440,7 +441,11 @@
         timing.ahead = true;
         var signal = controller.signal;
         source = adopted.promise.then(function (answer) {
-          return answer && answer.ok ? answer : ask(key, false, signal);
+          if (answer && answer.ok) {
+            return answer;
+          }
+          timing.ahead = false;  // refused: asked now, for the student
+          return ask(key, false, signal);
         });
       } else {
         abandonAhead();
@@ -646,6 +651,7 @@
       drawInstant();
     }
 
+    var firstNumeric = null;  // the first slider or stepper: the main parameter
     form.querySelectorAll(".sim-fields input, .sim-fields select").forEach(function (field) {
       if (field.type === "hidden") {
         return;
@@ -664,6 +670,7 @@
         } else {
           addSlider(form, field, schedule);
         }
+        firstNumeric = firstNumeric || field;
       } else {
         field.addEventListener("change", schedule);
       }
@@ -721,6 +728,12 @@
     }
     form.classList.add("sim-explorable");
     inputAt = performance.now();
+    // On arrival the first move is most likely one step of the main parameter: asked ahead too
+    // (the same for every visitor of the page, so the server's cache answers most of them).
+    if (firstNumeric) {
+      lastMoved = { field: firstNumeric, direction: 0 };
+      aheadLeft = LOOKAHEAD_PER_MOVE;
+    }
     update();
     drawInstant();
   }

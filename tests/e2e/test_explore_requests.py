@@ -67,27 +67,33 @@ def test_the_next_position_asked_ahead_is_drawn_without_asking_again(open_page, 
     page = open_page("desktop")
     page.add_init_script(RECORDER)
     sent = student_requests(page)
-    page.goto(PAGE)
+    # On arrival (prevalence 2), the page asks ahead for the main slider's next step, 2.5.
+    with page.expect_response(
+        lambda r: asked_ahead(r.request) and "prevalence=2.5&" in r.url, timeout=RENDER_MS
+    ) as first:
+        page.goto(PAGE)
     panel = page.locator("[data-explore-panel]")
     expect(panel).to_have_attribute("data-rendered", "1", timeout=RENDER_MS)
-    assert len(sent) == 1  # nothing is asked ahead before the student moves
+    assert first.value.status == 200
+    assert len(sent) == 1  # the arrival's own preview
     slider = page.locator("#id_prevalence-range")
     slider.focus()
-    # 2 → 2.5; once drawn, the page asks ahead for 3 (the way it moved), then for 2 (drawn).
+    # 2 → 2.5 (asked ahead); once drawn, the page asks ahead for 3 (the way it moved).
     with page.expect_response(
         lambda r: asked_ahead(r.request) and "prevalence=3&" in r.url, timeout=RENDER_MS
     ) as ahead:
         page.keyboard.press("ArrowRight")
         expect(panel).to_have_attribute("data-rendered", "2", timeout=RENDER_MS)
     assert ahead.value.status == 200
-    assert len(sent) == 2
+    assert page.evaluate("() => window.__renders")[-1]["ahead"] is True
+    assert len(sent) == 1  # 2.5 was asked ahead: no request for it
     page.keyboard.press("ArrowRight")  # 3: already answered
     expect(panel).to_have_attribute("data-rendered", "3", timeout=RENDER_MS)
     expect(page).to_have_url(re.compile(r"prevalence=3(\.0)?&"))
     move = page.evaluate("() => window.__renders")[-1]
     # drawn from the answer asked ahead (from the page's memory, or the moment it is read)
     assert move["ahead"] is True, move
-    assert len(sent) == 2, sent  # no request for it
+    assert len(sent) == 1, sent  # no request for it
     # what was drawn is what the server answers for 3
     shown = page.locator("[data-explore-findings]").inner_text()
     fresh = page.request.get(ahead.value.url).json()
@@ -95,7 +101,7 @@ def test_the_next_position_asked_ahead_is_drawn_without_asking_again(open_page, 
     page.keyboard.press("ArrowLeft")  # back to 2.5: drawn before, kept by the page
     expect(panel).to_have_attribute("data-rendered", "4", timeout=RENDER_MS)
     assert page.evaluate("() => window.__renders")[-1]["ahead"] is True
-    assert len(sent) == 2, sent
+    assert len(sent) == 1, sent
     assert browser_errors == []
 
 
