@@ -84,6 +84,17 @@ def start(classroom: Classroom, quiz: Quiz, *, user=None) -> LiveSession:
     return session
 
 
+def running(classroom: Classroom) -> LiveSession | None:
+    """The class's live session still running (lobby, question or reveal), if any."""
+    return (
+        LiveSession.objects.filter(classroom=classroom)
+        .select_related("quiz")
+        .exclude(state=LiveState.FINISHED)
+        .order_by("-pk")
+        .first()
+    )
+
+
 # action → the states it may start from
 ACTIONS = {
     "open": (LiveState.LOBBY,),

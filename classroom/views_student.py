@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from quiz.models import Attempt
 
-from . import assignments
+from . import assignments, live
 from .joining import JoinRefused, join_class
 from .models import CODE_LENGTH, NICKNAME_MAX_LENGTH, Assignment, Classroom, normalise_code
 from .services import member_in_session, my_classes
@@ -44,6 +44,14 @@ def _class_url(classroom) -> str:
     return reverse("classroom:class", kwargs={"code": classroom.code})
 
 
+def _landing_url(classroom) -> str:
+    """Where a student goes on joining: the live check-in while one is running (the projector
+    shows the join QR code in its lobby), else the class page."""
+    if live.running(classroom) is not None:
+        return reverse("classroom:live-student", kwargs={"code": classroom.code})
+    return _class_url(classroom)
+
+
 def _join_page(request, form, classroom=None, status=200):
     return render(
         request,
@@ -66,7 +74,7 @@ def _post_join(request, form, classroom=None):
         if exc.retry_after:
             response["Retry-After"] = str(exc.retry_after)
         return response
-    return HttpResponseRedirect(_class_url(classroom))
+    return HttpResponseRedirect(_landing_url(classroom))
 
 
 @never_cache
@@ -86,7 +94,7 @@ def join_code(request, code):
         form = JoinForm(initial={"code": code[:40]})
         return _join_page(request, form, status=404)
     if member_in_session(classroom, request.session, request.user) is not None:
-        return redirect(_class_url(classroom))
+        return redirect(_landing_url(classroom))
     if request.method == "POST":
         data = request.POST.copy()
         data["code"] = classroom.code
@@ -126,6 +134,7 @@ def class_page(request, code):
             "upcoming": [r for r in rows if now < r["assignment"].opens_at],
             "closed": [r for r in rows if r["assignment"].is_closed(now)][::-1],
             "zone": assignments.zone_name(),
+            "live_session": live.running(classroom),
         },
     )
 

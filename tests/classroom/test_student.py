@@ -80,6 +80,31 @@ def test_the_link_with_the_code_asks_only_for_a_nickname(client, classroom):
     joined(client, classroom, "Grace")
 
 
+def test_joining_during_a_live_check_in_lands_on_it_and_the_class_page_offers_it(
+    client, classroom, class_quiz, teacher_a
+):
+    from classroom import live
+
+    live_url = reverse("classroom:live-student", args=[classroom.code])
+    # no check-in running: the class page, with no live section
+    response = client.post(join_url(classroom.code), {"nickname": "Ada"})
+    assert response["Location"] == class_url(classroom)
+    assert "Live check-in in progress" not in client.get(class_url(classroom)).content.decode()
+    # the projector's lobby shows the QR code: who joins now lands on the check-in
+    session = live.start(classroom, class_quiz, user=teacher_a)
+    other = client.__class__()
+    response = other.post(join_url(classroom.code), {"nickname": "Grace"})
+    assert response["Location"] == live_url
+    assert other.get(join_url(classroom.code))["Location"] == live_url  # the QR code again
+    page = client.get(class_url(classroom)).content.decode()
+    assert "Live check-in in progress" in page and f'href="{live_url}"' in page
+    assert "Class quiz" in page
+    # finished: back to the class page
+    live.step(session, "finish")
+    assert "Live check-in in progress" not in client.get(class_url(classroom)).content.decode()
+    assert other.get(join_url(classroom.code))["Location"] == class_url(classroom)
+
+
 def test_unknown_code_empty_and_taken_nicknames_are_form_errors(client, classroom):
     response = client.post(join_url(), {"code": "ZZZZZZ", "nickname": "Ada"})
     assert response.status_code == 404
