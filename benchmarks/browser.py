@@ -23,7 +23,8 @@ prints the ratio of the p95s.
 with and without the page asking ahead share the machine's load (use one of the two options).
 ``--pause S`` waits S seconds after each redraw before the next key press, as a student who
 looks at the chart does; 0 (the default) presses the next key as soon as the chart is drawn.
-Each row says how many redraws came from an answer asked ahead.
+Each row says how many redraws came from an answer asked ahead, and how many from a state the
+page had shown before (a slider that reaches its end comes back over its steps).
 
 Without --url it starts its own server (runserver, DEBUG, a scratch SQLite database, the preview
 throttle lifted) on a free port and stops it at the end.
@@ -150,6 +151,7 @@ def bench(sites: list[tuple[str, str]], slugs: list[str], moves: int, pause: flo
                 "compute_p50": median("computeMs"),
                 "draw_p50": median("drawMs"),
                 "ahead": sum(1 for r in renders if r.get("ahead")),
+                "memory": sum(1 for r in renders if r.get("memory")),
                 "load": os.getloadavg()[0],
             }
             # A chart drawn in the browser from a closed form (base-rate's dots): its own time.
@@ -162,7 +164,8 @@ def bench(sites: list[tuple[str, str]], slugs: list[str], moves: int, pause: flo
                 f"{(label + ' ' + slug).strip():31} n={row['n']:2}  input→chart p50 {row['p50']:6.0f} ms  "
                 f"p95 {row['p95']:6.0f} ms   (p50s: wait {row['wait_p50']:4.0f}, "
                 f"fetch {row['fetch_p50']:5.0f} of which compute {row['compute_p50']:5.0f}, "
-                f"draw {row['draw_p50']:4.0f} ms; asked ahead {row['ahead']}/{row['n']})   "
+                f"draw {row['draw_p50']:4.0f} ms; asked ahead {row['ahead']}/{row['n']}, "
+                f"shown before {row['memory']})   "
                 f"load {row['load']:.2f}",
                 flush=True,
             )

@@ -30,7 +30,8 @@
  * After every redraw the panel gets data-rendered="<n>" and dispatches "sim:rendered"
  * (detail: {seq, ms: input → drawn, waitMs: input → request sent, fetchMs: request → answer,
  * computeMs: the server's engine time (0 from its cache), drawMs, ahead: drawn from an
- * answer asked ahead}); the browser benchmark and the tests wait for it. */
+ * answer asked ahead, memory: drawn from a state shown before, kept by the page}); the
+ * browser benchmark and the tests wait for it. */
 (function () {
   "use strict";
   var DEBOUNCE_MS = 250;
@@ -155,6 +156,7 @@
     var lastSeed = null;
     var inputAt = 0;
     var memo = new Map();  // query string → preview, oldest first
+    var aheadKeys = new Set();  // states in memo that were asked ahead and not drawn yet
     var ahead = null;  // the look-ahead on its way: {key, controller, promise}
     var aheadLeft = 0;  // look-aheads this move may still ask for
     var lastMoved = null;  // {field, direction}: the numeric field moved last
@@ -303,7 +305,8 @@
             fetchMs: timing.answeredAt - timing.sentAt,
             computeMs: data.cached || timing.ahead ? 0 : (data.compute_ms || 0),
             drawMs: performance.now() - started,
-            ahead: !!timing.ahead
+            ahead: !!timing.ahead,
+            memory: !!timing.memory
           }
         }));
       });
@@ -439,6 +442,7 @@
         var adopted = ahead;
         ahead = null;
         timing.ahead = true;
+        aheadKeys.delete(key);
         var signal = controller.signal;
         source = adopted.promise.then(function (answer) {
           if (answer && answer.ok) {
@@ -527,7 +531,10 @@
       var now = performance.now();
       var data = memo.get(key);
       remember(key, data);
-      var timing = { inputAt: inputAt, sentAt: now, answeredAt: now, ahead: true };
+      var wasAhead = aheadKeys.delete(key);
+      var timing = {
+        inputAt: inputAt, sentAt: now, answeredAt: now, ahead: wasAhead, memory: !wasAhead
+      };
       shown(data);
       render(data, requestSeq, timing).then(function () {
         if (requestSeq === seq) {
@@ -601,6 +608,7 @@
         entry.promise = ask(key, true, entry.controller.signal).then(function (answer) {
           if (answer.ok) {
             remember(entry.key, answer.data);
+            aheadKeys.add(entry.key);
           } else {
             aheadLeft = 0;  // refused (budget, busy): not again before the next move
           }

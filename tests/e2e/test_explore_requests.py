@@ -100,7 +100,8 @@ def test_the_next_position_asked_ahead_is_drawn_without_asking_again(open_page, 
     assert fresh["findings"][0] in shown
     page.keyboard.press("ArrowLeft")  # back to 2.5: drawn before, kept by the page
     expect(panel).to_have_attribute("data-rendered", "4", timeout=RENDER_MS)
-    assert page.evaluate("() => window.__renders")[-1]["ahead"] is True
+    back = page.evaluate("() => window.__renders")[-1]
+    assert back["memory"] is True and back["ahead"] is False, back
     assert len(sent) == 1, sent
     assert browser_errors == []
 
