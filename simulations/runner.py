@@ -92,6 +92,11 @@ def form_slot_wait() -> float:
     return float(_config().get("FORM_SLOT_WAIT", 0))
 
 
+def lookahead_enabled() -> bool:
+    """Whether previews may be asked ahead of the student (LOOKAHEAD_SLOTS above 0)."""
+    return int(_config()["LOOKAHEAD_SLOTS"]) > 0
+
+
 LOOKAHEAD = "lookahead"
 LOOKAHEAD_NICE = 19  # the lowest priority: a look-ahead only gets the CPU nobody else wants
 

@@ -37,7 +37,7 @@ from .i18n import LocalSimulation, local_simulation, localize, localize_result
 from .links import render_run_links
 from .models import SimulationRun, is_run_key
 from .preview import form_data, full_errors, has_state, preview
-from .runner import SimulationsBusy, SimulationTimeout, form_slot_wait
+from .runner import SimulationsBusy, SimulationTimeout, form_slot_wait, lookahead_enabled
 from .services import DEFAULT_SEED, get_or_run, parse_seed, split_checks
 
 PRESET_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
@@ -456,6 +456,8 @@ def simulation_preview(request, slug):
     ahead, and its console shows no failed request."""
     simulation = _simulation_or_404(slug)
     lookahead = request.headers.get("X-Lookahead") == "1"
+    if lookahead and not lookahead_enabled():
+        return HttpResponse(status=204, headers={"Cache-Control": "private, no-store"})
 
     def refused(message, status, retry_after=None, **extra):
         if lookahead:

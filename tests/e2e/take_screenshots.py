@@ -159,15 +159,62 @@ def shoot(browser, device: str) -> None:
     take_quiz(page)
     save(page, "quiz-result", device)
 
-    page.goto(f"{BASE}/admin/login/")
-    page.get_by_label("Username").fill(TEACHER[0])
-    page.get_by_label("Password").fill(TEACHER[1])
-    page.get_by_role("button", name="Log in").click()
+    log_in(page)
     page.goto(f"{BASE}/admin/kb/casestudy/?q=predpol")
     page.locator("#result_list tbody tr a").first.click()
     expect(page.locator("#id_title")).to_be_visible()
     save(page, "admin-change-form", device)
     context.close()
+
+
+def log_in(page) -> None:
+    page.goto(f"{BASE}/admin/login/")
+    page.get_by_label("Username").fill(TEACHER[0])
+    page.get_by_label("Password").fill(TEACHER[1])
+    page.get_by_role("button", name="Log in").click()
+
+
+def shoot_classroom(browser) -> None:
+    """A class and its live check-in: the teacher at 1280 px (class page, projector), a student
+    on a phone who joins from the lobby's QR code link and answers."""
+    teacher = browser.new_context(**DEVICES["desktop"])
+    teacher.set_default_timeout(20_000)
+    projector = teacher.new_page()
+    log_in(projector)
+    projector.goto(f"{BASE}/teach/")
+    projector.locator("#id_name").fill("L3 MIASHS — groupe 1")
+    projector.get_by_role("button", name="Create the class").click()
+    expect(projector).to_have_url(re.compile(r"/teach/classes/[A-Z0-9]+/$"))
+    code = re.search(r"/teach/classes/([A-Z0-9]+)/", projector.url).group(1)
+    save(projector, "teach-class", "desktop")
+    projector.locator("select[name=quiz]").select_option(label="PredPol: predicting where crime is recorded")
+    projector.get_by_role("button", name="Start a live check-in").click()
+    expect(projector).to_have_url(re.compile(r"/teach/live/\d+/$"))
+    save(projector, "live-projector-lobby", "desktop")
+
+    student = browser.new_context(**DEVICES["phone"])
+    student.set_default_timeout(20_000)
+    phone = student.new_page()
+    phone.goto(f"{BASE}/join/{code}/")
+    phone.locator("#id_nickname").fill("Ada")
+    phone.get_by_role("button", name="Join the class").click()
+    expect(phone).to_have_url(re.compile(rf"/class/{code}/live/$"))  # straight to the check-in
+    save(phone, "live-phone-lobby", "phone")
+
+    projector.get_by_role("button", name="Ask the first question").click()
+    expect(phone.get_by_role("button", name="Send my answer")).to_be_visible(timeout=10_000)
+    save(phone, "live-phone-question", "phone")
+    phone.locator("fieldset input[type=radio]").first.check()
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.get_by_text("Answer recorded.").first).to_be_visible()
+    projector.get_by_role("button", name="Reveal the answer").click()
+    save(projector, "live-projector-reveal", "desktop")
+    expect(phone.get_by_text("Right answer:").first).to_be_visible(timeout=10_000)
+    save(phone, "live-phone-reveal", "phone")
+    phone.goto(f"{BASE}/class/{code}/")
+    save(phone, "class-live-phone", "phone")
+    student.close()
+    teacher.close()
 
 
 def main() -> None:
@@ -188,6 +235,7 @@ def main() -> None:
             )
             for device in DEVICES:
                 shoot(browser, device)
+            shoot_classroom(browser)
             browser.close()
     finally:
         server.terminate()

@@ -268,9 +268,12 @@ def test_a_look_ahead_never_takes_a_run_slot_and_a_run_never_takes_its_slot(
 
 
 def test_look_ahead_can_be_turned_off(client, fake_sim, slots):
+    assert client.get(PREVIEW, {"seed": "15"}).status_code == 200  # now in the cache
     slots.SIMULATIONS = {**slots.SIMULATIONS, "LOOKAHEAD_SLOTS": 0}
-    assert client.get(PREVIEW, {"seed": "15"}, **AHEAD).status_code == 204
-    assert client.get(PREVIEW, {"seed": "15"}).status_code == 200
+    off = client.get(PREVIEW, {"seed": "15"}, **AHEAD)
+    assert off.status_code == 204  # off means off, even for an answer the cache holds
+    assert client.get(PREVIEW, {"seed": "16"}, **AHEAD).status_code == 204
+    assert client.get(PREVIEW, {"seed": "16"}).status_code == 200
 
 
 def test_look_ahead_spends_its_own_budget_not_the_students(client, fake_sim, monkeypatch):
