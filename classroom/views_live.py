@@ -143,7 +143,11 @@ def _question(session: LiveSession) -> Question | None:
 
 
 def _join_qr(request, classroom: Classroom) -> tuple[str, str]:
-    url = request.build_absolute_uri(_join_url(classroom.code))
+    """The lobby's join link and its QR code: the same link as the class page's, without a
+    language prefix, so that each phone opens the join page in its own language."""
+    from .views_teach import join_url
+
+    url = join_url(request, classroom)
     qr = segno.make(url, error="m")
     svg = qr.svg_inline(scale=8, border=2, dark="#000", light="#fff", omitsize=True)
     return url, mark_safe(svg)  # noqa: S308 — segno's own SVG of our own URL

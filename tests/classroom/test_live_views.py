@@ -50,6 +50,7 @@ def test_a_teacher_starts_a_session_from_the_class_and_sees_the_lobby_with_the_q
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     assert "<svg" in html and classroom.code in html
     assert f"/join/{classroom.code}/" in html
+    assert f"/en/join/{classroom.code}/" not in html  # each phone picks its own language
     assert 'data-live-count="members">1<' in html
     state = client.get(reverse("classroom:live-projector-state", kwargs={"pk": session.pk})).json()
     assert state == {

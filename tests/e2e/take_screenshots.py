@@ -162,7 +162,7 @@ def shoot(browser, device: str) -> None:
     log_in(page)
     page.goto(f"{BASE}/admin/kb/casestudy/?q=predpol")
     page.locator("#result_list tbody tr a").first.click()
-    expect(page.locator("#id_title")).to_be_visible()
+    expect(page.locator("form#casestudy_form")).to_be_visible()
     save(page, "admin-change-form", device)
     context.close()
 
