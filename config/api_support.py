@@ -104,8 +104,8 @@ def docs_csp(view):
 
 
 class Pagination(PageNumberPagination):
-    """DRF's page-number pagination, documented without DRF's placeholder examples
-    (``http://api.example.org/accounts/?page=4``): our lists say what the links are."""
+    """DRF's page-number pagination, its schema describing what ``next`` and ``previous`` are
+    (absolute links to the neighbouring pages, or null) instead of DRF's generic example links."""
 
     def get_paginated_response_schema(self, schema):
         described = super().get_paginated_response_schema(schema)

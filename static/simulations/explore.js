@@ -126,6 +126,20 @@
     input.addEventListener("input", onChange);
   }
 
+  // A figure for a chart: its title above, the drawing (role img, named on each redraw).
+  function newFigure(className) {
+    var figure = document.createElement("figure");
+    figure.className = className;
+    var title = document.createElement("p");
+    title.className = "sim-live-chart-title";
+    var element = document.createElement("div");
+    element.className = "sim-chart";
+    element.setAttribute("role", "img");
+    figure.appendChild(title);
+    figure.appendChild(element);
+    return figure;
+  }
+
   function clear(element) {
     while (element.firstChild) {
       element.removeChild(element.firstChild);
@@ -243,15 +257,7 @@
       specs.forEach(function (chart, index) {
         var figure = figures[index];
         if (!figure) {
-          figure = document.createElement("figure");
-          figure.className = "sim-figure";
-          var title = document.createElement("p");
-          title.className = "sim-live-chart-title";
-          var element = document.createElement("div");
-          element.className = "sim-chart";
-          element.setAttribute("role", "img");
-          figure.appendChild(title);
-          figure.appendChild(element);
+          figure = newFigure("sim-figure");
           chartsBox.appendChild(figure);
         }
         figure.querySelector(".sim-live-chart-title").textContent = chart.title;
@@ -365,17 +371,9 @@
         return;
       }
       if (!instantFigure) {
-        instantFigure = document.createElement("figure");
-        instantFigure.className = "sim-figure sim-instant";
-        var title = document.createElement("p");
-        title.className = "sim-live-chart-title";
-        var element = document.createElement("div");
-        element.className = "sim-chart";
-        element.setAttribute("role", "img");
+        instantFigure = newFigure("sim-figure sim-instant");
         var caption = document.createElement("figcaption");
         caption.className = "sim-instant-description";
-        instantFigure.appendChild(title);
-        instantFigure.appendChild(element);
         instantFigure.appendChild(caption);
         chartsBox.parentNode.insertBefore(instantFigure, chartsBox);
       }

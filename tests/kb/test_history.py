@@ -174,6 +174,8 @@ def test_history_lists_each_save_with_its_change(teacher_client, predpol):
     response = teacher_client.get(reverse(HISTORY_URL, args=[predpol.pk]))
     assert response.status_code == 200
     html = response.content.decode()
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', html, re.S).group(1)
+    assert "Case studies" in crumbs and "History" in crumbs and "history.css" in html
     entries = re.findall(
         r'<li class="history-entry">(.*?)</li>\s*(?=<li class="history-entry"|</ol>)', html, re.S
     )
